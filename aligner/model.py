@@ -1,0 +1,146 @@
+"""The records passed between pipeline stages: small, frozen, typed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a document, with the verdict of the boilerplate detector.
+
+    ``start``/``end`` are character offsets into :attr:`Document.text`.
+    """
+
+    number: int  # 1-based line number in the file
+    start: int
+    end: int
+    boilerplate: str | None = None  # the reason, or None for content
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded dispatch.
+
+    ``text`` is the file's text with line ends normalised to ``\\n`` and a
+    leading ``date YYYY-MM-DD`` token lifted into :attr:`date`. ``line_offset``
+    is how many characters of the file's first line the date token took, so a
+    position in ``text`` maps back to the file.
+    """
+
+    id: str
+    text: str
+    date: str | None = None
+    lines: tuple[Line, ...] = ()
+    lang: str | None = None
+    lang_confidence: float = 0.0
+
+    @property
+    def content_lines(self) -> tuple[Line, ...]:
+        """The non-empty lines that are not boilerplate."""
+        return tuple(
+            ln for ln in self.lines if ln.boilerplate is None and self.text[ln.start : ln.end].strip()
+        )
+
+    @property
+    def boilerplate_lines(self) -> tuple[Line, ...]:
+        """The lines flagged as boilerplate, in document order."""
+        return tuple(ln for ln in self.lines if ln.boilerplate is not None)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence with its place in the document.
+
+    Invariant: ``document.text[start:end] == text``.
+    """
+
+    index: int  # 0-based position among the document's sentences
+    text: str
+    start: int
+    end: int
+    paragraph: int = 0  # 0-based index of the content line it comes from
+
+
+@dataclass(frozen=True)
+class Link:
+    """A link between source and target sentence indices; ``()`` is an empty side."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float
+
+    @property
+    def kind(self) -> str:
+        """The link type as ``"a-b"``, e.g. ``"1-1"``, ``"2-1"``, ``"1-0"``."""
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    @property
+    def is_null(self) -> bool:
+        """True for a deletion or insertion (one side empty)."""
+        return not self.src or not self.tgt
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The sentences of a document pair and the links between them."""
+
+    source: tuple[Sentence, ...]
+    target: tuple[Sentence, ...]
+    links: tuple[Link, ...]
+    src_lang: str
+    tgt_lang: str
+    signature: str = ""
+    src_doc: str = ""
+    tgt_doc: str = ""
+    date: str | None = None
+
+    def source_text(self, link: Link) -> str:
+        """The source side of ``link`` as one string (sentences joined by a space)."""
+        return " ".join(self.source[i].text for i in link.src)
+
+    def target_text(self, link: Link) -> str:
+        """The target side of ``link`` as one string (sentences joined by a space)."""
+        return " ".join(self.target[j].text for j in link.tgt)
+
+
+@dataclass(frozen=True)
+class AlignConfig:
+    """Every knob of the sentence aligner. The signature is built from it."""
+
+    max_src: int = 2  # largest number of source sentences in one link
+    max_tgt: int = 2
+    deletion_cost: float = 0.62  # cost of leaving one sentence without counterpart
+    length_weight: float = 0.25  # weight of the length model against the embedding cost
+    many_penalty: float = 0.06  # extra cost per link that is not 1-1 (per extra sentence)
+    band: int = 0  # search band half-width in sentences; 0 = whole table
+    encoder: str = "e5-small"
+
+
+@dataclass(frozen=True)
+class PairConfig:
+    """Knobs of document pairing."""
+
+    threshold: float = 0.5  # minimum pairing score to accept a pair
+    src_lang: str = "it"
+    tgt_lang: str = "en"
+
+
+@dataclass(frozen=True)
+class DocPair:
+    """A paired source and target document with the evidence that paired them."""
+
+    src: str
+    tgt: str
+    score: float
+    evidence: dict[str, float] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Unpaired:
+    """A document left without counterpart, and why."""
+
+    doc: str
+    reason: str
+    best_candidate: str | None = None
+    best_score: float | None = None

