@@ -11,7 +11,14 @@ gets wrong in news text (see ``abbreviations/README.md``):
 - number-only abbreviations (``l'art. 5``, ``n. 3``, ``Nov. 25``);
 - month abbreviations after a day number (``Milano, 25 nov. (askanews)``);
 - a "sentence" that starts with a lower-case letter (``... e poi``) after an
-  ellipsis or abbreviation.
+  ellipsis or abbreviation, or after a quoted sentence (``«È finita?» ha
+  chiesto``);
+- a "sentence" that starts with a closing quote or bracket glued to a comma or
+  colon (``«Basta!», ha detto``), which Punkt cuts off after the ``!``.
+
+It also adds one break Punkt does not make: after a three-dot ellipsis, which
+Punkt weighs like an abbreviation while it always breaks after ``…``; both
+then follow the rule above (``...`` then ``Nessuno`` breaks, ``... e`` does not).
 
 Every line break is a hard boundary (dispatches put headings and paragraphs on
 lines of their own). Offsets are kept: ``text[s.start:s.end] == s.text``.
@@ -22,7 +29,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import punkt
@@ -63,9 +70,12 @@ _ELISION = re.compile(r"^.*['’]")
 _OPENERS = "\"'«“‘([{¿¡-–— "
 _DAY = re.compile(r"^(?:[0-3]?\d)$")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)[\"'»”’)\]]*$")
+_CLOSERS = "\"'»”’)]"
+_CLOSER_FIRST = re.compile(r"[\"'»”’)\]]+[,;:]")
+_DOTS = re.compile(r"\.{3,}[\"'»”’)\]]*(?=\s)")
 
 
-class _LanguageVars(PunktLanguageVars):
+class _LanguageVars(PunktLanguageVars):  # type: ignore[misc]
     """Punkt's language variables with the Unicode ellipsis as a candidate end."""
 
     sent_end_chars = (".", "?", "!", "…")
@@ -146,7 +156,11 @@ class Splitter:
         return [text[s:e] for s, e in self.spans(text)]
 
     def _line_spans(self, line: str) -> list[tuple[int, int]]:
-        raw = [_strip(line, s, e) for s, e in self._punkt.span_tokenize(line)]
+        raw = [
+            piece
+            for s, e in self._punkt.span_tokenize(line)
+            for piece in _cut_after_dots(line, *_strip(line, s, e))
+        ]
         merged: list[tuple[int, int]] = []
         for s, e in raw:
             if s >= e:
@@ -162,6 +176,8 @@ class Splitter:
         words = left.split()
         last = words[-1] if words else ""
         nxt = right.lstrip(_OPENERS)
+        if _CLOSER_FIRST.match(right):
+            return True
         if last.endswith("."):
             core = _ELISION.sub("", last[:-1]).lstrip(_OPENERS).lower()
             if core in self.rules.always:
@@ -171,8 +187,11 @@ class Splitter:
             if core in self.rules.date_only and len(words) >= 2 and _DAY.match(words[-2]):
                 return True
         # A sentence does not start with a lower-case word ("iPhone" aside),
-        # so a break before one after "..." or an abbreviation is a false one.
-        if last.endswith((".", "…")) and nxt[:1].islower() and not _mixed_case(nxt):
+        # so a break before one after "...", an abbreviation or a quoted
+        # sentence ("Is it over?" he asked) is a false one.
+        end = last.rstrip(_CLOSERS)
+        ends = (".", "…", "?", "!") if end != last else (".", "…")
+        if end.endswith(ends) and nxt[:1].islower() and not _mixed_case(nxt):
             return True
         return bool(_ELLIPSIS_END.search(left) and nxt[:1].islower())
 
@@ -180,6 +199,16 @@ class Splitter:
 def _mixed_case(s: str) -> bool:
     word = s.split(maxsplit=1)[0] if s.split() else ""
     return any(c.isupper() for c in word[1:])
+
+
+def _cut_after_dots(line: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Cut the span ``line[s:e]`` after each ``...`` inside it, as Punkt does after ``…``."""
+    out = []
+    for m in _DOTS.finditer(line, s, e):
+        out.append(_strip(line, s, m.end()))
+        s = m.end()
+    out.append(_strip(line, s, e))
+    return out
 
 
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
@@ -203,7 +232,7 @@ def _cap(line: str, s: int, e: int, offset: int) -> list[tuple[int, int]]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def get_splitter(lang: str) -> Splitter:
     """The (cached) splitter of ``lang``."""
     if not re.fullmatch(r"[a-z]{2,3}", lang):

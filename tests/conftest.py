@@ -1,0 +1,25 @@
+"""Shared fixtures: the seed folder and the (session-wide) encoder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.encode import CachedEncoder, get_encoder
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+IT_SEED = SEEDS / "000_4f42991440b6f2b5.txt"
+EN_SEED = SEEDS / "001_2311b19d4785c162.txt"
+DTD = Path(__file__).resolve().parent / "data" / "tmx14.dtd"
+
+
+@pytest.fixture(scope="session")
+def encoder() -> CachedEncoder:
+    return get_encoder()
+
+
+@pytest.fixture()
+def seeds() -> Path:
+    return SEEDS
