@@ -1,0 +1,112 @@
+"""Flag web boilerplate lines: menus, related-headline lists, prompts, colophons.
+
+Pure functions over the lines of a document. A line is flagged with a short
+reason; flagged lines are kept in the document and listed in the report, but
+left out of sentence splitting and alignment.
+
+Three kinds of evidence:
+
+1. a line that matches a prompt or colophon pattern (newsletter, donation,
+   "read more", "potrebbe anche interessarti", copyright, cookie notice...);
+2. a line that repeats an earlier one, or that is a headline written twice
+   ("Titolo di Autore Titolo", as related-article lists are scraped), or a bare
+   counter such as "1678";
+3. the tail: once a flagged line starts a stretch of the document's end in which
+   flagged lines hold most of the characters, the whole stretch is boilerplate
+   (an appeal between two prompts is part of the same footer).
+"""
+
+from __future__ import annotations
+
+import re
+
+_PROMPTS = re.compile(
+    r"""
+    newsletter | iscriviti | registrati\b | abbonati | abbonamento
+    | donazion | \bdona\b | sostienici | sostieni\ il | fai\ una\ donazione
+    | potrebbe\ anche\ interessarti | potrebbero\ interessarti | leggi\ anche | leggi\ di\ più
+    | articoli\ correlati | ti\ potrebbe\ interessare | più\ letti | seguici | condividi
+    | tutti\ i\ diritti\ riservati | riproduzione\ riservata | testata\ registrata | registro\ di\ stampa
+    | partita\ iva | p\.\ ?iva | cookie | privacy\ policy | informativa
+    | subscribe | sign\ up | read\ more | related\ (?:articles|stories|news) | you\ may\ also\ like
+    | recommended\ for\ you | follow\ us | share\ (?:this|on) | donate | support\ us
+    | all\ rights\ reserved | terms\ of\ (?:use|service) | advertisement | pubblicità
+    | ©
+    """,
+    re.IGNORECASE | re.VERBOSE,
+)
+_SHOUT = re.compile(r"^[^a-zà-ÿ]*[A-ZÀ-Þ]{4,}[^a-zà-ÿ]*$")  # "ATTENZIONE!"
+_COUNTER = re.compile(r"^[\s\d.,:/|()-]+$")  # "1678", "12 | 4"
+_EMAIL = re.compile(r"\S+@\S+\.\w+")
+
+#: Lines longer than this are never taken for a scraped headline or prompt.
+MAX_HEADLINE = 300
+#: Share of the tail's characters that flagged lines must hold for the
+#: whole tail to count as a footer.
+TAIL_SHARE = 0.6
+
+
+def _norm(line: str) -> str:
+    return " ".join(line.lower().split())
+
+
+def _doubled(line: str) -> bool:
+    """True for a line that starts and ends with the same long phrase.
+
+    Related-article lists are scraped as "Title by Author Title".
+    """
+    s = line.strip()
+    if len(s) > MAX_HEADLINE:
+        return False
+    return any(s[:k] == s[-k:] and s[:k].strip() for k in range(len(s) // 2, 9, -1))
+
+
+def flag_lines(lines: list[str]) -> list[str | None]:
+    """Return, for each line, the reason it is boilerplate, or ``None``.
+
+    :param lines: the document's lines, without line ends.
+    """
+    flags: list[str | None] = [None] * len(lines)
+    seen: set[str] = set()
+    nonblank = [i for i, ln in enumerate(lines) if ln.strip()]
+    for pos, i in enumerate(nonblank):
+        line = lines[i].strip()
+        key = _norm(line)
+        nxt = _norm(lines[nonblank[pos + 1]]) if pos + 1 < len(nonblank) else None
+        if key in seen:
+            flags[i] = "duplicate line"
+        elif key == nxt:
+            flags[i] = "repeated line"
+        elif _doubled(line):
+            flags[i] = "headline repeated (related-article list)"
+        elif _COUNTER.match(line):
+            flags[i] = "number only"
+        elif len(line) <= MAX_HEADLINE and (_PROMPTS.search(line) or _EMAIL.search(line)):
+            flags[i] = "prompt or colophon"
+        elif _SHOUT.match(line) and len(line) < 40:
+            flags[i] = "shouted label"
+        seen.add(key)
+    _flag_tail(lines, nonblank, flags)
+    return flags
+
+
+def _flag_tail(lines: list[str], nonblank: list[int], flags: list[str | None]) -> None:
+    """Flag the footer: the longest tail, starting at a flagged line, mostly flagged by size."""
+    flagged_chars = 0
+    total_chars = 0
+    start: int | None = None
+    for i in reversed(nonblank):
+        size = len(lines[i].strip())
+        total_chars += size
+        if flags[i] is not None:
+            flagged_chars += size
+            if flagged_chars >= TAIL_SHARE * total_chars:
+                start = i
+    if start is None:
+        return
+    # Never take the body: the tail must leave at least one content line before it.
+    if not any(flags[i] is None for i in nonblank if i < start):
+        return
+    for i in nonblank:
+        if i >= start and flags[i] is None:
+            flags[i] = "footer (after boilerplate)"

@@ -1,0 +1,133 @@
+"""Reading documents: the only module that opens input files.
+
+A document must be UTF-8 text (a byte-order mark is accepted). Other encodings,
+binary files and empty files are refused with an :class:`InputError` that names
+the file, says what it seems to be and how to fix it. Line ends are normalised
+to ``\\n``; a leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token is lifted into
+:attr:`Document.date` and removed from the text; boilerplate lines are flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .boilerplate import flag_lines
+from .errors import InputError
+from .model import Document, Line
+
+# Horizontal white space only, so that line numbers stay those of the file.
+_DATE = re.compile(r"^[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)(?:[ \t]+|(?=\n)|$)", re.IGNORECASE)
+# Control characters other than tab, newline and carriage return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+#: Files larger than this are refused (a dispatch is a few kilobytes).
+MAX_BYTES = 50 * 1024 * 1024
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """The likeliest encoding of ``data``, as iconv spells it (``cp1252``, ``utf-16``).
+
+    charset-normalizer ranks the candidates; among equally good ones Western
+    European cp1252 wins, since the documents are Italian and English (a short
+    sample fits cp1250 just as well, and converting from it turns "à" into "ŕ").
+    """
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data[:200_000]))
+    if not matches:
+        return None
+    best = [m for m in matches if m.chaos == matches[0].chaos]
+    chosen = next((m for m in best if m.encoding == "cp1252"), best[0])
+    return str(chosen.encoding).replace("_", "-")
+
+
+def decode(data: bytes, path: Path | str) -> str:
+    """Decode ``data`` read from ``path`` as UTF-8, or raise an :class:`InputError`."""
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            path,
+            f"looks like a binary file (a NUL byte at offset {data.index(0)})",
+            "Only plain-text .txt documents can be aligned; move this file out of the folder.",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        guess = _guess_encoding(data)
+        seems = f"it looks like {guess}" if guess else "its encoding could not be guessed"
+        conv = guess or "ENCODING"
+        raise InputError(
+            path,
+            f"is not UTF-8 (byte 0x{data[err.start]:02x} cannot be decoded); {seems}",
+            f"Convert it with: iconv -f {conv} -t utf-8 '{path}' > converted.txt",
+            line=line,
+        ) from None
+    bad = _CONTROL.search(text)
+    if bad is not None and len(_CONTROL.findall(text[:8192])) > 8:
+        raise InputError(
+            path,
+            "looks like a binary file (many control characters)",
+            "Only plain-text .txt documents can be aligned; move this file out of the folder.",
+            line=text[: bad.start()].count("\n") + 1,
+        )
+    return text
+
+
+def parse(text: str, doc_id: str) -> Document:
+    """Build a :class:`Document` from decoded text: date lifted, lines flagged."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Stray control characters would make invalid XML later; they carry no text.
+    text = _CONTROL.sub(" ", text)
+    date = None
+    m = _DATE.match(text)
+    if m is not None:
+        date = m.group(1)
+        text = text[m.end() :]
+    raw_lines = text.split("\n")
+    flags = flag_lines(raw_lines)
+    lines = []
+    pos = 0
+    for number, (raw, flag) in enumerate(zip(raw_lines, flags, strict=True), start=1):
+        lines.append(Line(number, pos, pos + len(raw), flag))
+        pos += len(raw) + 1
+    return Document(id=doc_id, text=text, date=date, lines=tuple(lines))
+
+
+def load_document(path: Path) -> Document:
+    """Read one document; raise :class:`InputError` on anything unusable."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(
+                path,
+                f"is {size / 2**20:.0f} MiB, more than the {MAX_BYTES // 2**20} MiB a dispatch may have",
+                "Split it into separate documents.",
+            )
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(
+            path, f"cannot be read ({err.strerror})", "Check that it exists and is readable."
+        ) from None
+    if not data.strip():
+        raise InputError(path, "is empty", "Remove it from the folder or put the dispatch's text in it.")
+    doc = parse(decode(data, path), path.name)
+    if not doc.content_lines:
+        raise InputError(
+            path,
+            "has no text to align (every line is blank or boilerplate)",
+            "Check that the file holds the dispatch itself.",
+        )
+    return doc
+
+
+def list_documents(folder: Path) -> list[Path]:
+    """The ``.txt`` files of ``folder``, sorted by name; raise if there are none."""
+    if not folder.exists():
+        raise InputError(folder, "does not exist", "Give the folder that holds the dispatches (.txt files).")
+    if not folder.is_dir():
+        raise InputError(folder, "is not a folder", "Give the folder that holds the .txt files, not a file.")
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file())
+    if not files:
+        raise InputError(folder, "holds no .txt documents", "Put one dispatch per .txt file in it.")
+    return files

@@ -1,0 +1,172 @@
+"""Loading: date lifting, boilerplate flags, and every kind of bad input file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aligner.boilerplate import flag_lines
+from aligner.errors import InputError
+from aligner.load import list_documents, load_document, parse
+
+from .conftest import IT_SEED, SEEDS
+
+
+@pytest.mark.parametrize(
+    ("raw", "date", "text_start"),
+    [
+        # the seed's form: a leading space, then the token, then the dateline
+        (" date 2025-11-25 Milano, 25 nov. (askanews) –", "2025-11-25", "Milano, 25 nov."),
+        # month-only dates (seed 004) are kept as given
+        (" date 2022-07 L’invasione dell’Ucraina", "2022-07", "L’invasione"),
+        # the token alone on the first line
+        ("date 2024-01-05\nRoma, 5 gen.", "2024-01-05", "\nRoma"),
+        # no token: nothing lifted
+        ("Milan, November 25 (askanews)", None, "Milan"),
+        # "date" as an ordinary word is not a token
+        ("date importanti per il 2025", None, "date importanti"),
+        # a date later in the text stays in the text
+        ("Roma. date 2025-11-25 dopo", None, "Roma."),
+    ],
+)
+def test_date_token_is_lifted(raw: str, date: str | None, text_start: str) -> None:
+    doc = parse(raw, "x.txt")
+    assert doc.date == date
+    assert doc.text.startswith(text_start)
+    assert "date 20" not in doc.text[:20] or date is None
+
+
+def test_crlf_is_normalised_and_lines_keep_their_numbers() -> None:
+    doc = parse("Uno.\r\n\r\nDue.\rTre.", "x.txt")
+    assert doc.text == "Uno.\n\nDue.\nTre."
+    assert [ln.number for ln in doc.content_lines] == [1, 3, 4]
+
+
+def test_seed_003_footer_is_flagged_and_body_kept() -> None:
+    doc = load_document(SEEDS / "003_9f66fee8583b8b08.txt")
+    flagged = {doc.text[ln.start : ln.end] for ln in doc.boilerplate_lines}
+    content = [doc.text[ln.start : ln.end] for ln in doc.content_lines]
+    # footer: byline, colophon, appeal, donation, related headlines, newsletter
+    for line in [
+        "La Redazione de l'AntiDiplomatico",
+        "ATTENZIONE!",
+        "Rivendica una vera informazione pluralista.",
+        "oppure effettua una donazione",
+        "Potrebbe anche interessarti",
+        "Sui fatti di Torino Sui fatti di Torino",
+        "Sui fatti di Torino",
+        "Registrati alla nostra newsletter",
+        "1678",
+    ]:
+        assert line in flagged, line
+    # the headline is content once; its duplicate is boilerplate
+    assert content[0] == "Kazakistan e Russia stringono un'alleanza strategica"
+    assert content.count(content[0]) == 1
+    assert any(c.startswith("Nel cuore geopolitico dell'Eurasia") for c in content)
+    assert content[-1].startswith("La visita, che include anche")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in SEEDS.glob("*.txt") if not p.name.startswith("003")))
+def test_clean_seeds_have_no_boilerplate(name: str) -> None:
+    assert load_document(SEEDS / name).boilerplate_lines == ()
+
+
+@pytest.mark.parametrize(
+    ("lines", "flags"),
+    [
+        # newsletter prompt and "read more" list heading, English
+        (
+            ["A real sentence of the article body that is long enough.", "Subscribe to our newsletter"],
+            [None, "prompt or colophon"],
+        ),
+        # a related headline scraped twice on one line
+        (
+            ["Body text here.", "Il vertice di Mosca di Mario Rossi Il vertice di Mosca"],
+            [None, "headline repeated (related-article list)"],
+        ),
+        # a view counter
+        (["Body text here.", "1678"], [None, "number only"]),
+        # an ordinary short line is content
+        (["Bilanciamento", "Il Kazakistan mantiene un equilibrio."], [None, None]),
+    ],
+)
+def test_flag_lines_table(lines: list[str], flags: list[str | None]) -> None:
+    assert flag_lines(lines) == flags
+
+
+# ---- bad input: each gets an InputError naming the file and the fix ----
+
+
+def _write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "vuoto.txt", b"  \n\n")
+    with pytest.raises(InputError, match=r"vuoto\.txt: is empty\. Remove it"):
+        load_document(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "line", "guess"),
+    [
+        # a short Windows-1252 dispatch: the first bad byte is on line 2
+        ("Roma, 3 gen.\nIl governo ha deciso così: è una novità, però già attesa.\n", "cp1252", 2, "cp1252"),
+        # a whole seed saved as Latin-1 by an old editor (’ « » – made ASCII first)
+        (
+            (SEEDS / "004_949a5f54501a7c62.txt").read_text().translate(str.maketrans("’«»–", '\'""-')),
+            "latin-1",
+            1,
+            "cp1252",
+        ),
+        # UTF-16 with a byte-order mark, as Windows Notepad saves "Unicode"
+        ("Il grande gioco è di equilibri.\n", "utf-16", 1, "utf-16"),
+    ],
+)
+def test_not_utf8_names_encoding_line_and_conversion(
+    tmp_path: Path, text: str, encoding: str, line: int, guess: str
+) -> None:
+    path = _write(tmp_path, "legacy.txt", text.encode(encoding))
+    with pytest.raises(InputError) as info:
+        load_document(path)
+    msg = str(info.value)
+    assert f"legacy.txt, line {line}: is not UTF-8" in msg
+    assert f"it looks like {guess}" in msg
+    assert f"iconv -f {guess} -t utf-8" in msg
+    assert info.value.line == line
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = _write(tmp_path, "bom.txt", "\ufeffCiao a tutti.".encode())
+    assert load_document(path).text == "Ciao a tutti."
+
+
+def test_binary_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    with pytest.raises(InputError, match=r"image\.txt: looks like a binary file"):
+        load_document(path)
+
+
+def test_only_boilerplate(tmp_path: Path) -> None:
+    path = _write(tmp_path, "menu.txt", b"Iscriviti alla newsletter\n")
+    with pytest.raises(InputError, match="every line is blank or boilerplate"):
+        load_document(path)
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        list_documents(tmp_path / "nope")
+
+
+def test_folder_without_txt(tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("x")
+    with pytest.raises(InputError, match=r"holds no \.txt documents"):
+        list_documents(tmp_path)
+
+
+def test_file_given_as_folder() -> None:
+    with pytest.raises(InputError, match="is not a folder"):
+        list_documents(IT_SEED)
