@@ -110,10 +110,12 @@ class AlignConfig:
 
     max_src: int = 2  # largest number of source sentences in one link
     max_tgt: int = 2
-    deletion_cost: float = 0.62  # cost of leaving one sentence without counterpart
-    length_weight: float = 0.25  # weight of the length model against the embedding cost
-    many_penalty: float = 0.06  # extra cost per link that is not 1-1 (per extra sentence)
-    band: int = 0  # search band half-width in sentences; 0 = whole table
+    deletion_cost: float = 0.55  # cost of leaving one sentence without counterpart
+    length_weight: float = 0.3  # weight of the length model against the embedding cost
+    many_penalty: float = 0.1  # extra cost per link that is not 1-1 (per extra sentence)
+    band: int = 0  # search band half-width in sentences; 0 = chosen from the lengths
+    score_slope: float = 8.0  # logistic map from link distance to score
+    score_midpoint: float = 0.6
     encoder: str = "e5-small"
 
 

@@ -1,0 +1,124 @@
+"""Alignment: hand-checkable cases on synthetic vectors, invariants, and the seed pair."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from aligner.align import align, align_vectors
+from aligner.encode import CachedEncoder
+from aligner.evaluate import evaluate
+from aligner.export.links import read_links
+from aligner.load import load_document
+from aligner.model import AlignConfig, Link
+from aligner.split import split
+
+from .conftest import EN_SEED, IT_SEED, SEEDS
+
+DIM = 32
+
+
+def _basis(k: int) -> np.ndarray:
+    v = np.zeros(DIM, dtype=np.float32)
+    v[k] = 1.0
+    return v
+
+
+def _vecs(rows: list[list[int]]) -> np.ndarray:
+    """Each row is a sentence made of the given "concepts" (basis directions)."""
+    out = []
+    for concepts in rows:
+        v = sum((_basis(c) for c in concepts), np.zeros(DIM, dtype=np.float32))
+        out.append(v / np.linalg.norm(v))
+    return np.stack(out)
+
+
+def _links(src: list[list[int]], tgt: list[list[int]], src_len=None, tgt_len=None) -> list[tuple]:
+    src_len = src_len or [40 * len(c) for c in src]
+    tgt_len = tgt_len or [40 * len(c) for c in tgt]
+    links = align_vectors(_vecs(src), _vecs(tgt), src_len, tgt_len, AlignConfig())
+    return [(lk.src, lk.tgt) for lk in links]
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "expected"),
+    [
+        # plain 1-1 throughout
+        ([[0], [1], [2]], [[0], [1], [2]], [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]),
+        # the second source sentence was split in two by the translator: 1-2
+        (
+            [[0], [1, 2], [3]],
+            [[0], [1], [2], [3]],
+            [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,))],
+        ),
+        # two source sentences joined in translation: 2-1
+        (
+            [[0], [1], [2], [3]],
+            [[0], [1, 2], [3]],
+            [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))],
+        ),
+        # a source sentence with no translation: 1-0
+        (
+            [[0], [1], [9], [2]],
+            [[0], [1], [2]],
+            [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))],
+        ),
+        # an added target sentence: 0-1
+        (
+            [[0], [1], [2]],
+            [[0], [9], [1], [2]],
+            [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,))],
+        ),
+    ],
+)
+def test_small_cases_worked_by_hand(src, tgt, expected) -> None:
+    assert _links(src, tgt) == expected
+
+
+@pytest.mark.parametrize(("n", "m"), [(0, 3), (3, 0), (1, 1), (5, 9), (9, 5), (30, 31)])
+def test_links_cover_every_sentence_once_in_order(n: int, m: int) -> None:
+    rng = np.random.default_rng(n * 100 + m)
+    sv = rng.normal(size=(n, DIM)).astype(np.float32)
+    tv = rng.normal(size=(m, DIM)).astype(np.float32)
+    sv /= np.maximum(np.linalg.norm(sv, axis=1, keepdims=True), 1e-9)
+    tv /= np.maximum(np.linalg.norm(tv, axis=1, keepdims=True), 1e-9)
+    links = align_vectors(sv, tv, [50] * n, [50] * m, AlignConfig())
+    assert [i for lk in links for i in lk.src] == list(range(n))
+    assert [j for lk in links for j in lk.tgt] == list(range(m))
+    for lk in links:
+        assert 0.0 <= lk.score <= 1.0
+        assert lk.src or lk.tgt
+        assert len(lk.src) <= 2 and len(lk.tgt) <= 2
+
+
+def test_band_gives_the_same_links_on_a_near_diagonal_pair() -> None:
+    src = [[k % DIM] for k in range(40)]
+    full = align_vectors(_vecs(src), _vecs(src), [50] * 40, [50] * 40, AlignConfig())
+    banded = align_vectors(_vecs(src), _vecs(src), [50] * 40, [50] * 40, AlignConfig(band=5))
+    assert full == banded
+
+
+def test_good_links_score_higher_than_forced_ones() -> None:
+    # sentence 1 of the source matches nothing but must go somewhere
+    links = align_vectors(
+        _vecs([[0], [1], [2]]), _vecs([[0], [3], [2]]), [40] * 3, [40] * 3, AlignConfig(deletion_cost=5.0)
+    )
+    by_src = {lk.src: lk.score for lk in links}
+    assert by_src[(0,)] > 0.9 and by_src[(2,)] > 0.9
+    assert by_src[(1,)] < 0.5
+
+
+def test_seed_pair_matches_gold(encoder: CachedEncoder) -> None:
+    src = split(load_document(IT_SEED), "it")
+    tgt = split(load_document(EN_SEED), "en")
+    al = align(src, tgt, encoder, AlignConfig(), "it", "en")
+    gold = read_links((SEEDS / "000-001.gold").read_text().splitlines())
+    assert [(lk.src, lk.tgt) for lk in al.links] == [(g.src, g.tgt) for g in gold]
+    assert evaluate([gold], [list(al.links)]).strict_f1 == 1.0
+    # the translations here are clean: every link is confidently right
+    assert min(lk.score for lk in al.links) > 0.5
+
+
+def test_link_kind_and_null() -> None:
+    assert Link((0, 1), (2,), 0.5).kind == "2-1"
+    assert Link((3,), (), 0.5).is_null and Link((), (3,), 0.5).kind == "0-1"
