@@ -1,0 +1,17 @@
+"""Exporters: name -> writer. The CLI's ``--format`` choices come from these keys."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TextIO
+
+from ..model import Alignment
+from .links import read_links, write_links
+from .tmx import write_tmx
+from .tsv import write_tsv
+
+Writer = Callable[[Alignment, TextIO, float], None]
+
+EXPORTERS: dict[str, Writer] = {"tmx": write_tmx, "tsv": write_tsv, "links": write_links}
+
+__all__ = ["EXPORTERS", "read_links", "write_links", "write_tmx", "write_tsv"]

@@ -1,0 +1,50 @@
+"""Vecalign-style link lines: ``[i, j]:[k]:score``, null links included.
+
+The format of the gold files in ../shared/eval and of Vecalign's output;
+:func:`read_links` reads it back (the third field is optional).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import TextIO
+
+from ..errors import InputError
+from ..model import Alignment, Link
+
+_LINE = re.compile(r"^\[([\d,\s]*)\]:\[([\d,\s]*)\](?::(-?[\d.eE+-]+))?\s*$")
+
+
+def format_link(link: Link) -> str:
+    """One link as ``[0, 1]:[0]:0.9123``."""
+    src = ", ".join(str(i) for i in link.src)
+    tgt = ", ".join(str(j) for j in link.tgt)
+    return f"[{src}]:[{tgt}]:{link.score:.4f}"
+
+
+def write_links(alignment: Alignment, fh: TextIO, min_score: float = 0.0) -> None:
+    """Write every link of ``alignment`` (null links too) scored at least ``min_score``."""
+    for link in alignment.links:
+        if link.score >= min_score:
+            fh.write(format_link(link) + "\n")
+
+
+def read_links(lines: Iterable[str], source: str = "<links>") -> list[Link]:
+    """Parse link lines; a missing score reads as 1.0. Blank lines are skipped."""
+    links = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        m = _LINE.match(line.strip())
+        if m is None:
+            raise InputError(
+                source,
+                f"{line.strip()[:60]!r} is not a link line",
+                "Each line must look like [0, 1]:[2] or [0]:[]:0.95 (0-based sentence indices).",
+                line=number,
+            )
+        src = tuple(int(x) for x in m.group(1).replace(",", " ").split())
+        tgt = tuple(int(x) for x in m.group(2).replace(",", " ").split())
+        links.append(Link(src, tgt, float(m.group(3)) if m.group(3) else 1.0))
+    return links

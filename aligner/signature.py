@@ -1,0 +1,43 @@
+"""Signature strings: the settings and versions that produced an output.
+
+Like sacreBLEU's signatures, the string lets anyone tell whether two outputs
+are comparable and rerun the job that made them. It holds no time stamp, so the
+same input and settings give byte-identical output.
+"""
+
+from __future__ import annotations
+
+from importlib.metadata import version as pkg_version
+
+from . import __version__
+from .model import AlignConfig, PairConfig
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
+
+
+def signature(
+    config: AlignConfig, encoder_name: str, pair: PairConfig | None = None, presplit: bool = False
+) -> str:
+    """Build the signature of an alignment job.
+
+    >>> signature(AlignConfig(), "e5")  # doctest: +ELLIPSIS
+    'aligner:0.1.0|split:punkt-nltk...'
+    """
+    split = "presplit" if presplit else f"punkt-nltk{pkg_version('nltk')}+rules1"
+    parts = [
+        f"aligner:{__version__}",
+        f"split:{split}",
+        f"embed:{encoder_name}",
+        f"max:{config.max_src}-{config.max_tgt}",
+        f"del:{_fmt(config.deletion_cost)}",
+        f"len:{_fmt(config.length_weight)}",
+        f"many:{_fmt(config.many_penalty)}",
+        f"band:{config.band or 'auto'}",
+        f"score:logistic({_fmt(config.score_slope)},{_fmt(config.score_midpoint)})",
+    ]
+    if pair is not None:
+        parts.append(f"pair:{pair.src_lang}-{pair.tgt_lang}@{_fmt(pair.threshold)}")
+        parts.append(f"langid:py3langid-{pkg_version('py3langid')}")
+    return "|".join(parts)

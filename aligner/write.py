@@ -1,0 +1,46 @@
+"""Writing output files safely: temporary file first, then an atomic rename.
+
+The only module besides :mod:`aligner.load` that touches the file system. An
+existing file is never overwritten unless ``force`` is set, and a reader never
+sees a half-written file: the text goes to a temporary file in the same folder,
+is flushed to disk, and is renamed over the destination in one step.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import AlignerError, OutputExistsError
+
+
+def check_free(paths: Iterable[Path], force: bool) -> None:
+    """Raise :class:`OutputExistsError` for the first path that exists, unless ``force``."""
+    if force:
+        return
+    for path in paths:
+        if path.exists():
+            raise OutputExistsError(path)
+
+
+def write_text_atomic(path: Path, text: str, force: bool = False) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically."""
+    check_free([path], force)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as err:
+        raise AlignerError(
+            f"{path.parent}: cannot write there ({err.strerror}). Choose another folder."
+        ) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

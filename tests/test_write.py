@@ -1,0 +1,50 @@
+"""Atomic writes: nothing half-written, nothing overwritten without force."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from aligner.errors import OutputExistsError
+from aligner.write import check_free, write_text_atomic
+
+
+def test_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "a.tmx"
+    write_text_atomic(path, "uno\n")
+    assert path.read_text() == "uno\n"
+    with pytest.raises(OutputExistsError, match=r"a\.tmx: already exists.*--force"):
+        write_text_atomic(path, "due\n")
+    assert path.read_text() == "uno\n"
+    write_text_atomic(path, "due\n", force=True)
+    assert path.read_text() == "due\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.tmx"]
+
+
+def test_failure_midway_leaves_the_old_file_and_no_temporary(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "a.tsv"
+    path.write_text("old\n")
+
+    def crash(src: str, dst: str) -> None:
+        raise KeyboardInterrupt  # as if the user pressed Ctrl-C just before the rename
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(KeyboardInterrupt):
+        write_text_atomic(path, "new\n", force=True)
+    assert path.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.tsv"]
+
+
+def test_check_free_names_the_first_existing(tmp_path: Path) -> None:
+    (tmp_path / "b").write_text("x")
+    with pytest.raises(OutputExistsError, match="b: already exists"):
+        check_free([tmp_path / "a", tmp_path / "b"], force=False)
+    check_free([tmp_path / "b"], force=True)
+
+
+def test_line_ends_are_lf(tmp_path: Path) -> None:
+    path = tmp_path / "x.tsv"
+    write_text_atomic(path, "a\tb\n")
+    assert path.read_bytes() == b"a\tb\n"
