@@ -1,0 +1,1 @@
+"""The ``aligner`` command-line application (typer); a thin layer over the library."""

@@ -1,0 +1,95 @@
+"""``aligner align``: align one pair of documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aligner.align import align
+from aligner.encode import ENCODERS, get_encoder
+from aligner.errors import AlignerError, InputError, OutputExistsError
+from aligner.load import decode, load_document
+from aligner.model import AlignConfig, Alignment, Sentence
+from aligner.pipeline import render_alignment
+from aligner.signature import signature
+from aligner.split import split
+from aligner.write import write_text_atomic
+
+from .common import BAD_INPUT, EXISTS, Format, error
+
+
+def _presplit(path: Path) -> list[Sentence]:
+    """One sentence per line, as given; offsets are into the file's text."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(path, f"cannot be read ({err.strerror})", "Check the path.") from None
+    text = decode(data, path).replace("\r\n", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if not text.strip():
+        raise InputError(path, "is empty", "Give a file with one sentence per line.")
+    sentences = []
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        sentences.append(Sentence(i, line, pos, pos + len(line), i))
+        pos += len(line) + 1
+    return sentences
+
+
+def align_command(
+    src: Annotated[Path, typer.Argument(help="Source document.")],
+    tgt: Annotated[Path, typer.Argument(help="Target document.")],
+    src_lang: Annotated[str, typer.Option("--src-lang", help="Source language (ISO 639-1).")] = "it",
+    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).")] = "en",
+    presplit: Annotated[
+        bool, typer.Option("--presplit", help="The files hold one sentence per line: split nothing.")
+    ] = False,
+    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.tmx,  # type: ignore[attr-defined]
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the output file.")] = False,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
+    ] = 0.0,
+    max_link: Annotated[
+        int, typer.Option("--max-link", min=1, max=4, help="Most sentences on one side of a link.")
+    ] = AlignConfig.max_src,
+    encoder: Annotated[
+        str, typer.Option("--encoder", help=f"Sentence encoder: {', '.join(ENCODERS)}.")
+    ] = "e5-small",
+) -> None:
+    """Align the sentences of SRC and TGT and print (or write) the alignment.
+
+    Any pair of languages the embedding model covers works; --src-lang and
+    --tgt-lang choose the splitter and the TMX language codes.
+    """
+    config = AlignConfig(max_src=max_link, max_tgt=max_link, encoder=encoder)
+    try:
+        if output is not None and output.exists() and not force:
+            raise OutputExistsError(output)
+        enc = get_encoder(encoder)
+        if presplit:
+            source, target = _presplit(src), _presplit(tgt)
+            date = None
+        else:
+            sdoc, tdoc = load_document(src), load_document(tgt)
+            source, target = split(sdoc, src_lang), split(tdoc, tgt_lang)
+            date = sdoc.date or tdoc.date
+        sig = signature(config, enc.name, presplit=presplit)
+        al = align(source, target, enc, config, src_lang, tgt_lang, sig)
+        al = Alignment(al.source, al.target, al.links, src_lang, tgt_lang, sig, src.name, tgt.name, date)
+        text = render_alignment(al, fmt.value, min_score)
+        if output is None:
+            typer.echo(text, nl=False)
+        else:
+            write_text_atomic(output, text, force=force)
+    except OutputExistsError as err:
+        error(str(err))
+        raise typer.Exit(EXISTS) from None
+    except AlignerError as err:
+        error(str(err))
+        raise typer.Exit(BAD_INPUT) from None

@@ -1,0 +1,39 @@
+"""What the commands share: exit codes, messages, language and format choices."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import typer
+
+from aligner.export import EXPORTERS
+
+# Exit codes (documented in the README and in `aligner --help`).
+OK = 0
+SKIPPED = 1  # the job was done, but some documents were skipped (listed on stderr)
+USAGE = 2  # wrong command-line usage (typer's own code)
+BAD_INPUT = 3  # nothing done: the input cannot be used
+EXISTS = 4  # nothing written: an output exists and --force was not given
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 done, but some documents were skipped (see stderr and manifest.json); "
+    "2 wrong usage; 3 nothing done, the input cannot be used; "
+    "4 nothing written, an output exists (pass --force)."
+)
+
+Format = Enum("Format", {k: k for k in EXPORTERS}, type=str)  # type: ignore[misc]
+
+
+def error(message: str) -> None:
+    """Print an error message on stderr."""
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+
+
+def warn(message: str) -> None:
+    """Print a warning on stderr."""
+    typer.secho(f"warning: {message}", err=True, fg=typer.colors.YELLOW)
+
+
+def info(message: str) -> None:
+    """Print progress on stderr (stdout is kept for results)."""
+    typer.echo(message, err=True)

@@ -1,0 +1,41 @@
+"""``aligner split``: one sentence per line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aligner.errors import AlignerError
+from aligner.langid import identify
+from aligner.load import load_document
+from aligner.split import split
+
+from .common import BAD_INPUT, error, info
+
+
+def split_command(
+    file: Annotated[Path, typer.Argument(help="A dispatch (.txt, UTF-8).")],
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language (ISO 639-1); identified when left out.")
+    ] = None,
+    offsets: Annotated[
+        bool, typer.Option("--offsets", help="Prefix each sentence with its start and end offsets.")
+    ] = False,
+) -> None:
+    """Split FILE into sentences and print one per line.
+
+    A leading date token and boilerplate lines are left out (and counted on stderr).
+    """
+    try:
+        doc = load_document(file)
+        code = lang or identify(doc.text).lang
+        sentences = split(doc, code)
+    except AlignerError as err:
+        error(str(err))
+        raise typer.Exit(BAD_INPUT) from None
+    if doc.boilerplate_lines:
+        info(f"{file}: {len(doc.boilerplate_lines)} boilerplate line(s) left out")
+    for s in sentences:
+        typer.echo(f"{s.start}\t{s.end}\t{s.text}" if offsets else s.text)

@@ -1,0 +1,217 @@
+"""The command line, as a user runs it: happy paths, every bad input, exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from typer.testing import CliRunner
+
+from aligner import __version__
+from cli.common import BAD_INPUT, EXISTS, OK, SKIPPED
+from cli.main import app
+
+from .conftest import DTD, EN_SEED, IT_SEED, SEEDS
+
+runner = CliRunner()
+PAIR = "000_4f42991440b6f2b5__001_2311b19d4785c162"
+GERMAN = (
+    "Der russische Präsident Wladimir Putin ist am Mittwoch zu einem zweitägigen Besuch in "
+    "Kasachstan eingetroffen. Dabei geht es vor allem um Energieprojekte in dem zentralasiatischen "
+    "Land. Die Regierung in Astana wahrt im Krieg gegen die Ukraine ein Gleichgewicht.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    out = tmp_path_factory.mktemp("run") / "out"
+    result = runner.invoke(app, ["run", str(SEEDS), "--out", str(out)])
+    return out, result.output
+
+
+def _invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_version_and_help() -> None:
+    assert _invoke("--version").output.strip() == f"aligner {__version__}"
+    for cmd in ([], ["run"], ["align"], ["split"]):
+        res = _invoke(*cmd, "--help")
+        assert res.exit_code == 0, res.output
+        assert "Exit codes" in res.output
+
+
+def test_installed_console_script_runs() -> None:
+    exe = shutil.which("aligner", path=str(Path(sys.executable).parent))
+    assert exe is not None, "pip install -e . should install the 'aligner' script"
+    done = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == f"aligner {__version__}"
+
+
+def test_run_on_seeds_pairs_and_reports(seed_run: tuple[Path, str]) -> None:
+    out, output = seed_run
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{PAIR}.tmx", f"{PAIR}.tsv", f"{PAIR}.links", "manifest.json"]
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [(p["source"], p["target"]) for p in manifest["pairs"]] == [
+        ("000_4f42991440b6f2b5.txt", "001_2311b19d4785c162.txt")
+    ]
+    pair = manifest["pairs"][0]
+    assert pair["links"] == {"1-1": 10}
+    assert pair["files"] == {"tmx": f"{PAIR}.tmx", "tsv": f"{PAIR}.tsv", "links": f"{PAIR}.links"}
+    assert 0.0 < pair["mean_score"] <= 1.0
+    unpaired = {u["file"]: u for u in manifest["unpaired"]}
+    assert sorted(unpaired) == [
+        "002_abf4a547a46e6000.txt",
+        "003_9f66fee8583b8b08.txt",
+        "004_949a5f54501a7c62.txt",
+    ]
+    for u in unpaired.values():
+        assert "no en version found" in u["reason"] and u["best_score"] < 0.5
+    docs = {d["file"]: d for d in manifest["documents"]}
+    assert docs["000_4f42991440b6f2b5.txt"]["date"] == "2025-11-25"
+    assert docs["004_949a5f54501a7c62.txt"]["date"] == "2022-07"
+    assert [d["language"] for d in docs.values()] == ["it", "en", "it", "it", "it"]
+    assert len(docs["003_9f66fee8583b8b08.txt"]["boilerplate_lines"]) >= 30
+    assert manifest["signature"].startswith(f"aligner:{__version__}|split:punkt-nltk")
+    assert manifest["exit_code"] == 0
+    assert "1 pair(s) aligned, 3 document(s) unpaired" in output
+
+
+def test_seed_tmx_has_the_ten_units(seed_run: tuple[Path, str]) -> None:
+    out, _ = seed_run
+    path = out / f"{PAIR}.tmx"
+    dtd = etree.DTD(str(DTD))
+    assert dtd.validate(etree.parse(str(path))), dtd.error_log.filter_from_errors()
+    root = ET.parse(path).getroot()
+    tus = root.findall("body/tu")
+    assert len(tus) == 10
+    segs = [[s.text or "" for s in tu.iter("seg")] for tu in tus]
+    assert segs[0][0].startswith("Milano, 25 nov. (askanews) – Vladimir Putin")  # no date, no split
+    assert segs[0][1].startswith("Milan, November 25 (askanews) – Vladimir Putin")
+    assert segs[9][0].startswith("Peraltro proprio Zhaparov") and segs[9][1].startswith("Moreover, after")
+    assert all(not it.endswith("nov.") for it, _ in segs)
+    assert root.find("header").get("creationdate") == "20251125T000000Z"
+    assert all(tu.findtext("prop[@type='x-link-type']") == "1-1" for tu in tus)
+
+
+def test_rerun_refuses_then_force_gives_identical_bytes(seed_run: tuple[Path, str]) -> None:
+    out, _ = seed_run
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    res = _invoke("run", str(SEEDS), "--out", str(out))
+    assert res.exit_code == EXISTS
+    assert "manifest.json: already exists" in res.output and "--force" in res.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    res = _invoke("run", str(SEEDS), "--out", str(out), "--force")
+    assert res.exit_code == OK, res.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # byte-identical
+
+
+def test_bad_documents_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(IT_SEED, src)
+    shutil.copy(EN_SEED, src)
+    shutil.copy(SEEDS / "002_abf4a547a46e6000.txt", src)  # Italian with no English version
+    (src / "empty.txt").write_bytes(b"")
+    (src / "latin1.txt").write_bytes("Città più bella, è così.\n".encode("latin-1"))
+    (src / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(300))
+    (src / "tedesco.txt").write_text(GERMAN, encoding="utf-8")
+    (src / "oneline.txt").write_text("parola " * 3000, encoding="utf-8")
+    out = tmp_path / "out"
+    res = _invoke("run", str(src), "--out", str(out))
+    assert res.exit_code == SKIPPED, res.output
+    text = res.output
+    assert f"{src / 'empty.txt'}: is empty" in text
+    assert f"{src / 'latin1.txt'}, line 1: is not UTF-8" in text and "iconv -f" in text
+    assert f"{src / 'binary.txt'}: looks like a binary file" in text
+    assert f"{src / 'tedesco.txt'}: language is de, neither it nor en" in text
+    assert f"{src / '002_abf4a547a46e6000.txt'}: not paired: no en version found" in text
+    assert (
+        f"{src / 'oneline.txt'}, line 1: a line of 21,000 characters with no sentence-ending punctuation"
+        in text
+    )
+    manifest = json.loads((out / "manifest.json").read_text())
+    status = {d["file"]: d["status"] for d in manifest["documents"]}
+    assert status["empty.txt"] == status["latin1.txt"] == status["binary.txt"] == "skipped"
+    assert status["tedesco.txt"] == status["oneline.txt"] == "read"
+    assert len(manifest["pairs"]) == 1 and manifest["exit_code"] == SKIPPED
+    errors = {p["file"] for p in manifest["problems"] if p["severity"] == "error"}
+    assert errors == {"empty.txt", "latin1.txt", "binary.txt"}
+    assert (out / f"{PAIR}.tmx").exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing", "does not exist"),
+        (lambda p: p, "holds no .txt documents"),  # an empty folder
+        (lambda p: IT_SEED, "is not a folder"),
+    ],
+)
+def test_unusable_input_folder(tmp_path: Path, make, message: str) -> None:
+    res = _invoke("run", str(make(tmp_path)), "--out", str(tmp_path / "out"))
+    assert res.exit_code == BAD_INPUT
+    assert message in res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_align_links_format_and_output_file(tmp_path: Path) -> None:
+    res = _invoke("align", str(IT_SEED), str(EN_SEED), "--format", "links")
+    assert res.exit_code == OK, res.output
+    assert res.output.splitlines()[0].startswith("[0]:[0]:0.")
+    assert len(res.output.splitlines()) == 10
+    target = tmp_path / "pair.tsv"
+    assert _invoke("align", str(IT_SEED), str(EN_SEED), "--format", "tsv", "-o", str(target)).exit_code == OK
+    assert all(len(line.split("\t")) == 4 for line in target.read_text().splitlines())
+    res = _invoke("align", str(IT_SEED), str(EN_SEED), "-o", str(target))
+    assert res.exit_code == EXISTS and "pair.tsv: already exists" in res.output
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_align_presplit_any_language_pair(tmp_path: Path) -> None:
+    de = tmp_path / "de.txt"
+    fr = tmp_path / "fr.txt"
+    de.write_text(
+        "Der Berg ist hoch .\nWir stiegen am Morgen auf .\nDas Wetter war gut .\n", encoding="utf-8"
+    )
+    fr.write_text(
+        "La montagne est haute .\nNous sommes montés le matin .\nLe temps était beau .\n", encoding="utf-8"
+    )
+    res = _invoke(
+        "align", str(de), str(fr), "--presplit", "--src-lang", "de", "--tgt-lang", "fr", "--format", "links"
+    )
+    assert res.exit_code == OK, res.output
+    assert [line.rsplit(":", 1)[0] for line in res.output.splitlines()] == ["[0]:[0]", "[1]:[1]", "[2]:[2]"]
+    res = _invoke("align", str(de), str(fr), "--presplit", "--src-lang", "de", "--tgt-lang", "fr")
+    root = ET.fromstring(res.output)
+    assert root.find("header").get("srclang") == "de"
+    assert [tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in root.iter("tuv")][:2] == [
+        "de",
+        "fr",
+    ]
+
+
+def test_align_bad_input(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    res = _invoke("align", str(empty), str(EN_SEED))
+    assert res.exit_code == BAD_INPUT and "empty.txt: is empty" in res.output
+
+
+def test_split_prints_one_sentence_per_line() -> None:
+    res = _invoke("split", str(IT_SEED), "--lang", "it")
+    assert res.exit_code == OK
+    lines = res.output.splitlines()
+    assert len(lines) == 10 and lines[0].startswith("Milano, 25 nov. (askanews) –")
+    res = _invoke("split", str(SEEDS / "003_9f66fee8583b8b08.txt"), "--offsets")
+    assert "boilerplate line(s) left out" in res.output
+    start, end, text = res.output.splitlines()[1].split("\t")
+    assert int(end) - int(start) == len(text)
