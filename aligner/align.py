@@ -1,131 +1,203 @@
-"""Sentence alignment by dynamic programming over link costs.
+"""Sentence alignment by dynamic programming over link costs, coarse to fine.
 
 The search finds the monotone sequence of links covering both documents with
 the least total cost. Allowed links are ``a``-``b`` with ``1 <= a <= max_src``
-and ``1 <= b <= max_tgt`` (1-1, 1-2, 2-1, 2-2 by default), plus deletions
-(1-0) and insertions (0-1).
+and ``1 <= b <= max_tgt`` (up to 3-3 by default), plus deletions (1-0) and
+insertions (0-1).
 
 Cost of an ``a``-``b`` link: its distance from :class:`~aligner.score.LinkScorer`
-(normalised embedding distance plus the length model) times ``(a + b) / 2``, so
-that covering the same sentences with one link or with several costs the same
-for equally good matches, plus ``many_penalty`` for each sentence beyond 1-1.
-A deletion or insertion costs ``deletion_cost`` per sentence.
+(normalised embedding distance, lexical overlap and the length model) times
+``(a + b) / 2``, so that covering the same sentences with one link or with
+several costs the same for equally good matches, plus ``many_penalty`` for each
+sentence beyond 1-1. A deletion or insertion costs ``deletion_cost`` per
+sentence.
 
-Long documents are searched in a band around the diagonal (the ratio of the
-lengths) rather than over the full table; the band's half-width is chosen from
-the lengths unless :attr:`AlignConfig.band` sets it.
+Time and memory grow linearly with length. The table is searched row by row
+(one row per source position), each row only over a window of target
+positions, with the costs of a whole window computed at once. Short documents
+get windows spanning every target position (the full table). Longer ones are
+first aligned coarsely: consecutive sentences are pooled into blocks, the
+blocks aligned with the same search, and the fine search then runs in a band
+around the coarse path (Vecalign's coarse-to-fine idea).
 
-Every link gets a score in [0, 1] (:func:`~aligner.score.link_probability`):
-for a link, the probability that it is right given its distance; for a
-deletion or insertion, one minus that of the sentence's best 1-1 candidate.
+The length model is centred on the documents' length ratio, then, in a second
+pass, on the median ratio of the 1-1 links of the first: an untranslated
+passage skews the documents' ratio, not the median.
+
+Every link's features are kept; :mod:`aligner.calibrate` turns them into the
+link score.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
+import numpy.typing as npt
 
+from .calibrate import link_scores
 from .encode import CachedEncoder, Vectors
-from .model import AlignConfig, Alignment, Link, Sentence
-from .score import LinkScorer, link_probability
+from .model import AlignConfig, Alignment, Link, Sentence, Step
+from .score import LinkScorer, chance_distance, span_vectors
 
 #: Tables up to this many cells are searched whole.
 FULL_TABLE_CELLS = 1_500_000
+#: Blocks a side in the coarse pass.
+COARSE_BLOCKS = 400
+
+Ints = npt.NDArray[np.int64]
+RowCost = Callable[[int, int, int, Ints], npt.NDArray[np.float64]]
 
 
-def _moves(config: AlignConfig) -> list[tuple[int, int]]:
-    links = [(a, b) for a in range(1, config.max_src + 1) for b in range(1, config.max_tgt + 1)]
+def _moves(max_src: int, max_tgt: int) -> list[tuple[int, int]]:
+    links = [(a, b) for a in range(1, max_src + 1) for b in range(1, max_tgt + 1)]
     return [*links, (1, 0), (0, 1)]
 
 
-def _band(n: int, m: int, config: AlignConfig) -> int:
-    if config.band > 0:
-        return config.band
-    if (n + 1) * (m + 1) <= FULL_TABLE_CELLS:
-        return max(n, m) + 1
-    return max(100, max(n, m) // 10)
+def search(
+    row_cost: RowCost,
+    n: int,
+    m: int,
+    lo: Ints,
+    hi: Ints,
+    moves: Sequence[tuple[int, int]],
+    deletion_cost: float,
+    many_penalty: float,
+) -> list[Step]:
+    """Least-cost monotone path from (0, 0) to (n, m) inside the row windows.
+
+    :param row_cost: ``row_cost(a, b, i, js)`` gives the distances of the links
+        ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``j`` in ``js``.
+    :param lo: first target position searched in each row (length n + 1).
+    :param hi: last target position searched in each row (inclusive).
+    """
+    inf = math.inf
+    costs: list[npt.NDArray[np.float64]] = []
+    backs: list[npt.NDArray[np.int8]] = []
+    for i in range(n + 1):
+        first, last = int(lo[i]), int(hi[i])
+        js = np.arange(first, last + 1)
+        cost = np.full(len(js), inf)
+        back = np.full(len(js), -1, dtype=np.int8)
+        if i == 0 and first == 0:
+            cost[0] = 0.0
+        for k, (a, b) in enumerate(moves):
+            if a == 0 or a > i:
+                continue
+            prev, pfirst, plast = costs[i - a], int(lo[i - a]), int(hi[i - a])
+            jp = js - b
+            ok = (jp >= pfirst) & (jp <= plast)
+            if not ok.any():
+                continue
+            cand = prev[jp[ok] - pfirst]
+            if b:
+                scale = (a + b) / 2.0
+                cand = cand + scale * row_cost(a, b, i - a, jp[ok]) + many_penalty * (a + b - 2)
+            else:
+                cand = cand + deletion_cost * a
+            idx = np.flatnonzero(ok)
+            better = cand < cost[idx]
+            cost[idx[better]] = cand[better]
+            back[idx[better]] = k
+        if (0, 1) in moves:
+            # Insertions within the row: c'[j] = min_k c[k] + (j - k) * del, a running minimum.
+            offs = np.arange(len(js)) * deletion_cost
+            run = np.minimum.accumulate(cost - offs) + offs
+            # (c - offs) + offs can round below c: only a clearly lower cost is an insertion.
+            ins = run < cost - 1e-9
+            cost[ins] = run[ins]
+            back[ins] = moves.index((0, 1))
+        costs.append(cost)
+        backs.append(back)
+    steps: list[Step] = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        k = int(backs[i][j - int(lo[i])]) if lo[i] <= j <= hi[i] else -1
+        if k < 0:
+            raise RuntimeError(f"no path through the search windows at ({i}, {j})")
+        a, b = moves[k]
+        steps.append(Step(i - a, a, j - b, b))
+        i, j = i - a, j - b
+    steps.reverse()
+    return steps
+
+
+def _full_windows(n: int, m: int) -> tuple[Ints, Ints]:
+    return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+
+
+def _block_means(vecs: Vectors, size: int) -> Vectors:
+    blocks = [vecs[k : k + size].sum(axis=0) for k in range(0, len(vecs), size)]
+    out = np.stack(blocks)
+    return np.asarray(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9), np.float32)
+
+
+def coarse_windows(src_vecs: Vectors, tgt_vecs: Vectors, config: AlignConfig) -> tuple[Ints, Ints]:
+    """Row windows around the path of a coarse alignment of sentence blocks."""
+    n, m = len(src_vecs), len(tgt_vecs)
+    size = max(1, math.ceil(max(n, m) / COARSE_BLOCKS))
+    cs, ct = _block_means(src_vecs, size), _block_means(tgt_vecs, size)
+    spans_s = {a: span_vectors(cs, a) for a in (1, 2)}
+    spans_t = {b: span_vectors(ct, b) for b in (1, 2)}
+    chance = {
+        (a, b): (chance_distance(spans_s[a], spans_t[b]), chance_distance(spans_t[b], spans_s[a]))
+        for a in (1, 2)
+        for b in (1, 2)
+    }
+
+    def row(a: int, b: int, i: int, js: Ints) -> npt.NDArray[np.float64]:
+        cos = (spans_t[b][js] @ spans_s[a][i]).astype(np.float64)
+        ch = (chance[a, b][0][i] + chance[a, b][1][js]) / 2.0
+        return np.asarray((1.0 - cos) / np.maximum(ch, 0.05), dtype=np.float64)
+
+    nc, mc = len(cs), len(ct)
+    moves = [(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)]
+    steps = search(row, nc, mc, *_full_windows(nc, mc), moves, 1.0, 0.05)
+    # Expected target position of every source position, from the coarse path.
+    xs, ys = [0.0], [0.0]
+    for s in steps:
+        xs.append(min(n, (s.i + s.a) * size))
+        ys.append(min(m, (s.j + s.b) * size))
+    centre = np.interp(np.arange(n + 1), np.array(xs), np.array(ys))
+    width = config.band or max(50, 4 * size)
+    lo = np.clip(np.floor(centre - width), 0, m).astype(np.int64)
+    hi = np.clip(np.ceil(centre + width), 0, m).astype(np.int64)
+    lo[0], hi[n] = 0, m
+    hi = np.maximum.accumulate(hi)
+    lo = np.minimum.accumulate(lo[::-1])[::-1].copy()
+    return lo, hi
 
 
 def align_vectors(
     src_vecs: Vectors,
     tgt_vecs: Vectors,
-    src_lens: list[int],
-    tgt_lens: list[int],
+    src_texts: Sequence[str],
+    tgt_texts: Sequence[str],
     config: AlignConfig,
 ) -> list[Link]:
-    """Align two documents given their sentence vectors and lengths.
+    """Align two documents given their sentence vectors and texts.
 
     :returns: links in document order covering every sentence of both sides.
     """
-    n, m = len(src_lens), len(tgt_lens)
+    n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
-    scorer = LinkScorer(src_vecs, tgt_vecs, src_lens, tgt_lens, config)
-    moves = _moves(config)
-    dist = {(a, b): scorer.distance(a, b).tolist() for a, b in moves if a and b and a <= n and b <= m}
-    band = _band(n, m, config)
-    slope = m / n
-    inf = math.inf
-    cost = [[inf] * (m + 1) for _ in range(n + 1)]
-    back = [[-1] * (m + 1) for _ in range(n + 1)]
-    cost[0][0] = 0.0
-    weights = [((a + b) / 2.0, config.many_penalty * (a + b - 2)) for a, b in moves]
-    for i in range(n + 1):
-        centre = i * slope
-        lo = max(0, int(centre - band))
-        hi = min(m, int(centre + band) + 1)
-        row = cost[i]
-        brow = back[i]
-        for j in range(lo, hi + 1):
-            if i == 0 and j == 0:
-                continue
-            best = inf
-            arg = -1
-            for k, (a, b) in enumerate(moves):
-                if a > i or b > j:
-                    continue
-                prev = cost[i - a][j - b]
-                if prev == inf:
-                    continue
-                if a and b:
-                    if (a, b) not in dist:
-                        continue
-                    scale, extra = weights[k]
-                    c = prev + dist[(a, b)][i - a][j - b] * scale + extra
-                else:
-                    c = prev + config.deletion_cost
-                if c < best:
-                    best = c
-                    arg = k
-            row[j] = best
-            brow[j] = arg
-    steps: list[tuple[int, int, int, int]] = []
-    i, j = n, m
-    while i > 0 or j > 0:
-        k = back[i][j]
-        if k < 0:  # unreachable only if the band excluded the corner; widen nothing, fall back
-            raise RuntimeError(f"alignment band {band} too narrow for {n}x{m} sentences")
-        a, b = moves[k]
-        steps.append((i - a, a, j - b, b))
-        i, j = i - a, j - b
-    steps.reverse()
-    one = np.asarray(dist[(1, 1)], dtype=np.float64)
-    best_src = one.min(axis=1)
-    best_tgt = one.min(axis=0)
-    links = []
-    for i0, a, j0, b in steps:
-        src = tuple(range(i0, i0 + a))
-        tgt = tuple(range(j0, j0 + b))
-        if a and b:
-            p = link_probability(dist[(a, b)][i0][j0], config)
-        elif a:
-            p = 1.0 - link_probability(float(best_src[i0]), config)
-        else:
-            p = 1.0 - link_probability(float(best_tgt[j0]), config)
-        links.append(Link(src, tgt, round(float(p), 4)))
-    return links
+    max_s, max_t = min(config.max_src, n), min(config.max_tgt, m)
+    scorer = LinkScorer(src_vecs, tgt_vecs, src_texts, tgt_texts, config)
+    if config.band == 0 and (n + 1) * (m + 1) <= FULL_TABLE_CELLS:
+        lo, hi = _full_windows(n, m)
+    else:
+        lo, hi = coarse_windows(src_vecs, tgt_vecs, config)
+    moves = _moves(max_s, max_t)
+    steps = search(scorer.row, n, m, lo, hi, moves, config.deletion_cost, config.many_penalty)
+    # Second pass: centre the length model on the ratio of the 1-1 links just
+    # found; the whole documents' ratio is skewed by untranslated passages.
+    ratio = scorer.ratio_of([(s.i, s.j) for s in steps if s.a == 1 and s.b == 1])
+    if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
+        scorer.log_ratio = ratio
+        steps = search(scorer.row, n, m, lo, hi, moves, config.deletion_cost, config.many_penalty)
+    return link_scores(scorer, steps)
 
 
 def align(
@@ -137,10 +209,8 @@ def align(
     tgt_lang: str,
     signature: str = "",
 ) -> Alignment:
-    """Align two lists of sentences with ``encoder``'s vectors and the length model."""
-    src_vecs = encoder.encode([s.text for s in source])
-    tgt_vecs = encoder.encode([s.text for s in target])
-    links = align_vectors(
-        src_vecs, tgt_vecs, [len(s.text) for s in source], [len(s.text) for s in target], config
-    )
+    """Align two lists of sentences with ``encoder``'s vectors, lexical overlap and lengths."""
+    src_texts = [s.text for s in source]
+    tgt_texts = [s.text for s in target]
+    links = align_vectors(encoder.encode(src_texts), encoder.encode(tgt_texts), src_texts, tgt_texts, config)
     return Alignment(tuple(source), tuple(target), tuple(links), src_lang, tgt_lang, signature)

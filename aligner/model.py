@@ -105,17 +105,26 @@ class Alignment:
 
 
 @dataclass(frozen=True)
+class Step:
+    """One link of a search path: ``src[i:i+a]`` with ``tgt[j:j+b]``."""
+
+    i: int
+    a: int
+    j: int
+    b: int
+
+
+@dataclass(frozen=True)
 class AlignConfig:
     """Every knob of the sentence aligner. The signature is built from it."""
 
-    max_src: int = 2  # largest number of source sentences in one link
-    max_tgt: int = 2
-    deletion_cost: float = 0.55  # cost of leaving one sentence without counterpart
-    length_weight: float = 0.3  # weight of the length model against the embedding cost
+    max_src: int = 3  # largest number of source sentences in one link
+    max_tgt: int = 3
+    deletion_cost: float = 0.7  # cost of leaving one sentence without counterpart
+    length_weight: float = 0.6  # weight of the length model against the embedding cost
+    lexical_weight: float = 0.0  # weight of the lexical (character n-gram) overlap
     many_penalty: float = 0.1  # extra cost per link that is not 1-1 (per extra sentence)
     band: int = 0  # search band half-width in sentences; 0 = chosen from the lengths
-    score_slope: float = 8.0  # logistic map from link distance to score
-    score_midpoint: float = 0.6
     encoder: str = "e5-small"
 
 

@@ -1,4 +1,4 @@
-"""Pure scoring of candidate links: embedding distance and a length model.
+"""Pure scoring of candidate links: embeddings, lexical overlap and a length model.
 
 For a candidate link of ``a`` source and ``b`` target sentences:
 
@@ -6,16 +6,27 @@ For a candidate link of ``a`` source and ``b`` target sentences:
   (as good as embedding the joined text, at a fraction of the cost:
   ../shared/FACTS.md section 4b);
 - the embedding distance ``1 - cos`` is divided by the sides' typical distance
-  to unrelated spans of the same sizes in the other document, so that "how much better than
-  chance" is measured, not raw cosine (Vecalign's normalisation; it removes the
-  hubness of sentences that are close to everything);
+  to unrelated spans of the same sizes in the other document, so that "how much
+  better than chance" is measured, not raw cosine (Vecalign's normalisation; it
+  removes the hubness of sentences that are close to everything);
+- lexical overlap is measured the same way on hashed character n-gram vectors
+  of the words that cross languages unchanged or nearly so: numbers, names,
+  cognates (see :func:`lexical_vectors`);
 - the length model penalises the squared log ratio of the sides' character
   lengths, centred on the document pair's own ratio (Italian runs longer than
   English; German shorter than French), as Gale and Church's model does with a
   normal distribution of length differences.
+
+All costs are computed for one source span against a whole row window of
+target spans at once (:meth:`LinkScorer.row`), so the search never holds the
+full n-by-m table.
 """
 
 from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -25,10 +36,42 @@ from .model import AlignConfig
 Matrix = npt.NDArray[np.float64]
 Vectors = npt.NDArray[np.float32]
 
-#: Sentences of the other side sampled to estimate a sentence's chance distance.
+#: Spans of the other side sampled to estimate a span's chance distance.
 BASELINE_SAMPLE = 256
 #: Characters added to both lengths so that short sentences do not swing the ratio.
 LENGTH_SMOOTHING = 20.0
+#: Dimension of the hashed character n-gram vectors.
+LEXICAL_DIM = 512
+#: Character n-gram size of the lexical vectors.
+NGRAM = 4
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _hash(s: str) -> int:
+    # crc32 rather than hash(): stable across processes (PYTHONHASHSEED).
+    return zlib.crc32(s.encode("utf-8")) % LEXICAL_DIM
+
+
+def lexical_vectors(texts: Sequence[str]) -> Vectors:
+    """Hashed character n-gram vectors of the words likely to cross languages.
+
+    Numbers count whole; other words count by their ``NGRAM``-grams (with word
+    boundaries), and only words of at least five letters or capitalised words
+    do, so that short function words, which differ across languages and match
+    by chance, stay out. Rows are L2-normalised (zero rows stay zero).
+    """
+    out = np.zeros((len(texts), LEXICAL_DIM), dtype=np.float32)
+    for row, text in enumerate(texts):
+        for tok in _TOKEN.findall(text):
+            if tok.isdigit():
+                out[row, _hash("#" + tok)] += 2.0
+            elif len(tok) >= 5 or (tok[:1].isupper() and len(tok) >= 3):
+                w = f"<{tok.lower()}>"
+                for k in range(len(w) - NGRAM + 1):
+                    out[row, _hash(w[k : k + NGRAM])] += 1.0
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return np.asarray(out / np.maximum(norms, 1e-9), dtype=np.float32)
 
 
 def span_vectors(vecs: Vectors, size: int) -> Vectors:
@@ -52,7 +95,7 @@ def span_sums(values: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.floa
 
 def chance_distance(vecs: Vectors, other: Vectors) -> npt.NDArray[np.float64]:
     """Mean ``1 - cos`` of each row of ``vecs`` to an even sample of ``other``'s rows."""
-    if len(other) == 0:
+    if len(other) == 0 or len(vecs) == 0:
         return np.ones(len(vecs))
     step = max(1, len(other) // BASELINE_SAMPLE)
     sample = other[::step][:BASELINE_SAMPLE]
@@ -64,53 +107,84 @@ class LinkScorer:
 
     :param src_vecs: (n, d) sentence vectors of the source.
     :param tgt_vecs: (m, d) sentence vectors of the target.
-    :param src_lens: character length of each source sentence.
-    :param tgt_lens: character length of each target sentence.
+    :param src_texts: the source sentences (for the lexical and length signals).
+    :param tgt_texts: the target sentences.
     """
 
     def __init__(
         self,
         src_vecs: Vectors,
         tgt_vecs: Vectors,
-        src_lens: list[int],
-        tgt_lens: list[int],
+        src_texts: Sequence[str],
+        tgt_texts: Sequence[str],
         config: AlignConfig,
     ) -> None:
         self.config = config
-        self.src_vecs = src_vecs
-        self.tgt_vecs = tgt_vecs
-        self.src_lens = np.asarray(src_lens, dtype=np.float64)
-        self.tgt_lens = np.asarray(tgt_lens, dtype=np.float64)
-        total_src = self.src_lens.sum() + LENGTH_SMOOTHING
-        total_tgt = self.tgt_lens.sum() + LENGTH_SMOOTHING
-        self.log_ratio = float(np.log(total_tgt / total_src))
+        self.n, self.m = len(src_texts), len(tgt_texts)
+        sizes_s = range(1, config.max_src + 1)
+        sizes_t = range(1, config.max_tgt + 1)
+        self.emb_s = {a: span_vectors(src_vecs, a) for a in sizes_s}
+        self.emb_t = {b: span_vectors(tgt_vecs, b) for b in sizes_t}
+        self.lex_s: dict[int, Vectors] = {}
+        self.lex_t: dict[int, Vectors] = {}
+        if config.lexical_weight:
+            ls, lt = lexical_vectors(src_texts), lexical_vectors(tgt_texts)
+            self.lex_s = {a: span_vectors(ls, a) for a in sizes_s}
+            self.lex_t = {b: span_vectors(lt, b) for b in sizes_t}
+        self.len_s = {a: span_sums(np.array([len(t) for t in src_texts], float), a) for a in sizes_s}
+        self.len_t = {b: span_sums(np.array([len(t) for t in tgt_texts], float), b) for b in sizes_t}
+        total_s = sum(len(t) for t in src_texts) + LENGTH_SMOOTHING
+        total_t = sum(len(t) for t in tgt_texts) + LENGTH_SMOOTHING
+        self.log_ratio = float(np.log(total_t / total_s))
+        # Chance distances of every span against same-size spans of the other side.
+        self.chance_s: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
+        self.chance_t: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
+        for a in sizes_s:
+            for b in sizes_t:
+                self.chance_s[a, b] = chance_distance(self.emb_s[a], self.emb_t[b])
+                self.chance_t[a, b] = chance_distance(self.emb_t[b], self.emb_s[a])
 
-    def distance(self, a: int, b: int) -> Matrix:
-        """Normalised embedding + length distance of every ``a``-``b`` candidate.
+    def row(self, a: int, b: int, i: int, js: npt.NDArray[np.int64]) -> Matrix:
+        """Distances of the links ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``j`` in ``js``.
 
-        Entry ``[i, j]`` is for source sentences ``i..i+a-1`` and target
-        sentences ``j..j+b-1``. About 0.2-0.4 for a translation, 1 for
-        unrelated text.
+        About 0.2-0.4 for a translation, 1 or more for unrelated text.
         """
-        sv = span_vectors(self.src_vecs, a)
-        tv = span_vectors(self.tgt_vecs, b)
-        cos = (sv @ tv.T).astype(np.float64)
-        # A sum of vectors lies nearer the centre, closer to everything: its
-        # chance distance is measured against spans of the same sizes.
-        chance = (chance_distance(sv, tv)[:, None] + chance_distance(tv, sv)[None, :]) / 2.0
-        emb = (1.0 - cos) / np.maximum(chance, 0.05)
-        ls = span_sums(self.src_lens, a)[:, None] + LENGTH_SMOOTHING
-        lt = span_sums(self.tgt_lens, b)[None, :] + LENGTH_SMOOTHING
-        length = (np.log(lt / ls) - self.log_ratio) ** 2
-        return np.asarray(emb + self.config.length_weight * length, dtype=np.float64)
+        sv = self.emb_s[a][i]
+        tv = self.emb_t[b][js]
+        cos = (tv @ sv).astype(np.float64)
+        chance = (self.chance_s[a, b][i] + self.chance_t[a, b][js]) / 2.0
+        dist = (1.0 - cos) / np.maximum(chance, 0.05)
+        if self.lex_s:
+            lex = (self.lex_t[b][js] @ self.lex_s[a][i]).astype(np.float64)
+            dist = dist - self.config.lexical_weight * lex
+        ls = self.len_s[a][i] + LENGTH_SMOOTHING
+        lt = self.len_t[b][js] + LENGTH_SMOOTHING
+        dist = dist + self.config.length_weight * (np.log(lt / ls) - self.log_ratio) ** 2
+        return np.asarray(dist, dtype=np.float64)
 
+    def ratio_of(self, pairs: Sequence[tuple[int, int]]) -> float | None:
+        """Median log length ratio of the 1-1 links ``pairs``; None if there are fewer than 5."""
+        if len(pairs) < 5:
+            return None
+        i_s = np.array([i for i, _ in pairs])
+        j_s = np.array([j for _, j in pairs])
+        ratios = np.log((self.len_t[1][j_s] + LENGTH_SMOOTHING) / (self.len_s[1][i_s] + LENGTH_SMOOTHING))
+        return float(np.median(ratios))
 
-def link_probability(distance: float | Matrix, config: AlignConfig) -> float | Matrix:
-    """Map a link's distance to a score in [0, 1]: the higher, the likelier the link is right.
+    def column(self, a: int, b: int, i_s: npt.NDArray[np.int64], j: int) -> Matrix:
+        """Distances of the links ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``i`` in ``i_s``."""
+        sv = self.emb_s[a][i_s]
+        tv = self.emb_t[b][j]
+        cos = (sv @ tv).astype(np.float64)
+        chance = (self.chance_s[a, b][i_s] + self.chance_t[a, b][j]) / 2.0
+        dist = (1.0 - cos) / np.maximum(chance, 0.05)
+        if self.lex_s:
+            dist = dist - self.config.lexical_weight * (self.lex_s[a][i_s] @ self.lex_t[b][j])
+        ls = self.len_s[a][i_s] + LENGTH_SMOOTHING
+        lt = self.len_t[b][j] + LENGTH_SMOOTHING
+        dist = dist + self.config.length_weight * (np.log(lt / ls) - self.log_ratio) ** 2
+        return np.asarray(dist, dtype=np.float64)
 
-    A logistic curve, ``1 / (1 + exp(slope * (distance - midpoint)))``, whose
-    parameters live in :class:`AlignConfig` so they can be fitted to gold data.
-    """
-    z = config.score_slope * (np.asarray(distance) - config.score_midpoint)
-    p = 1.0 / (1.0 + np.exp(np.clip(z, -50, 50)))
-    return float(p) if np.ndim(p) == 0 else np.asarray(p, dtype=np.float64)
+    def link(self, a: int, b: int, i: int, j: int) -> float:
+        """Distance of the single link ``src[i:i+a]`` - ``tgt[j:j+b]``."""
+        return float(self.row(a, b, i, np.array([j]))[0])

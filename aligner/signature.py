@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import version as pkg_version
 
 from . import __version__
+from .calibrate import calibration_id
 from .model import AlignConfig, PairConfig
 
 
@@ -33,9 +34,10 @@ def signature(
         f"max:{config.max_src}-{config.max_tgt}",
         f"del:{_fmt(config.deletion_cost)}",
         f"len:{_fmt(config.length_weight)}",
+        f"lex:{_fmt(config.lexical_weight)}",
         f"many:{_fmt(config.many_penalty)}",
         f"band:{config.band or 'auto'}",
-        f"score:logistic({_fmt(config.score_slope)},{_fmt(config.score_midpoint)})",
+        f"score:{calibration_id()}",
     ]
     if pair is not None:
         parts.append(f"pair:{pair.src_lang}-{pair.tgt_lang}@{_fmt(pair.threshold)}")

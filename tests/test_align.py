@@ -33,10 +33,15 @@ def _vecs(rows: list[list[int]]) -> np.ndarray:
     return np.stack(out)
 
 
-def _links(src: list[list[int]], tgt: list[list[int]], src_len=None, tgt_len=None) -> list[tuple]:
-    src_len = src_len or [40 * len(c) for c in src]
-    tgt_len = tgt_len or [40 * len(c) for c in tgt]
-    links = align_vectors(_vecs(src), _vecs(tgt), src_len, tgt_len, AlignConfig())
+def _texts(lengths: list[int]) -> list[str]:
+    """Sentences of the given lengths (only their length matters to these tests)."""
+    return ["x" * n for n in lengths]
+
+
+def _links(src: list[list[int]], tgt: list[list[int]]) -> list[tuple]:
+    src_texts = _texts([40 * len(c) for c in src])
+    tgt_texts = _texts([40 * len(c) for c in tgt])
+    links = align_vectors(_vecs(src), _vecs(tgt), src_texts, tgt_texts, AlignConfig())
     return [(lk.src, lk.tgt) for lk in links]
 
 
@@ -45,6 +50,12 @@ def _links(src: list[list[int]], tgt: list[list[int]], src_len=None, tgt_len=Non
     [
         # plain 1-1 throughout
         ([[0], [1], [2]], [[0], [1], [2]], [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]),
+        # a long untranslated passage must not skew the length model (second pass)
+        (
+            [[0], [1], [2], [3], [4], [5], [20, 21, 22, 23, 24, 25, 26, 27], [6]],
+            [[0], [1], [2], [3], [4], [5], [6]],
+            [*[((k,), (k,)) for k in range(6)], ((6,), ()), ((7,), (6,))],
+        ),
         # the second source sentence was split in two by the translator: 1-2
         (
             [[0], [1, 2], [3]],
@@ -57,17 +68,17 @@ def _links(src: list[list[int]], tgt: list[list[int]], src_len=None, tgt_len=Non
             [[0], [1, 2], [3]],
             [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))],
         ),
-        # a source sentence with no translation: 1-0
+        # a source sentence with no translation (a longer, unrelated one): 1-0
         (
-            [[0], [1], [9], [2]],
-            [[0], [1], [2]],
-            [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,))],
+            [[0], [1], [9, 10, 11], [2], [3], [4], [5]],
+            [[0], [1], [2], [3], [4], [5]],
+            [((0,), (0,)), ((1,), (1,)), ((2,), ()), *[((k + 1,), (k,)) for k in range(2, 6)]],
         ),
         # an added target sentence: 0-1
         (
-            [[0], [1], [2]],
-            [[0], [9], [1], [2]],
-            [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,))],
+            [[0], [1], [2], [3], [4], [5]],
+            [[0], [9, 10, 11], [1], [2], [3], [4], [5]],
+            [((0,), (0,)), ((), (1,)), *[((k,), (k + 1,)) for k in range(1, 6)]],
         ),
     ],
 )
@@ -82,26 +93,28 @@ def test_links_cover_every_sentence_once_in_order(n: int, m: int) -> None:
     tv = rng.normal(size=(m, DIM)).astype(np.float32)
     sv /= np.maximum(np.linalg.norm(sv, axis=1, keepdims=True), 1e-9)
     tv /= np.maximum(np.linalg.norm(tv, axis=1, keepdims=True), 1e-9)
-    links = align_vectors(sv, tv, [50] * n, [50] * m, AlignConfig())
+    links = align_vectors(sv, tv, _texts([50] * n), _texts([50] * m), AlignConfig())
     assert [i for lk in links for i in lk.src] == list(range(n))
     assert [j for lk in links for j in lk.tgt] == list(range(m))
     for lk in links:
         assert 0.0 <= lk.score <= 1.0
         assert lk.src or lk.tgt
-        assert len(lk.src) <= 2 and len(lk.tgt) <= 2
+        assert len(lk.src) <= 3 and len(lk.tgt) <= 3
 
 
 def test_band_gives_the_same_links_on_a_near_diagonal_pair() -> None:
     src = [[k % DIM] for k in range(40)]
-    full = align_vectors(_vecs(src), _vecs(src), [50] * 40, [50] * 40, AlignConfig())
-    banded = align_vectors(_vecs(src), _vecs(src), [50] * 40, [50] * 40, AlignConfig(band=5))
+    texts = _texts([50] * 40)
+    full = align_vectors(_vecs(src), _vecs(src), texts, texts, AlignConfig())
+    banded = align_vectors(_vecs(src), _vecs(src), texts, texts, AlignConfig(band=5))
     assert full == banded
 
 
 def test_good_links_score_higher_than_forced_ones() -> None:
     # sentence 1 of the source matches nothing but must go somewhere
+    texts = _texts([40] * 3)
     links = align_vectors(
-        _vecs([[0], [1], [2]]), _vecs([[0], [3], [2]]), [40] * 3, [40] * 3, AlignConfig(deletion_cost=5.0)
+        _vecs([[0], [1], [2]]), _vecs([[0], [3], [2]]), texts, texts, AlignConfig(deletion_cost=5.0)
     )
     by_src = {lk.src: lk.score for lk in links}
     assert by_src[(0,)] > 0.9 and by_src[(2,)] > 0.9

@@ -1,0 +1,93 @@
+"""Link scores: the probability that a link is right, from the link's features.
+
+Each link of the search path is described by a few numbers (:func:`features`):
+
+- ``distance``: its cost per sentence from :class:`~aligner.score.LinkScorer`;
+- ``margin``: how much worse the best alternative placement of the same source
+  span would be (another target span of the same size in the search window); a
+  link that wins by a wide margin is rarely wrong;
+- ``many``: 1 for links other than 1-1 (their boundaries are harder to get
+  exactly right), ``null``: 1 for deletions and insertions.
+
+A logistic model maps them to a probability. Its coefficients
+(:data:`COEFFICIENTS`) were fitted by ``benchmarks/fit_calibration.py`` on the
+Text+Berg dev set only, with "equals a gold link" as the label (the strict
+correctness that strict precision counts); the benchmark reports how well they
+hold on the test sets (expected calibration error, precision of links scored
+0.9 or more).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from .model import Link, Step
+from .score import LinkScorer
+
+FEATURES = ("bias", "distance", "margin", "many", "null")
+
+#: Logistic coefficients per feature (see the module docstring for their origin).
+COEFFICIENTS = {"bias": 4.8, "distance": -8.0, "margin": 3.0, "many": -1.0, "null": -2.5}
+
+#: Margin given when no alternative exists (a one-sentence document side).
+NO_ALTERNATIVE = 1.0
+#: How far (in sentences) alternatives to a link are looked for.
+NEIGHBOURHOOD = 10
+
+
+def features(scorer: LinkScorer, i: int, a: int, j: int, b: int) -> dict[str, float]:
+    """The features of the link ``src[i:i+a]`` - ``tgt[j:j+b]`` (see the module docstring).
+
+    Alternatives are looked for within :data:`NEIGHBOURHOOD` positions, so a
+    score does not depend on how wide the search was.
+    """
+    if a and b:
+        dist = scorer.link(a, b, i, j)
+        js = _around(j, scorer.m - b)
+        js = js[js != j]
+        alt = float(scorer.row(a, b, i, js).min()) if len(js) else dist + NO_ALTERNATIVE
+        return {"bias": 1.0, "distance": dist, "margin": alt - dist, "many": float(a + b > 2), "null": 0.0}
+    # A null link is as good as the sentence's best 1-1 match nearby is bad.
+    if a:
+        best = float(scorer.row(1, 1, i, _around(j, scorer.m - 1)).min()) if scorer.m else NO_ALTERNATIVE
+    else:
+        best = float(scorer.column(1, 1, _around(i, scorer.n - 1), j).min()) if scorer.n else NO_ALTERNATIVE
+    return {
+        "bias": 1.0,
+        "distance": scorer.config.deletion_cost,
+        "margin": best - scorer.config.deletion_cost,
+        "many": 0.0,
+        "null": 1.0,
+    }
+
+
+def _around(centre: int, last: int) -> npt.NDArray[np.int64]:
+    """Positions within NEIGHBOURHOOD of ``centre``, clipped to ``0..last``."""
+    return np.arange(max(0, centre - NEIGHBOURHOOD), max(0, min(last, centre + NEIGHBOURHOOD)) + 1)
+
+
+def calibration_id() -> str:
+    """A short, stable name of the coefficients in use, for signatures."""
+    return "logit(" + ",".join(f"{COEFFICIENTS[k]:g}" for k in FEATURES) + ")"
+
+
+def probability(feats: dict[str, float], coefficients: dict[str, float] | None = None) -> float:
+    """Logistic probability from features."""
+    coef = coefficients or COEFFICIENTS
+    z = sum(coef[k] * feats[k] for k in FEATURES)
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
+
+
+def link_scores(scorer: LinkScorer, steps: Sequence[Step]) -> list[Link]:
+    """Turn a search path into links scored with the calibrated probability."""
+    links = []
+    for s in steps:
+        f = features(scorer, s.i, s.a, s.j, s.b)
+        links.append(
+            Link(tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b)), round(probability(f), 4))
+        )
+    return links
