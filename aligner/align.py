@@ -169,20 +169,15 @@ def coarse_windows(src_vecs: Vectors, tgt_vecs: Vectors, config: AlignConfig) ->
     return lo, hi
 
 
-def align_vectors(
+def search_path(
     src_vecs: Vectors,
     tgt_vecs: Vectors,
     src_texts: Sequence[str],
     tgt_texts: Sequence[str],
     config: AlignConfig,
-) -> list[Link]:
-    """Align two documents given their sentence vectors and texts.
-
-    :returns: links in document order covering every sentence of both sides.
-    """
+) -> tuple[LinkScorer, list[Step]]:
+    """Find the best path; return it with the scorer that can describe its links."""
     n, m = len(src_texts), len(tgt_texts)
-    if n == 0 or m == 0:
-        return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
     max_s, max_t = min(config.max_src, n), min(config.max_tgt, m)
     scorer = LinkScorer(src_vecs, tgt_vecs, src_texts, tgt_texts, config)
     if config.band == 0 and (n + 1) * (m + 1) <= FULL_TABLE_CELLS:
@@ -197,7 +192,25 @@ def align_vectors(
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
         scorer.log_ratio = ratio
         steps = search(scorer.row, n, m, lo, hi, moves, config.deletion_cost, config.many_penalty)
-    return link_scores(scorer, steps)
+    return scorer, steps
+
+
+def align_vectors(
+    src_vecs: Vectors,
+    tgt_vecs: Vectors,
+    src_texts: Sequence[str],
+    tgt_texts: Sequence[str],
+    config: AlignConfig,
+) -> list[Link]:
+    """Align two documents given their sentence vectors and texts.
+
+    :returns: links in document order covering every sentence of both sides,
+        each scored with the probability that it is right.
+    """
+    n, m = len(src_texts), len(tgt_texts)
+    if n == 0 or m == 0:
+        return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
+    return link_scores(*search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config))
 
 
 def align(

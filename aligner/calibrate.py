@@ -10,17 +10,19 @@ Each link of the search path is described by a few numbers (:func:`features`):
   exactly right), ``null``: 1 for deletions and insertions.
 
 A logistic model maps them to a probability. Its coefficients
-(:data:`COEFFICIENTS`) were fitted by ``benchmarks/fit_calibration.py`` on the
-Text+Berg dev set only, with "equals a gold link" as the label (the strict
-correctness that strict precision counts); the benchmark reports how well they
-hold on the test sets (expected calibration error, precision of links scored
-0.9 or more).
+(``calibration.json`` beside this module) were fitted by
+``benchmarks/fit_calibration.py`` on the Text+Berg dev set only, with "equals a
+gold link" as the label (the strict correctness that strict precision counts);
+the benchmark reports how well they hold on the test sets (expected
+calibration error, precision of links scored 0.9 or more).
 """
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
+from importlib import resources
 
 import numpy as np
 import numpy.typing as npt
@@ -30,8 +32,15 @@ from .score import LinkScorer
 
 FEATURES = ("bias", "distance", "margin", "many", "null")
 
+
+def _load_coefficients() -> dict[str, float]:
+    text = resources.files("aligner").joinpath("calibration.json").read_text("utf-8")
+    data = json.loads(text)["coefficients"]
+    return {k: float(data[k]) for k in FEATURES}
+
+
 #: Logistic coefficients per feature (see the module docstring for their origin).
-COEFFICIENTS = {"bias": 4.8, "distance": -8.0, "margin": 3.0, "many": -1.0, "null": -2.5}
+COEFFICIENTS = _load_coefficients()
 
 #: Margin given when no alternative exists (a one-sentence document side).
 NO_ALTERNATIVE = 1.0

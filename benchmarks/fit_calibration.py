@@ -1,0 +1,118 @@
+"""Fit the link-score calibration on the Text+Berg dev set (and nothing else).
+
+Aligns ``dev.de`` with ``dev.fr`` (pre-split, as the benchmark does) with the
+default settings, describes every predicted link by the features of
+:mod:`aligner.calibrate`, labels it 1 when it equals a gold link (the strict
+correctness that strict precision counts) and fits a logistic regression by
+Newton's method with a small L2 penalty. Prints the coefficients and the dev
+set's expected calibration error before and after; ``--write`` stores them in
+``aligner/calibration.json``, which the package reads.
+
+Usage::
+
+    python benchmarks/fit_calibration.py [--eval-dir ../shared/eval] [--write]
+
+The gold data is read from ``--eval-dir`` at run time and never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from aligner import __version__
+from aligner.align import search_path
+from aligner.calibrate import COEFFICIENTS, FEATURES, features, probability
+from aligner.encode import get_encoder
+from aligner.export.links import read_links
+from aligner.model import AlignConfig
+from aligner.signature import signature
+
+ROOT = Path(__file__).resolve().parents[1]
+#: L2 penalty on the coefficients (not the bias): keeps the fit stable on one document.
+L2 = 0.1
+
+
+def _lines(path: Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    return (text[:-1] if text.endswith("\n") else text).split("\n")
+
+
+Array = npt.NDArray[np.float64]
+
+
+def fit_logistic(x: Array, y: Array, l2: float) -> Array:
+    """Logistic regression by Newton's method; column 0 of ``x`` is the (unpenalised) bias."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -50, 50)))
+        grad = x.T @ (p - y) + penalty * w
+        hess = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty) + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def ece(p: npt.NDArray[np.float64], y: npt.NDArray[np.float64], bins: int = 10) -> float:
+    """Expected calibration error over equal-width bins, weighted by bin size."""
+    idx = np.minimum((p * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        sel = idx == b
+        if sel.any():
+            total += sel.sum() * abs(p[sel].mean() - y[sel].mean())
+    return total / len(p)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
+    parser.add_argument("--write", action="store_true", help="write aligner/calibration.json")
+    args = parser.parse_args()
+    folder = args.eval_dir / "textberg-de-fr"
+    if not (folder / "dev.defr").exists():
+        print(f"{folder}: Text+Berg dev set not found; nothing fitted.", file=sys.stderr)
+        return 0
+    src, tgt = _lines(folder / "dev.de"), _lines(folder / "dev.fr")
+    gold = {(lk.src, lk.tgt) for lk in read_links(_lines(folder / "dev.defr"), "dev.defr")}
+    config = AlignConfig()
+    encoder = get_encoder()
+    scorer, steps = search_path(encoder.encode(src), encoder.encode(tgt), src, tgt, config)
+    rows, labels = [], []
+    for s in steps:
+        f = features(scorer, s.i, s.a, s.j, s.b)
+        rows.append([f[k] for k in FEATURES])
+        labels.append(float((tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) in gold))
+    x, y = np.array(rows), np.array(labels)
+    before = np.array([probability(dict(zip(FEATURES, r, strict=True)), COEFFICIENTS) for r in rows])
+    w = fit_logistic(x, y, L2)
+    coef = {k: round(float(v), 4) for k, v in zip(FEATURES, w, strict=True)}
+    after = np.array([probability(dict(zip(FEATURES, r, strict=True)), coef) for r in rows])
+    print(f"links: {len(y)}, correct: {int(y.sum())} ({y.mean():.3f})")
+    print(f"dev ECE before: {ece(before, y):.4f}, after: {ece(after, y):.4f}")
+    print("coefficients:", json.dumps(coef))
+    if args.write:
+        sig = signature(config, encoder.name, presplit=True)
+        data = {
+            "coefficients": coef,
+            "fitted_on": f"Text+Berg dev ({len(y)} predicted links), aligner {__version__}",
+            # the settings the links came from; the score part is what is being fitted
+            "settings": "|".join(p for p in sig.split("|") if not p.startswith("score:")),
+        }
+        out = ROOT / "aligner" / "calibration.json"
+        out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
