@@ -2,7 +2,9 @@
 
 Each link of the search path is described by a few numbers (:func:`features`):
 
-- ``distance``: its cost per sentence from :class:`~aligner.score.LinkScorer`;
+- ``distance``: its cost per sentence from :class:`~aligner.score.LinkScorer`,
+  and ``far``, how far it lies beyond :data:`FAR` (links between unrelated
+  sentences: a separate slope, as the search rarely produces them);
 - ``margin``: how much worse the best alternative placement of the same source
   span would be (another target span of the same size in the search window); a
   link that wins by a wide margin is rarely wrong;
@@ -30,7 +32,9 @@ import numpy.typing as npt
 from .model import Link, Step
 from .score import LinkScorer
 
-FEATURES = ("bias", "distance", "margin", "many", "null")
+FEATURES = ("bias", "distance", "far", "margin", "many", "null")
+#: Distance beyond which a link is between unrelated sentences (the ``far`` feature).
+FAR = 0.9
 
 
 def _load_coefficients() -> dict[str, float]:
@@ -59,7 +63,14 @@ def features(scorer: LinkScorer, i: int, a: int, j: int, b: int) -> dict[str, fl
         js = _around(j, scorer.m - b)
         js = js[js != j]
         alt = float(scorer.row(a, b, i, js).min()) if len(js) else dist + NO_ALTERNATIVE
-        return {"bias": 1.0, "distance": dist, "margin": alt - dist, "many": float(a + b > 2), "null": 0.0}
+        return {
+            "bias": 1.0,
+            "distance": dist,
+            "far": max(0.0, dist - FAR),
+            "margin": alt - dist,
+            "many": float(a + b > 2),
+            "null": 0.0,
+        }
     # A null link is as good as the sentence's best 1-1 match nearby is bad.
     if a:
         best = float(scorer.row(1, 1, i, _around(j, scorer.m - 1)).min()) if scorer.m else NO_ALTERNATIVE
@@ -68,6 +79,7 @@ def features(scorer: LinkScorer, i: int, a: int, j: int, b: int) -> dict[str, fl
     return {
         "bias": 1.0,
         "distance": scorer.config.deletion_cost,
+        "far": 0.0,
         "margin": best - scorer.config.deletion_cost,
         "many": 0.0,
         "null": 1.0,

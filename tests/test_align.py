@@ -9,7 +9,7 @@ from aligner.align import align, align_vectors
 from aligner.encode import CachedEncoder
 from aligner.evaluate import evaluate
 from aligner.export.links import read_links
-from aligner.load import load_document
+from aligner.load import load_document, parse
 from aligner.model import AlignConfig, Link
 from aligner.split import split
 
@@ -110,15 +110,20 @@ def test_band_gives_the_same_links_on_a_near_diagonal_pair() -> None:
     assert full == banded
 
 
-def test_good_links_score_higher_than_forced_ones() -> None:
-    # sentence 1 of the source matches nothing but must go somewhere
-    texts = _texts([40] * 3)
-    links = align_vectors(
-        _vecs([[0], [1], [2]]), _vecs([[0], [3], [2]]), texts, texts, AlignConfig(deletion_cost=5.0)
+def test_a_link_to_an_unrelated_sentence_scores_low(encoder: CachedEncoder) -> None:
+    # The seed pair with one English sentence replaced by an unrelated one: the
+    # translations keep high scores, the link to the stranger does not.
+    english = EN_SEED.read_text(encoding="utf-8").replace(
+        "Kyrgyzstan is of course not rich in natural resources, but it has strategic strength.",
+        "The recipe calls for two cups of flour, a pinch of salt and fresh butter.",
     )
-    by_src = {lk.src: lk.score for lk in links}
-    assert by_src[(0,)] > 0.9 and by_src[(2,)] > 0.9
-    assert by_src[(1,)] < 0.5
+    src = split(load_document(IT_SEED), "it")
+    tgt = split(parse(english, "en.txt"), "en")
+    links = align(src, tgt, encoder, AlignConfig(), "it", "en").links
+    stranger = [lk for lk in links if 4 in lk.tgt]
+    others = [lk for lk in links if 4 not in lk.tgt and not lk.is_null]
+    assert all(lk.score < 0.5 for lk in stranger if lk.src)
+    assert min(lk.score for lk in others) > 0.9
 
 
 def test_seed_pair_matches_gold(encoder: CachedEncoder) -> None:
