@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -111,7 +111,6 @@ def by_type(
 ) -> dict[str, Scores]:
     """Strict/lax scores per link type ("1-1", "2-1", ...): precision over the
     predicted links of that type, recall over the gold links of that type."""
-    kinds: Counter[str] = Counter()
     per: dict[str, Counts] = defaultdict(Counts)
     for g, p in zip(gold, predicted, strict=True):
         gs, ps = _pairs(g), _pairs(p)
@@ -122,5 +121,96 @@ def by_type(
             sr, lr = _hits({x for x in ps if x[0] and x[1]}, {x for x in gk if x[0] and x[1]})
             real = len({x for x in gk if x[0] and x[1]})
             per[kind] = per[kind] + Counts(sp, lp, len(pk), sr, lr, real)
-            kinds[kind] += 1
     return {k: scores(per[k]) for k in sorted(per)}
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    """One score bin: links scored in ``[lower, upper)`` (the last bin includes 1.0)."""
+
+    lower: float
+    upper: float
+    count: int
+    mean_score: float  # 0.0 when the bin is empty
+    accuracy: float  # share of the bin's links equal to a gold link; 0.0 when empty
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How far link scores are from being probabilities of a link being right.
+
+    A predicted link is right when it equals a gold link exactly, null links
+    included: the correctness of strict precision. ``ece`` is the expected
+    calibration error, ``sum(count / n_links * |accuracy - mean_score|)`` over
+    equal-width bins; ``high_precision`` is the share of right links among the
+    ``high_count`` links scored at least ``high_threshold``. Values whose total
+    is 0 are 0.0, as in :func:`scores`.
+    """
+
+    ece: float
+    n_links: int
+    high_threshold: float
+    high_count: int
+    high_precision: float
+    bins: tuple[CalibrationBin, ...]
+
+
+def scored_outcomes(
+    gold: Sequence[Iterable[Link | Pair]], predicted: Sequence[Iterable[Link]]
+) -> list[tuple[float, bool]]:
+    """``(score, right)`` for every predicted link of every document, in order.
+
+    ``right`` means the link equals a gold link of its document (null links
+    included); a ``[]:[]`` link, which scoring ignores, is left out.
+    """
+    out: list[tuple[float, bool]] = []
+    for g, p in zip(gold, predicted, strict=True):
+        gs = _pairs(g)
+        for lk in p:
+            if lk.src or lk.tgt:
+                out.append((lk.score, (tuple(lk.src), tuple(lk.tgt)) in gs))
+    return out
+
+
+def calibration(
+    gold: Sequence[Iterable[Link | Pair]],
+    predicted: Sequence[Iterable[Link]],
+    bins: int = 10,
+    high_threshold: float = 0.9,
+) -> Calibration:
+    """Expected calibration error over ``bins`` equal-width score bins on [0, 1],
+    weighted by bin count, and the precision of the links scored >= ``high_threshold``.
+
+    Scores outside [0, 1] fall in the first or last bin; a score of exactly 1.0
+    falls in the last bin.
+    """
+    if bins < 1:
+        raise ValueError(f"bins must be at least 1, not {bins}")
+    outcomes = scored_outcomes(gold, predicted)
+    counts = [0] * bins
+    score_sums = [0.0] * bins
+    right = [0] * bins
+    for score, ok in outcomes:
+        b = min(max(int(score * bins), 0), bins - 1)
+        counts[b] += 1
+        score_sums[b] += score
+        right[b] += ok
+    n = len(outcomes)
+    rows = []
+    ece = 0.0
+    for b in range(bins):
+        c = counts[b]
+        mean = score_sums[b] / c if c else 0.0
+        acc = right[b] / c if c else 0.0
+        rows.append(CalibrationBin(b / bins, (b + 1) / bins, c, mean, acc))
+        if c:
+            ece += c / n * abs(acc - mean)
+    high = [ok for score, ok in outcomes if score >= high_threshold]
+    return Calibration(
+        ece=ece,
+        n_links=n,
+        high_threshold=high_threshold,
+        high_count=len(high),
+        high_precision=sum(high) / len(high) if high else 0.0,
+        bins=tuple(rows),
+    )

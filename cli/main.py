@@ -1,4 +1,4 @@
-"""The typer application: ``aligner run | align | split``."""
+"""The typer application: ``aligner run | align | split | evaluate``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from aligner import __version__
 
 from .align import align_command
 from .common import EXIT_CODES_HELP
+from .evaluate import evaluate_command
 from .run import run_command
 from .split import split_command
 
@@ -42,3 +43,4 @@ def main(
 app.command("run", epilog=EXIT_CODES_HELP)(run_command)
 app.command("align", epilog=EXIT_CODES_HELP)(align_command)
 app.command("split", epilog=EXIT_CODES_HELP)(split_command)
+app.command("evaluate", epilog=EXIT_CODES_HELP)(evaluate_command)
