@@ -198,11 +198,15 @@ def search_path(
     src_texts: Sequence[str],
     tgt_texts: Sequence[str],
     config: AlignConfig,
+    embed: Callable[[Sequence[str]], Vectors] | None = None,
 ) -> tuple[LinkScorer, list[Step]]:
-    """Find the best path; return it with the scorer that can describe its links."""
+    """Find the best path; return it with the scorer that can describe its links.
+
+    :param embed: the encoder, needed only when ``config.joined_weight`` is set.
+    """
     n, m = len(src_texts), len(tgt_texts)
     max_s, max_t = min(config.max_src, n), min(config.max_tgt, m)
-    scorer = LinkScorer(src_vecs, tgt_vecs, src_texts, tgt_texts, config)
+    scorer = LinkScorer(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed)
     if config.band == 0 and (n + 1) * (m + 1) <= FULL_TABLE_CELLS:
         lo, hi = _full_windows(n, m)
     else:
@@ -225,6 +229,7 @@ def align_vectors(
     src_texts: Sequence[str],
     tgt_texts: Sequence[str],
     config: AlignConfig,
+    embed: Callable[[Sequence[str]], Vectors] | None = None,
 ) -> list[Link]:
     """Align two documents given their sentence vectors and texts.
 
@@ -234,7 +239,7 @@ def align_vectors(
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
-    return link_scores(*search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config))
+    return link_scores(*search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed))
 
 
 def align(
@@ -249,5 +254,6 @@ def align(
     """Align two lists of sentences with ``encoder``'s vectors, lexical overlap and lengths."""
     src_texts = [s.text for s in source]
     tgt_texts = [s.text for s in target]
-    links = align_vectors(encoder.encode(src_texts), encoder.encode(tgt_texts), src_texts, tgt_texts, config)
+    src_vecs, tgt_vecs = encoder.encode(src_texts), encoder.encode(tgt_texts)
+    links = align_vectors(src_vecs, tgt_vecs, src_texts, tgt_texts, config, encoder.encode)
     return Alignment(tuple(source), tuple(target), tuple(links), src_lang, tgt_lang, signature)

@@ -184,9 +184,15 @@ def calibration(
     Scores outside [0, 1] fall in the first or last bin; a score of exactly 1.0
     falls in the last bin.
     """
+    return calibration_of(scored_outcomes(gold, predicted), bins, high_threshold)
+
+
+def calibration_of(
+    outcomes: Sequence[tuple[float, bool]], bins: int = 10, high_threshold: float = 0.9
+) -> Calibration:
+    """:func:`calibration` from ``(score, right)`` pairs."""
     if bins < 1:
         raise ValueError(f"bins must be at least 1, not {bins}")
-    outcomes = scored_outcomes(gold, predicted)
     counts = [0] * bins
     score_sums = [0.0] * bins
     right = [0] * bins

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -102,6 +102,24 @@ def chance_distance(vecs: Vectors, other: Vectors) -> npt.NDArray[np.float64]:
     return np.asarray(1.0 - (vecs @ sample.T).mean(axis=1), dtype=np.float64)
 
 
+def _mix_joined(
+    spans: dict[int, Vectors], texts: Sequence[str], embed: Callable[[Sequence[str]], Vectors], weight: float
+) -> None:
+    """Mix into each multi-sentence span vector the embedding of its joined text.
+
+    Vecalign embeds the concatenation of neighbouring sentences; a cached
+    encoder embeds each distinct text once however many candidates share it.
+    """
+    for size, vecs in spans.items():
+        if size < 2 or len(vecs) == 0:
+            continue
+        joined = embed([" ".join(texts[k : k + size]) for k in range(len(texts) - size + 1)])
+        mixed = (1.0 - weight) * vecs + weight * joined
+        spans[size] = np.asarray(
+            mixed / np.maximum(np.linalg.norm(mixed, axis=1, keepdims=True), 1e-9), np.float32
+        )
+
+
 class LinkScorer:
     """Costs of candidate links between two documents' sentences.
 
@@ -118,6 +136,7 @@ class LinkScorer:
         src_texts: Sequence[str],
         tgt_texts: Sequence[str],
         config: AlignConfig,
+        embed: Callable[[Sequence[str]], Vectors] | None = None,
     ) -> None:
         self.config = config
         self.n, self.m = len(src_texts), len(tgt_texts)
@@ -125,6 +144,9 @@ class LinkScorer:
         sizes_t = range(1, config.max_tgt + 1)
         self.emb_s = {a: span_vectors(src_vecs, a) for a in sizes_s}
         self.emb_t = {b: span_vectors(tgt_vecs, b) for b in sizes_t}
+        if config.joined_weight and embed is not None:
+            _mix_joined(self.emb_s, src_texts, embed, config.joined_weight)
+            _mix_joined(self.emb_t, tgt_texts, embed, config.joined_weight)
         self.lex_s: dict[int, Vectors] = {}
         self.lex_t: dict[int, Vectors] = {}
         if config.lexical_weight:

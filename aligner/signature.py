@@ -35,6 +35,7 @@ def signature(
         f"del:{_fmt(config.deletion_cost)}",
         f"len:{_fmt(config.length_weight)}",
         f"lex:{_fmt(config.lexical_weight)}",
+        f"joined:{_fmt(config.joined_weight)}",
         f"type:{_fmt(config.type_weight)}",
         f"band:{config.band or 'auto'}",
         f"score:{calibration_id()}",

@@ -75,6 +75,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shlex
 import signal
 import subprocess
 import sys
@@ -269,6 +270,10 @@ def run_measured(cmd: Sequence[str | Path], log_dir: Path, timeout: float | None
     return Run(seconds, peak, code, timed_out, stderr)
 
 
+#: Extra arguments given to every `aligner align` call (--align-args).
+EXTRA_ARGS: list[str] = []
+
+
 def align_cmd(exe: Path, src: Path, tgt: Path, src_lang: str, tgt_lang: str, pred: Path) -> list[str | Path]:
     return [
         exe,
@@ -284,6 +289,7 @@ def align_cmd(exe: Path, src: Path, tgt: Path, src_lang: str, tgt_lang: str, pre
         "links",
         "-o",
         pred,
+        *EXTRA_ARGS,
     ]
 
 
@@ -648,7 +654,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="kill an alignment after this many seconds (default: none)",
     )
     parser.add_argument("--out", type=Path, default=None, help="also write the tables to this markdown file")
+    parser.add_argument(
+        "--align-args",
+        default="",
+        help="extra arguments for every `aligner align` call, e.g. '--joined-weight 0.3'",
+    )
     args = parser.parse_args(argv)
+    EXTRA_ARGS[:] = shlex.split(args.align_args)
 
     root: Path = args.eval_dir
     if not root.is_dir():
@@ -672,7 +684,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines = [
         f"aligner {__version__}, Python {platform.python_version()}, {platform.system()} "
         f"{platform.machine()}, {os.cpu_count()} CPU(s), "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; one `aligner align --presplit` "
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; one "
+        f"`aligner align --presplit{' ' + args.align_args if args.align_args else ''}` "
         "process per document; wall time includes start-up and model load.",
         "",
     ]

@@ -38,6 +38,7 @@ from aligner import __version__
 from aligner.align import search_path
 from aligner.calibrate import COEFFICIENTS, FEATURES, features, probability
 from aligner.encode import get_encoder
+from aligner.evaluate import calibration_of
 from aligner.export.links import read_links
 from aligner.model import AlignConfig
 from aligner.signature import signature
@@ -91,17 +92,6 @@ def fit_slope(f: Array, y: Array, offset: Array) -> float:
     return w
 
 
-def ece(p: npt.NDArray[np.float64], y: npt.NDArray[np.float64], bins: int = 10) -> float:
-    """Expected calibration error over equal-width bins, weighted by bin size."""
-    idx = np.minimum((p * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        sel = idx == b
-        if sel.any():
-            total += sel.sum() * abs(p[sel].mean() - y[sel].mean())
-    return total / len(p)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
@@ -142,8 +132,10 @@ def main() -> int:
     coef = {k: round(float(v), 4) for k, v in zip(FEATURES, w, strict=True)}
     after = np.array([probability(dict(zip(FEATURES, r, strict=True)), coef) for r in rows])
     print(f"links: {n_real} predicted ({int(y[:n_real].sum())} correct) + {NEGATIVES} random wrong")
-    print(f"dev ECE on the predicted links, before: {ece(before[:n_real], y[:n_real]):.4f}, ", end="")
-    print(f"after: {ece(after[:n_real], y[:n_real]):.4f}")
+    truth = [bool(v) for v in y[:n_real]]
+    ece_before = calibration_of(list(zip(before[:n_real].tolist(), truth, strict=True))).ece
+    ece_after = calibration_of(list(zip(after[:n_real].tolist(), truth, strict=True))).ece
+    print(f"dev ECE on the predicted links, before: {ece_before:.4f}, after: {ece_after:.4f}")
     print("coefficients:", json.dumps(coef))
     if args.write:
         sig = signature(config, encoder.name, presplit=True)

@@ -61,13 +61,22 @@ def align_command(
     encoder: Annotated[
         str, typer.Option("--encoder", help=f"Sentence encoder: {', '.join(ENCODERS)}.")
     ] = "e5-small",
+    joined_weight: Annotated[
+        float,
+        typer.Option(
+            "--joined-weight",
+            min=0.0,
+            max=1.0,
+            help="Mix embeddings of joined sentences into multi-sentence links (slower, about 3x).",
+        ),
+    ] = AlignConfig.joined_weight,
 ) -> None:
     """Align the sentences of SRC and TGT and print (or write) the alignment.
 
     Any pair of languages the embedding model covers works; --src-lang and
     --tgt-lang choose the splitter and the TMX language codes.
     """
-    config = AlignConfig(max_src=max_link, max_tgt=max_link, encoder=encoder)
+    config = AlignConfig(max_src=max_link, max_tgt=max_link, encoder=encoder, joined_weight=joined_weight)
     try:
         if output is not None and output.exists() and not force:
             raise OutputExistsError(output)

@@ -33,6 +33,15 @@ def run_command(
     encoder: Annotated[
         str, typer.Option("--encoder", help=f"Sentence encoder: {', '.join(ENCODERS)}.")
     ] = "e5-small",
+    joined_weight: Annotated[
+        float,
+        typer.Option(
+            "--joined-weight",
+            min=0.0,
+            max=1.0,
+            help="Mix embeddings of joined sentences into multi-sentence links (slower, about 3x).",
+        ),
+    ] = AlignConfig.joined_weight,
 ) -> None:
     """Pair the Italian and English dispatches of INPUT_DIR, align their sentences and export them.
 
@@ -50,7 +59,7 @@ def run_command(
         result = run(
             input_dir,
             get_encoder(encoder),
-            AlignConfig(encoder=encoder),
+            AlignConfig(encoder=encoder, joined_weight=joined_weight),
             PairConfig(threshold=threshold),
             progress=info,
         )

@@ -140,3 +140,35 @@ def test_seed_pair_matches_gold(encoder: CachedEncoder) -> None:
 def test_link_kind_and_null() -> None:
     assert Link((0, 1), (2,), 0.5).kind == "2-1"
     assert Link((3,), (), 0.5).is_null and Link((), (3,), 0.5).kind == "0-1"
+
+
+class _CountingEncoder:
+    """A fake encoder: a text's vector is a hash of it; counts texts embedded."""
+
+    name = "fake"
+    dim = DIM
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts):
+        self.seen.extend(texts)
+        rows = [np.random.default_rng(sum(map(ord, t))).normal(size=DIM) for t in texts]
+        out = np.array(rows, dtype=np.float32).reshape(len(texts), DIM)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def test_joined_text_embeddings_mix_only_into_multi_sentence_spans() -> None:
+    from aligner.encode import CachedEncoder as Cache
+    from aligner.score import LinkScorer
+
+    texts = ["Uno.", "Due.", "Tre.", "Quattro."]
+    enc = Cache(_CountingEncoder())
+    vecs = enc.encode(texts)
+    plain = LinkScorer(vecs, vecs, texts, texts, AlignConfig())
+    mixed = LinkScorer(vecs, vecs, texts, texts, AlignConfig(joined_weight=0.5), enc.encode)
+    assert np.allclose(plain.emb_s[1], mixed.emb_s[1])
+    assert not np.allclose(plain.emb_s[2], mixed.emb_s[2])
+    # each distinct text embedded once: 4 sentences, 3 pairs, 2 triples, though both sides ask
+    assert len(enc.inner.seen) == 4 + 3 + 2
+    assert len(set(enc.inner.seen)) == len(enc.inner.seen)
