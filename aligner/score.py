@@ -171,18 +171,8 @@ class LinkScorer:
 
         About 0.2-0.4 for a translation, 1 or more for unrelated text.
         """
-        sv = self.emb_s[a][i]
-        tv = self.emb_t[b][js]
-        cos = (tv @ sv).astype(np.float64)
-        chance = (self.chance_s[a, b][i] + self.chance_t[a, b][js]) / 2.0
-        dist = (1.0 - cos) / np.maximum(chance, 0.05)
-        if self.lex_s:
-            lex = (self.lex_t[b][js] @ self.lex_s[a][i]).astype(np.float64)
-            dist = dist - self.config.lexical_weight * lex
-        ls = self.len_s[a][i] + LENGTH_SMOOTHING
-        lt = self.len_t[b][js] + LENGTH_SMOOTHING
-        dist = dist + self.config.length_weight * (np.log(lt / ls) - self.log_ratio) ** 2
-        return np.asarray(dist, dtype=np.float64)
+        lex = self.lex_t[b][js] @ self.lex_s[a][i] if self.lex_s else None
+        return self._combine(a, b, i, js, self.emb_t[b][js] @ self.emb_s[a][i], lex)
 
     def ratio_of(self, pairs: Sequence[tuple[int, int]]) -> float | None:
         """Median log length ratio of the 1-1 links ``pairs``; None if there are fewer than 5."""
@@ -195,14 +185,24 @@ class LinkScorer:
 
     def column(self, a: int, b: int, i_s: npt.NDArray[np.int64], j: int) -> Matrix:
         """Distances of the links ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``i`` in ``i_s``."""
-        sv = self.emb_s[a][i_s]
-        tv = self.emb_t[b][j]
-        cos = (sv @ tv).astype(np.float64)
-        chance = (self.chance_s[a, b][i_s] + self.chance_t[a, b][j]) / 2.0
-        dist = (1.0 - cos) / np.maximum(chance, 0.05)
-        if self.lex_s:
-            dist = dist - self.config.lexical_weight * (self.lex_s[a][i_s] @ self.lex_t[b][j])
-        ls = self.len_s[a][i_s] + LENGTH_SMOOTHING
+        lex = self.lex_s[a][i_s] @ self.lex_t[b][j] if self.lex_s else None
+        return self._combine(a, b, i_s, j, self.emb_s[a][i_s] @ self.emb_t[b][j], lex)
+
+    def _combine(
+        self,
+        a: int,
+        b: int,
+        i: int | npt.NDArray[np.int64],
+        j: int | npt.NDArray[np.int64],
+        cos: Vectors,
+        lex: Vectors | None,
+    ) -> Matrix:
+        """The distance from the cosines (and lexical overlaps) of spans ``i`` and ``j``."""
+        chance = (self.chance_s[a, b][i] + self.chance_t[a, b][j]) / 2.0
+        dist = (1.0 - cos.astype(np.float64)) / np.maximum(chance, 0.05)
+        if lex is not None:
+            dist = dist - self.config.lexical_weight * lex.astype(np.float64)
+        ls = self.len_s[a][i] + LENGTH_SMOOTHING
         lt = self.len_t[b][j] + LENGTH_SMOOTHING
         dist = dist + self.config.length_weight * (np.log(lt / ls) - self.log_ratio) ** 2
         return np.asarray(dist, dtype=np.float64)

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from aligner.align import align
-from aligner.encode import ENCODERS, get_encoder
+from aligner.encode import get_encoder
 from aligner.errors import AlignerError, InputError, OutputExistsError
 from aligner.load import decode, load_document
 from aligner.model import AlignConfig, Alignment, Sentence
@@ -17,7 +17,7 @@ from aligner.signature import signature
 from aligner.split import split
 from aligner.write import write_text_atomic
 
-from .common import BAD_INPUT, EXISTS, Format, error
+from .common import BAD_INPUT, DEFAULT_JOINED, EXISTS, EncoderName, Format, JoinedWeight, MinScore, error
 
 
 def _presplit(path: Path) -> list[Sentence]:
@@ -52,24 +52,12 @@ def align_command(
         Path | None, typer.Option("-o", "--output", help="Output file (default: stdout).")
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file.")] = False,
-    min_score: Annotated[
-        float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
-    ] = 0.0,
+    min_score: MinScore = 0.0,
     max_link: Annotated[
         int, typer.Option("--max-link", min=1, max=4, help="Most sentences on one side of a link.")
     ] = AlignConfig.max_src,
-    encoder: Annotated[
-        str, typer.Option("--encoder", help=f"Sentence encoder: {', '.join(ENCODERS)}.")
-    ] = "e5-small",
-    joined_weight: Annotated[
-        float,
-        typer.Option(
-            "--joined-weight",
-            min=0.0,
-            max=1.0,
-            help="Mix embeddings of joined sentences into multi-sentence links (slower, about 3x).",
-        ),
-    ] = AlignConfig.joined_weight,
+    encoder: EncoderName = "e5-small",
+    joined_weight: JoinedWeight = DEFAULT_JOINED,
 ) -> None:
     """Align the sentences of SRC and TGT and print (or write) the alignment.
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
+from typing import Annotated
 
 import typer
 
+from aligner.encode import ENCODERS
 from aligner.export import EXPORTERS
+from aligner.model import AlignConfig
 
 # Exit codes (documented in the README and in `aligner --help`).
 OK = 0
@@ -37,3 +40,20 @@ def warn(message: str) -> None:
 def info(message: str) -> None:
     """Print progress on stderr (stdout is kept for results)."""
     typer.echo(message, err=True)
+
+
+# Options shared by `run` and `align`.
+MinScore = Annotated[
+    float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
+]
+EncoderName = Annotated[str, typer.Option("--encoder", help=f"Sentence encoder: {', '.join(ENCODERS)}.")]
+JoinedWeight = Annotated[
+    float,
+    typer.Option(
+        "--joined-weight",
+        min=0.0,
+        max=1.0,
+        help="Mix embeddings of joined sentences into multi-sentence links (slower, about 5x).",
+    ),
+]
+DEFAULT_JOINED = AlignConfig.joined_weight

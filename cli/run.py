@@ -8,13 +8,24 @@ from typing import Annotated
 
 import typer
 
-from aligner.encode import ENCODERS, get_encoder
+from aligner.encode import get_encoder
 from aligner.errors import InputError, OutputExistsError
 from aligner.model import AlignConfig, PairConfig
 from aligner.pipeline import render, run
 from aligner.write import check_free, write_text_atomic
 
-from .common import BAD_INPUT, EXISTS, Format, error, info, warn
+from .common import (
+    BAD_INPUT,
+    DEFAULT_JOINED,
+    EXISTS,
+    EncoderName,
+    Format,
+    JoinedWeight,
+    MinScore,
+    error,
+    info,
+    warn,
+)
 
 
 def run_command(
@@ -24,24 +35,12 @@ def run_command(
     formats: Annotated[
         list[Format] | None, typer.Option("--format", help="Output formats (repeatable); default: all.")
     ] = None,
-    min_score: Annotated[
-        float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
-    ] = 0.0,
+    min_score: MinScore = 0.0,
     threshold: Annotated[
         float, typer.Option("--pair-threshold", min=0.0, max=1.0, help="Minimum score to pair documents.")
     ] = PairConfig.threshold,
-    encoder: Annotated[
-        str, typer.Option("--encoder", help=f"Sentence encoder: {', '.join(ENCODERS)}.")
-    ] = "e5-small",
-    joined_weight: Annotated[
-        float,
-        typer.Option(
-            "--joined-weight",
-            min=0.0,
-            max=1.0,
-            help="Mix embeddings of joined sentences into multi-sentence links (slower, about 3x).",
-        ),
-    ] = AlignConfig.joined_weight,
+    encoder: EncoderName = "e5-small",
+    joined_weight: JoinedWeight = DEFAULT_JOINED,
 ) -> None:
     """Pair the Italian and English dispatches of INPUT_DIR, align their sentences and export them.
 
