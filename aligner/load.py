@@ -9,10 +9,12 @@ to ``\\n``; a leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token is lifted into
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 from .boilerplate import flag_lines
+from .corpus import TrainingPair
 from .errors import InputError
 from .model import Document, Line
 
@@ -131,3 +133,59 @@ def list_documents(folder: Path) -> list[Path]:
     if not files:
         raise InputError(folder, "holds no .txt documents", "Put one dispatch per .txt file in it.")
     return files
+
+
+def load_run(folder: Path) -> tuple[str, str, list[TrainingPair]]:
+    """Read the sentence pairs of an ``aligner run`` output folder.
+
+    Reads ``manifest.json`` and the TSV file of every pair it lists.
+
+    :returns: source language, target language, and the pairs in run order.
+    """
+    manifest_path = folder / "manifest.json"
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputError(
+            manifest_path, f"cannot be read ({err.strerror})", "Give the output folder of `aligner run`."
+        ) from None
+    except json.JSONDecodeError as err:
+        raise InputError(
+            manifest_path, f"is not valid JSON ({err.msg})", "Rerun `aligner run` to rebuild it.", err.lineno
+        ) from None
+    langs = {d["file"]: d.get("language") for d in manifest.get("documents", [])}
+    src_lang = tgt_lang = None
+    pairs: list[TrainingPair] = []
+    for entry in manifest.get("pairs", []):
+        name = entry.get("files", {}).get("tsv")
+        if name is None:
+            raise InputError(
+                manifest_path,
+                f"the pair {entry['source']} + {entry['target']} has no TSV file",
+                "Rerun `aligner run` with the tsv format (the default) and export again.",
+            )
+        src_lang = src_lang or langs.get(entry["source"])
+        tgt_lang = tgt_lang or langs.get(entry["target"])
+        doc = f"{entry['source']}|{entry['target']}"
+        path = folder / name
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise InputError(path, f"cannot be read ({err.strerror})", "Rerun `aligner run`.") from None
+        for number, line in enumerate(text.splitlines(), start=1):
+            fields = line.split("\t")
+            if len(fields) != 4:
+                raise InputError(
+                    path,
+                    f"expected 4 tab-separated fields, found {len(fields)}",
+                    "The file is not an `aligner run` TSV; rerun the alignment.",
+                    line=number,
+                )
+            try:
+                score = float(fields[2])
+            except ValueError:
+                raise InputError(
+                    path, f"score {fields[2]!r} is not a number", "Rerun `aligner run`.", number
+                ) from None
+            pairs.append(TrainingPair(fields[0], fields[1], score, doc, fields[3]))
+    return src_lang or "it", tgt_lang or "en", pairs

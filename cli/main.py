@@ -1,4 +1,4 @@
-"""The typer application: ``aligner run | align | split | evaluate``."""
+"""The typer application: ``aligner run | align | split | evaluate | export``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from aligner import __version__
 from .align import align_command
 from .common import EXIT_CODES_HELP
 from .evaluate import evaluate_command
+from .export import export_command
 from .run import run_command
 from .split import split_command
 
@@ -44,3 +45,4 @@ app.command("run", epilog=EXIT_CODES_HELP)(run_command)
 app.command("align", epilog=EXIT_CODES_HELP)(align_command)
 app.command("split", epilog=EXIT_CODES_HELP)(split_command)
 app.command("evaluate", epilog=EXIT_CODES_HELP)(evaluate_command)
+app.command("export", epilog=EXIT_CODES_HELP)(export_command)

@@ -41,7 +41,7 @@ def _invoke(*args: str):
 
 def test_version_and_help() -> None:
     assert _invoke("--version").output.strip() == f"aligner {__version__}"
-    for cmd in ([], ["run"], ["align"], ["split"], ["evaluate"]):
+    for cmd in ([], ["run"], ["align"], ["split"], ["evaluate"], ["export"]):
         res = _invoke(*cmd, "--help")
         assert res.exit_code == 0, res.output
         assert "Exit codes" in res.output

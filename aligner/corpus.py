@@ -1,0 +1,168 @@
+"""Training corpora from aligned dispatches: filters, deduplication, summaries.
+
+What ML pipelines take in (../shared/FACTS.md section 7): sentence pairs, each
+with its score and the document pair it came from. A corpus is built in three
+steps, each a pure function over in-memory pairs:
+
+1. :func:`pairs_from_alignment` turns links into :class:`TrainingPair` records
+   (null links have no translation and are left out);
+2. :class:`FilterChain` scores every pair with each filter and drops those a
+   filter rejects, counting per filter (OpusFilter's "score, then decide");
+3. :class:`Deduplicator` drops exact duplicates (same text after white space
+   normalisation) and near duplicates (same text once case, accents,
+   punctuation, digits and white space are ignored), keeping the first
+   occurrence. It keeps 8-byte digests, not texts, so memory stays small.
+
+The writers live in :mod:`aligner.export.training`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from .export.text import one_line
+from .langid import identify
+from .model import Alignment
+
+
+@dataclass(frozen=True)
+class TrainingPair:
+    """One sentence pair of a training corpus."""
+
+    src: str
+    tgt: str
+    score: float
+    doc: str  # the document pair, "<source file>|<target file>"
+    kind: str = "1-1"
+
+
+def pairs_from_alignment(alignment: Alignment) -> Iterator[TrainingPair]:
+    """The non-null links of ``alignment`` as training pairs (texts on one line)."""
+    doc = f"{alignment.src_doc}|{alignment.tgt_doc}"
+    for link in alignment.links:
+        if link.is_null:
+            continue
+        yield TrainingPair(
+            one_line(alignment.source_text(link)),
+            one_line(alignment.target_text(link)),
+            link.score,
+            doc,
+            link.kind,
+        )
+
+
+# ---- filters: name -> predicate factory -------------------------------------------
+
+
+Predicate = Callable[[TrainingPair], bool]
+
+
+def min_score(threshold: float) -> Predicate:
+    """Keep pairs whose link score is at least ``threshold``."""
+    return lambda p: p.score >= threshold
+
+
+def length_ratio(maximum: float) -> Predicate:
+    """Keep pairs whose longer side has at most ``maximum`` times the characters of the shorter."""
+    return lambda p: max(len(p.src), len(p.tgt)) <= maximum * max(1, min(len(p.src), len(p.tgt)))
+
+
+def max_length(words: int) -> Predicate:
+    """Keep pairs with at most ``words`` words on each side."""
+    return lambda p: len(p.src.split()) <= words and len(p.tgt.split()) <= words
+
+
+def language(src_lang: str, tgt_lang: str, min_confidence: float = 0.5) -> Predicate:
+    """Keep pairs whose sides are identified as ``src_lang`` and ``tgt_lang``.
+
+    A side whose language cannot be told (too short: identification below
+    ``min_confidence``) is given the benefit of the doubt, since a bare name or
+    number is the same in both languages.
+    """
+
+    def ok(text: str, expected: str) -> bool:
+        guess = identify(text)
+        return guess.lang == expected or guess.confidence < min_confidence
+
+    return lambda p: ok(p.src, src_lang) and ok(p.tgt, tgt_lang)
+
+
+#: Filter name -> factory; the CLI's options map onto these names.
+FILTERS: dict[str, Callable[..., Predicate]] = {
+    "min_score": min_score,
+    "length_ratio": length_ratio,
+    "max_length": max_length,
+    "language": language,
+}
+
+
+@dataclass
+class FilterChain:
+    """Filters applied in order; counts how many pairs each one dropped."""
+
+    filters: list[tuple[str, Predicate]]
+    dropped: Counter[str] = field(default_factory=Counter)
+    seen: int = 0
+
+    def __call__(self, pairs: Iterable[TrainingPair]) -> Iterator[TrainingPair]:
+        for pair in pairs:
+            self.seen += 1
+            for name, keep in self.filters:
+                if not keep(pair):
+                    self.dropped[name] += 1
+                    break
+            else:
+                yield pair
+
+
+_NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
+
+
+def exact_key(pair: TrainingPair) -> tuple[str, str]:
+    """The pair's texts with white space normalised."""
+    return (" ".join(pair.src.split()), " ".join(pair.tgt.split()))
+
+
+def near_key(pair: TrainingPair) -> tuple[str, str]:
+    """The pair's texts with case, accents, punctuation, digits and white space ignored."""
+
+    def norm(text: str) -> str:
+        folded = unicodedata.normalize("NFKD", text.casefold())
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+        return _NON_WORD.sub("", folded)
+
+    return (norm(pair.src), norm(pair.tgt))
+
+
+def _digest(key: tuple[str, str]) -> bytes:
+    return hashlib.blake2b("\t".join(key).encode("utf-8"), digest_size=8).digest()
+
+
+@dataclass
+class Deduplicator:
+    """Drops pairs seen before, exactly or nearly; counts each kind."""
+
+    near: bool = True
+    dropped: Counter[str] = field(default_factory=Counter)
+    _exact: set[bytes] = field(default_factory=set)
+    _near: set[bytes] = field(default_factory=set)
+
+    def __call__(self, pairs: Iterable[TrainingPair]) -> Iterator[TrainingPair]:
+        for pair in pairs:
+            key = _digest(exact_key(pair))
+            if key in self._exact:
+                self.dropped["exact_duplicate"] += 1
+                continue
+            self._exact.add(key)
+            if self.near:
+                nkey = _digest(near_key(pair))
+                if nkey in self._near:
+                    self.dropped["near_duplicate"] += 1
+                    continue
+                self._near.add(nkey)
+            yield pair

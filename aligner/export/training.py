@@ -1,0 +1,67 @@
+"""Writers of training corpora: the file formats ML pipelines read.
+
+- Moses-style file pairs: line k of ``corpus.<src>`` translates line k of
+  ``corpus.<tgt>`` (OpusFilter, fairseq, Marian);
+- JSON Lines, one ``{"translation": {"it": ..., "en": ...}, "score": ..., "doc": ...}``
+  per line (Hugging Face ``datasets``);
+- TSV ``source<TAB>target<TAB>score`` (Bicleaner's layout: a 0-1 score column);
+- Parquet with the same columns as the JSON Lines (``translation`` a struct).
+
+Texts are already on one line (:func:`aligner.export.text.one_line`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from ..corpus import TrainingPair
+
+
+def write_moses(pairs: Iterable[TrainingPair], src: TextIO, tgt: TextIO) -> None:
+    """Write the two sides to two files, one pair per line."""
+    for p in pairs:
+        src.write(p.src + "\n")
+        tgt.write(p.tgt + "\n")
+
+
+def jsonl_record(pair: TrainingPair, src_lang: str, tgt_lang: str) -> dict[str, object]:
+    """The JSON Lines (and Parquet) record of a pair."""
+    return {
+        "translation": {src_lang: pair.src, tgt_lang: pair.tgt},
+        "score": pair.score,
+        "doc": pair.doc,
+    }
+
+
+def write_jsonl(pairs: Iterable[TrainingPair], fh: TextIO, src_lang: str, tgt_lang: str) -> None:
+    """One JSON object per line, keys in a fixed order, UTF-8 unescaped."""
+    for p in pairs:
+        fh.write(json.dumps(jsonl_record(p, src_lang, tgt_lang), ensure_ascii=False) + "\n")
+
+
+def write_scored_tsv(pairs: Iterable[TrainingPair], fh: TextIO) -> None:
+    """``source<TAB>target<TAB>score``, no header."""
+    for p in pairs:
+        fh.write(f"{p.src}\t{p.tgt}\t{p.score:.4f}\n")
+
+
+def write_parquet(pairs: Sequence[TrainingPair], path: Path, src_lang: str, tgt_lang: str) -> None:
+    """A Parquet file with columns ``translation`` (struct of the two languages), ``score``, ``doc``.
+
+    Needs pyarrow (``pip install 'aligner[parquet]'``).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema(
+        [
+            ("translation", pa.struct([(src_lang, pa.string()), (tgt_lang, pa.string())])),
+            ("score", pa.float64()),
+            ("doc", pa.string()),
+        ]
+    )
+    table = pa.Table.from_pylist([jsonl_record(p, src_lang, tgt_lang) for p in pairs], schema=schema)
+    pq.write_table(table, path)

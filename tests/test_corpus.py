@@ -1,0 +1,169 @@
+"""Training corpora: filters, deduplication, and every format read back by its users' library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.json as pa_json
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from aligner.corpus import (
+    Deduplicator,
+    FilterChain,
+    TrainingPair,
+    language,
+    length_ratio,
+    max_length,
+    min_score,
+)
+from cli.common import BAD_INPUT, EXISTS, OK
+from cli.main import app
+
+from .conftest import SEEDS
+
+runner = CliRunner()
+IT = "Il governo ha approvato la riforma delle pensioni."
+EN = "The government approved the pension reform."
+
+
+def _pair(src: str = IT, tgt: str = EN, score: float = 0.9) -> TrainingPair:
+    return TrainingPair(src, tgt, score, "a.txt|b.txt")
+
+
+@pytest.mark.parametrize(
+    ("keep", "pair", "expected"),
+    [
+        (min_score(0.5), _pair(score=0.5), True),  # the threshold itself is kept
+        (min_score(0.5), _pair(score=0.49), False),
+        (length_ratio(3.0), _pair(tgt="Reform."), False),  # 50 chars against 7
+        (length_ratio(3.0), _pair(), True),
+        (max_length(5), _pair(), False),  # 8 Italian words
+        (max_length(8), _pair(), True),
+        (language("it", "en"), _pair(), True),
+        # an English sentence on the Italian side
+        (language("it", "en"), _pair(src="The pension reform was approved by the government today."), False),
+        # sides swapped
+        (language("it", "en"), _pair(src=EN, tgt=IT), False),
+        # a bare name cannot be told apart: benefit of the doubt
+        (language("it", "en"), _pair(src="Putin", tgt="Putin"), True),
+    ],
+)
+def test_filters(keep, pair: TrainingPair, expected: bool) -> None:
+    assert keep(pair) is expected
+
+
+def test_filter_chain_counts_the_first_filter_that_drops() -> None:
+    chain = FilterChain([("min_score", min_score(0.5)), ("max_length", max_length(5))])
+    pairs = [_pair(score=0.1), _pair(), _pair(src="Sì.", tgt="Yes.")]
+    kept = list(chain(pairs))
+    assert kept == [pairs[2]]
+    assert chain.seen == 3
+    assert chain.dropped == {"min_score": 1, "max_length": 1}
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "dropped_as"),
+    [
+        (_pair(), _pair(score=0.3), "exact_duplicate"),  # same texts, other score
+        (_pair(), _pair(src=IT.replace(" ", "  ")), "exact_duplicate"),  # white space only
+        (_pair(), _pair(src=IT.upper()), "near_duplicate"),  # case
+        (_pair(), _pair(src=IT.rstrip(".") + "!"), "near_duplicate"),  # punctuation
+        (_pair(src="È il 2025."), _pair(src="E il 2026."), "near_duplicate"),  # accents and digits
+        (_pair(), _pair(src="Il governo ha respinto la riforma delle pensioni."), None),  # a real difference
+    ],
+)
+def test_deduplication(first: TrainingPair, second: TrainingPair, dropped_as: str | None) -> None:
+    dedupe = Deduplicator()
+    kept = list(dedupe([first, second]))
+    if dropped_as is None:
+        assert kept == [first, second] and not dedupe.dropped
+    else:
+        assert kept == [first] and dedupe.dropped == {dropped_as: 1}
+
+
+def _fake_run(folder: Path, rows: list[str]) -> Path:
+    """A run output folder with one pair whose TSV holds ``rows``."""
+    folder.mkdir()
+    (folder / "a__b.tsv").write_text("".join(r + "\n" for r in rows), encoding="utf-8")
+    manifest = {
+        "documents": [{"file": "a.txt", "language": "it"}, {"file": "b.txt", "language": "en"}],
+        "pairs": [{"source": "a.txt", "target": "b.txt", "files": {"tsv": "a__b.tsv"}}],
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_export_summary_counts_each_filter(tmp_path: Path) -> None:
+    run = _fake_run(
+        tmp_path / "run",
+        [
+            f"{IT}\t{EN}\t0.9500\t1-1",
+            f"{IT}\t{EN}\t0.9100\t1-1",  # exact duplicate
+            f"{IT.upper()}\t{EN}\t0.9000\t1-1",  # near duplicate
+            "Il presidente è arrivato a Mosca ieri sera.\tThe president arrived in Moscow last night.\t0.2000\t1-1",
+            "Sì, certo, è proprio così, lo confermo a tutti voi oggi.\tYes.\t0.9000\t2-1",  # length ratio
+            "The pension reform was approved by the government today.\tThe reform passed today in parliament.\t0.9000\t1-1",
+            "La Camera ha votato la fiducia al governo.\tThe Chamber voted confidence in the government.\t0.8000\t1-1",
+        ],
+    )
+    out = tmp_path / "corpus"
+    res = runner.invoke(app, ["export", str(run), "--out", str(out)])
+    assert res.exit_code == OK, res.output
+    summary = json.loads((out / "export-summary.json").read_text())
+    assert summary["input_pairs"] == 7
+    assert summary["dropped"] == {
+        "min_score": 1,
+        "length_ratio": 1,
+        "max_length": 0,
+        "language": 1,
+        "exact_duplicate": 1,
+        "near_duplicate": 1,
+    }
+    assert summary["kept"] == 2
+    assert "dropped by language: 1" in res.output
+
+
+@pytest.fixture(scope="module")
+def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus")
+    assert runner.invoke(app, ["run", str(SEEDS), "--out", str(root / "run")]).exit_code == OK
+    res = runner.invoke(app, ["export", str(root / "run"), "--out", str(root / "corpus")])
+    assert res.exit_code == OK, res.output
+    return root / "corpus"
+
+
+def test_formats_read_back_by_their_users_libraries(seed_corpus: Path) -> None:
+    it_lines = (seed_corpus / "corpus.it").read_text(encoding="utf-8").splitlines()
+    en_lines = (seed_corpus / "corpus.en").read_text(encoding="utf-8").splitlines()
+    assert len(it_lines) == len(en_lines) == 10
+    assert it_lines[0].startswith("Milano, 25 nov.") and en_lines[0].startswith("Milan, November 25")
+    # JSON Lines, as pyarrow (and so Hugging Face datasets) reads it
+    table = pa_json.read_json(seed_corpus / "corpus.jsonl")
+    rows = table.to_pylist()
+    assert [r["translation"]["it"] for r in rows] == it_lines
+    assert [r["translation"]["en"] for r in rows] == en_lines
+    assert all(0.5 <= r["score"] <= 1.0 for r in rows)
+    assert rows[0]["doc"] == "000_4f42991440b6f2b5.txt|001_2311b19d4785c162.txt"
+    # Parquet: the same records
+    assert pq.read_table(seed_corpus / "corpus.parquet").to_pylist() == rows
+    # TSV: three fields, the score last
+    tsv = [line.split("\t") for line in (seed_corpus / "corpus.tsv").read_text(encoding="utf-8").splitlines()]
+    assert all(len(r) == 3 for r in tsv)
+    assert [r[0] for r in tsv] == it_lines and [float(r[2]) for r in tsv] == [r["score"] for r in rows]
+
+
+def test_export_refuses_to_overwrite_and_names_bad_input(seed_corpus: Path, tmp_path: Path) -> None:
+    run = seed_corpus.parent / "run"
+    res = runner.invoke(app, ["export", str(run), "--out", str(seed_corpus)])
+    assert res.exit_code == EXISTS and "already exists" in res.output
+    res = runner.invoke(app, ["export", str(tmp_path)])
+    assert res.exit_code == BAD_INPUT and "manifest.json: cannot be read" in res.output
+    broken = _fake_run(tmp_path / "broken", ["only\ttwo"])
+    res = runner.invoke(app, ["export", str(broken)])
+    assert (
+        res.exit_code == BAD_INPUT
+        and "a__b.tsv, line 1: expected 4 tab-separated fields, found 2" in res.output
+    )
