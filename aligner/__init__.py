@@ -3,6 +3,40 @@
 The library takes and returns in-memory values; files are read in
 :mod:`aligner.load` and written in :mod:`aligner.write`. The command-line
 application lives in the separate ``cli`` package.
+
+>>> from aligner import load_document, split, align, get_encoder, AlignConfig
 """
 
 __version__ = "0.1.0"
+
+# Defined before the imports below: several of those modules read it.
+from .align import align, align_vectors
+from .encode import get_encoder
+from .errors import AlignerError, InputError, OutputExistsError
+from .evaluate import evaluate
+from .load import load_document, parse
+from .model import AlignConfig, Alignment, Document, Link, PairConfig, Sentence
+from .pipeline import run
+from .split import split, split_text
+
+__all__ = [
+    "AlignConfig",
+    "AlignerError",
+    "Alignment",
+    "Document",
+    "InputError",
+    "Link",
+    "OutputExistsError",
+    "PairConfig",
+    "Sentence",
+    "__version__",
+    "align",
+    "align_vectors",
+    "evaluate",
+    "get_encoder",
+    "load_document",
+    "parse",
+    "run",
+    "split",
+    "split_text",
+]
