@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -41,7 +42,7 @@ import numpy.typing as npt
 from .calibrate import link_scores
 from .encode import CachedEncoder, Vectors
 from .model import AlignConfig, Alignment, Link, Sentence, Step
-from .score import LinkScorer, chance_distance, span_vectors
+from .score import LinkScorer
 
 #: Tables up to this many cells are searched whole.
 FULL_TABLE_CELLS = 1_500_000
@@ -156,27 +157,28 @@ def _block_means(vecs: Vectors, size: int) -> Vectors:
     return np.asarray(out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9), np.float32)
 
 
-def coarse_windows(src_vecs: Vectors, tgt_vecs: Vectors, config: AlignConfig) -> tuple[Ints, Ints]:
-    """Row windows around the path of a coarse alignment of sentence blocks."""
+def coarse_windows(
+    src_vecs: Vectors,
+    tgt_vecs: Vectors,
+    src_texts: Sequence[str],
+    tgt_texts: Sequence[str],
+    config: AlignConfig,
+) -> tuple[Ints, Ints]:
+    """Row windows around the path of a coarse alignment of sentence blocks.
+
+    The blocks are scored like sentences (chance-normalised embedding distance,
+    no length model), with links up to 2-2.
+    """
     n, m = len(src_vecs), len(tgt_vecs)
     size = max(1, math.ceil(max(n, m) / COARSE_BLOCKS))
     cs, ct = _block_means(src_vecs, size), _block_means(tgt_vecs, size)
-    spans_s = {a: span_vectors(cs, a) for a in (1, 2)}
-    spans_t = {b: span_vectors(ct, b) for b in (1, 2)}
-    chance = {
-        (a, b): (chance_distance(spans_s[a], spans_t[b]), chance_distance(spans_t[b], spans_s[a]))
-        for a in (1, 2)
-        for b in (1, 2)
-    }
-
-    def row(a: int, b: int, i: int, js: Ints) -> npt.NDArray[np.float64]:
-        cos = (spans_t[b][js] @ spans_s[a][i]).astype(np.float64)
-        ch = (chance[a, b][0][i] + chance[a, b][1][js]) / 2.0
-        return np.asarray((1.0 - cos) / np.maximum(ch, 0.05), dtype=np.float64)
-
+    block_s = [" ".join(src_texts[k : k + size]) for k in range(0, n, size)]
+    block_t = [" ".join(tgt_texts[k : k + size]) for k in range(0, m, size)]
+    coarse = replace(config, max_src=2, max_tgt=2, length_weight=0.0, lexical_weight=0.0, joined_weight=0.0)
+    scorer = LinkScorer(cs, ct, block_s, block_t, coarse)
     nc, mc = len(cs), len(ct)
     moves = [(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)]
-    steps = search(row, nc, mc, *_full_windows(nc, mc), moves, 1.0, [0.0, 0.05, 0.05, 0.0, 0.0])
+    steps = search(scorer.row, nc, mc, *_full_windows(nc, mc), moves, 1.0, [0.0, 0.05, 0.05, 0.0, 0.0])
     # Expected target position of every source position, from the coarse path.
     xs, ys = [0.0], [0.0]
     for s in steps:
@@ -210,7 +212,7 @@ def search_path(
     if config.band == 0 and (n + 1) * (m + 1) <= FULL_TABLE_CELLS:
         lo, hi = _full_windows(n, m)
     else:
-        lo, hi = coarse_windows(src_vecs, tgt_vecs, config)
+        lo, hi = coarse_windows(src_vecs, tgt_vecs, src_texts, tgt_texts, config)
     moves = _moves(max_s, max_t)
     penalties = [type_penalty(a, b, config) for a, b in moves]
     steps = search(scorer.row, n, m, lo, hi, moves, config.deletion_cost, penalties)
@@ -250,10 +252,18 @@ def align(
     src_lang: str,
     tgt_lang: str,
     signature: str = "",
+    src_doc: str = "",
+    tgt_doc: str = "",
+    date: str | None = None,
 ) -> Alignment:
-    """Align two lists of sentences with ``encoder``'s vectors, lexical overlap and lengths."""
+    """Align two lists of sentences with ``encoder``'s vectors, lexical overlap and lengths.
+
+    ``signature``, ``src_doc``, ``tgt_doc`` and ``date`` are recorded in the result.
+    """
     src_texts = [s.text for s in source]
     tgt_texts = [s.text for s in target]
     src_vecs, tgt_vecs = encoder.encode(src_texts), encoder.encode(tgt_texts)
     links = align_vectors(src_vecs, tgt_vecs, src_texts, tgt_texts, config, encoder.encode)
-    return Alignment(tuple(source), tuple(target), tuple(links), src_lang, tgt_lang, signature)
+    return Alignment(
+        tuple(source), tuple(target), tuple(links), src_lang, tgt_lang, signature, src_doc, tgt_doc, date
+    )

@@ -16,7 +16,7 @@ from pathlib import Path
 from .boilerplate import flag_lines
 from .corpus import TrainingPair
 from .errors import InputError
-from .model import Document, Line
+from .model import Document, Line, Sentence
 
 # Horizontal white space only, so that line numbers stay those of the file.
 _DATE = re.compile(r"^[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)(?:[ \t]+|(?=\n)|$)", re.IGNORECASE)
@@ -61,7 +61,7 @@ def decode(data: bytes, path: Path | str) -> str:
         conv = guess or "ENCODING"
         raise InputError(
             path,
-            f"is not UTF-8 (byte 0x{data[err.start]:02x} cannot be decoded); {seems}",
+            f"is not UTF-8 (byte 0x{data[err.start]:02x}); {seems}",
             f"Convert it with: iconv -f {conv} -t utf-8 '{path}' > converted.txt",
             line=line,
         ) from None
@@ -74,6 +74,39 @@ def decode(data: bytes, path: Path | str) -> str:
             line=text[: bad.start()].count("\n") + 1,
         )
     return text
+
+
+def read_text(path: Path, what: str) -> str:
+    """Read ``path`` as UTF-8 text; an :class:`InputError` names the file and the fix.
+
+    :param what: what the file should be ("link file"), for the messages.
+    """
+    if not path.exists():
+        raise InputError(path, "does not exist", f"Check the path of the {what}.")
+    if path.is_dir():
+        raise InputError(path, f"is a folder, not a {what}", f"Give a {what}.")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise InputError(
+            path, f"cannot be read ({err.strerror})", "Check the path and its permissions."
+        ) from None
+    return decode(data, path)
+
+
+def load_presplit(path: Path) -> list[Sentence]:
+    """One sentence per line, as given (``--presplit``); offsets are into the file's text."""
+    text = read_text(path, "file of one sentence per line").replace("\r\n", "\n")
+    if text.endswith("\n"):
+        text = text[:-1]
+    if not text.strip():
+        raise InputError(path, "is empty", "Give a file with one sentence per line.")
+    sentences = []
+    pos = 0
+    for i, line in enumerate(text.split("\n")):
+        sentences.append(Sentence(i, line, pos, pos + len(line), i))
+        pos += len(line) + 1
+    return sentences
 
 
 def parse(text: str, doc_id: str) -> Document:

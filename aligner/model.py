@@ -95,6 +95,13 @@ class Alignment:
     tgt_doc: str = ""
     date: str | None = None
 
+    def kind_counts(self) -> dict[str, int]:
+        """How many links of each type ("1-1", "2-1", "1-0"...), sorted by type."""
+        counts: dict[str, int] = {}
+        for link in self.links:
+            counts[link.kind] = counts.get(link.kind, 0) + 1
+        return dict(sorted(counts.items()))
+
     def source_text(self, link: Link) -> str:
         """The source side of ``link`` as one string (sentences joined by a space)."""
         return " ".join(self.source[i].text for i in link.src)

@@ -50,7 +50,6 @@ class DocProfile:
     """What pairing needs of one document."""
 
     id: str
-    lang: str
     vectors: Vectors
     numbers: frozenset[str]
     names: frozenset[str]
@@ -69,7 +68,6 @@ def profile(doc: Document, sentences: Sequence[Sentence], vectors: Vectors) -> D
                 names.add(w.lower())
     return DocProfile(
         id=doc.id,
-        lang=doc.lang or "",
         vectors=vectors,
         numbers=frozenset(numbers),
         names=frozenset(names),
@@ -134,27 +132,28 @@ def pair_documents(
         taken[tid] = sid
         pairs.append(DocPair(sid, tid, score, {k: round(v, 4) for k, v in ev.items()}))
     pairs.sort(key=lambda p: p.src)
+    # Each document's best candidate: its first appearance in the sorted list.
+    best: dict[str, tuple[str, float]] = {}
+    for score, sid, tid, _ in scored:
+        best.setdefault(sid, (tid, score))
+        best.setdefault(tid, (sid, score))
     unpaired = []
-    for doc, side, other_lang in [(d, "src", config.tgt_lang) for d in sources] + [
-        (d, "tgt", config.src_lang) for d in targets
-    ]:
+    for doc, other_lang in [(d, config.tgt_lang) for d in sources] + [(d, config.src_lang) for d in targets]:
         if doc.id in taken:
             continue
-        mine = [x for x in scored if (x[1] if side == "src" else x[2]) == doc.id]
-        if not mine:
+        if doc.id not in best:
             unpaired.append(Unpaired(doc.id, f"no {other_lang} document to pair with"))
             continue
-        best = mine[0]
-        other = best[2] if side == "src" else best[1]
-        if best[0] < config.threshold:
+        other, score = best[doc.id]
+        if score < config.threshold:
             reason = (
                 f"no {other_lang} version found: the best candidate, {other}, "
-                f"scored {best[0]:.2f}, below the threshold {config.threshold:.2f}"
+                f"scored {score:.2f}, below the threshold {config.threshold:.2f}"
             )
         else:
             reason = (
-                f"its best candidate, {other} (score {best[0]:.2f}), was paired with "
+                f"its best candidate, {other} (score {score:.2f}), was paired with "
                 f"{taken[other]}, which scored higher"
             )
-        unpaired.append(Unpaired(doc.id, reason, other, best[0]))
+        unpaired.append(Unpaired(doc.id, reason, other, score))
     return pairs, unpaired

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -157,11 +156,10 @@ def run(
         if progress:
             progress(f"aligning {p.src} with {p.tgt}")
         src, tgt = by_id[p.src], by_id[p.tgt]
-        al = align(src.sentences, tgt.sentences, encoder, acfg, pcfg.src_lang, pcfg.tgt_lang, sig)
-        al = Alignment(
-            al.source, al.target, al.links, al.src_lang, al.tgt_lang, sig,
-            src_doc=p.src, tgt_doc=p.tgt, date=src.doc.date or tgt.doc.date,
-        )  # fmt: skip
+        date = src.doc.date or tgt.doc.date
+        al = align(
+            src.sentences, tgt.sentences, encoder, acfg, pcfg.src_lang, pcfg.tgt_lang, sig, p.src, p.tgt, date
+        )
         result.pairs.append(PairResult(p, al))
     result.problems.sort(key=lambda pr: (pr.file, pr.line or 0, pr.message))
     return result
@@ -211,7 +209,7 @@ def manifest(result: RunResult, files: dict[str, dict[str, str]], input_name: st
                 "score": pr.pair.score,
                 "evidence": pr.pair.evidence,
                 "files": files.get(pair_stem(pr.pair), {}),
-                "links": dict(sorted(Counter(lk.kind for lk in links).items())),
+                "links": pr.alignment.kind_counts(),
                 "mean_score": round(sum(real) / len(real), 4) if real else None,
             }
         )

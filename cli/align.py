@@ -9,34 +9,15 @@ import typer
 
 from aligner.align import align
 from aligner.encode import get_encoder
-from aligner.errors import AlignerError, InputError, OutputExistsError
-from aligner.load import decode, load_document
-from aligner.model import AlignConfig, Alignment, Sentence
+from aligner.errors import AlignerError, OutputExistsError
+from aligner.load import load_document, load_presplit
+from aligner.model import AlignConfig
 from aligner.pipeline import render_alignment
 from aligner.signature import signature
 from aligner.split import split
 from aligner.write import write_text_atomic
 
 from .common import BAD_INPUT, DEFAULT_JOINED, EXISTS, EncoderName, Format, JoinedWeight, MinScore, error
-
-
-def _presplit(path: Path) -> list[Sentence]:
-    """One sentence per line, as given; offsets are into the file's text."""
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(path, f"cannot be read ({err.strerror})", "Check the path.") from None
-    text = decode(data, path).replace("\r\n", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    if not text.strip():
-        raise InputError(path, "is empty", "Give a file with one sentence per line.")
-    sentences = []
-    pos = 0
-    for i, line in enumerate(text.split("\n")):
-        sentences.append(Sentence(i, line, pos, pos + len(line), i))
-        pos += len(line) + 1
-    return sentences
 
 
 def align_command(
@@ -70,15 +51,14 @@ def align_command(
             raise OutputExistsError(output)
         enc = get_encoder(encoder)
         if presplit:
-            source, target = _presplit(src), _presplit(tgt)
+            source, target = load_presplit(src), load_presplit(tgt)
             date = None
         else:
             sdoc, tdoc = load_document(src), load_document(tgt)
             source, target = split(sdoc, src_lang), split(tdoc, tgt_lang)
             date = sdoc.date or tdoc.date
         sig = signature(config, enc.name, presplit=presplit)
-        al = align(source, target, enc, config, src_lang, tgt_lang, sig)
-        al = Alignment(al.source, al.target, al.links, src_lang, tgt_lang, sig, src.name, tgt.name, date)
+        al = align(source, target, enc, config, src_lang, tgt_lang, sig, src.name, tgt.name, date)
         text = render_alignment(al, fmt.value, min_score)
         if output is None:
             typer.echo(text, nl=False)

@@ -14,6 +14,7 @@ import typer
 from aligner.errors import AlignerError, InputError
 from aligner.evaluate import Calibration, Counts, Scores, by_type, calibration, count, evaluate
 from aligner.export.links import read_links
+from aligner.load import read_text
 from aligner.model import Link
 
 from .common import BAD_INPUT, error, warn
@@ -34,24 +35,7 @@ class LinkFile:
 
 def read_link_file(path: Path) -> LinkFile:
     """Read a Vecalign link file; errors name the file (and the line)."""
-    if not path.exists():
-        raise InputError(path, "does not exist", "Check the path.")
-    if path.is_dir():
-        raise InputError(path, "is a folder, not a link file", "Give a file of [i, j]:[k] lines.")
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise InputError(
-            path, f"cannot be read ({err.strerror})", "Check the path and its permissions."
-        ) from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        raise InputError(
-            path, f"is not UTF-8 (byte 0x{data[err.start]:02x})", "Give a UTF-8 link file.", line=line
-        ) from None
-    lines = text.splitlines()
+    lines = read_text(path, "link file").splitlines()
     links = read_links(lines, source=str(path))
     # read_links gives 1.0 to a link with no third field; a link line that
     # parsed ends with "]" exactly when it has no score.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +9,7 @@ import typer
 
 from aligner.encode import get_encoder
 from aligner.errors import InputError, OutputExistsError
+from aligner.export import EXPORTERS
 from aligner.model import AlignConfig, PairConfig
 from aligner.pipeline import render, run
 from aligner.write import check_free, write_text_atomic
@@ -47,7 +47,7 @@ def run_command(
     Writes, per pair, TMX, TSV and link files, and OUT/manifest.json listing every
     document, pair, unpaired document and boilerplate line.
     """
-    fmts = [f.value for f in formats] if formats else ["tmx", "tsv", "links"]
+    fmts = [f.value for f in formats] if formats else list(EXPORTERS)
     try:
         # Fail before the work, not after it, when a previous run's output is there.
         check_free([out / "manifest.json"], force)
@@ -82,7 +82,6 @@ def run_command(
         f"{len(result.unpaired)} document(s) unpaired; wrote {len(files)} file(s) to {out}/"
     )
     for pr in result.pairs:
-        counts = Counter(lk.kind for lk in pr.alignment.links)
-        kinds = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+        kinds = ", ".join(f"{k}: {v}" for k, v in pr.alignment.kind_counts().items())
         typer.echo(f"  {pr.pair.src} + {pr.pair.tgt} (pairing score {pr.pair.score:.2f}): {kinds}")
     raise typer.Exit(result.exit_code)

@@ -15,9 +15,8 @@ from .conftest import SEEDS
 
 
 def _profile(doc_id: str, lang: str, vectors: np.ndarray, numbers=(), names=(), chars=1000, date=None):
-    return DocProfile(
-        doc_id, lang, vectors.astype(np.float32), frozenset(numbers), frozenset(names), chars, date
-    )
+    # ``lang`` names the side in the calls below; pairing itself does not read it.
+    return DocProfile(doc_id, vectors.astype(np.float32), frozenset(numbers), frozenset(names), chars, date)
 
 
 def _unit_rows(seed: int, n: int, dim: int = 384) -> np.ndarray:
