@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from .export.text import one_line
 from .langid import identify
@@ -92,15 +92,6 @@ def language(src_lang: str, tgt_lang: str, min_confidence: float = 0.5) -> Predi
     return lambda p: ok(p.src, src_lang) and ok(p.tgt, tgt_lang)
 
 
-#: Filter name -> factory; the CLI's options map onto these names.
-FILTERS: dict[str, Callable[..., Predicate]] = {
-    "min_score": min_score,
-    "length_ratio": length_ratio,
-    "max_length": max_length,
-    "language": language,
-}
-
-
 @dataclass
 class FilterChain:
     """Filters applied in order; counts how many pairs each one dropped."""
@@ -166,3 +157,55 @@ class Deduplicator:
                     continue
                 self._near.add(nkey)
             yield pair
+
+
+@dataclass(frozen=True)
+class CorpusConfig:
+    """The filter settings of a training corpus."""
+
+    min_score: float = 0.5
+    max_ratio: float = 3.0
+    max_words: int = 250
+    lang_check: bool = True
+    dedup: bool = True
+
+
+@dataclass(frozen=True)
+class CorpusSummary:
+    """How a corpus was built: pairs read, dropped by each filter (in order), kept."""
+
+    languages: tuple[str, str]
+    input_pairs: int
+    dropped: dict[str, int]
+    kept: int
+    settings: CorpusConfig
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form (``export-summary.json``)."""
+        return {
+            "languages": list(self.languages),
+            "input_pairs": self.input_pairs,
+            "dropped": self.dropped,
+            "kept": self.kept,
+            "settings": asdict(self.settings),
+        }
+
+
+def build_corpus(
+    pairs: Iterable[TrainingPair], config: CorpusConfig, src_lang: str, tgt_lang: str
+) -> tuple[list[TrainingPair], CorpusSummary]:
+    """Filter and deduplicate ``pairs``; return the kept pairs and a summary."""
+    filters = [
+        ("min_score", min_score(config.min_score)),
+        ("length_ratio", length_ratio(config.max_ratio)),
+        ("max_length", max_length(config.max_words)),
+    ]
+    if config.lang_check:
+        filters.append(("language", language(src_lang, tgt_lang)))
+    chain = FilterChain(filters)
+    dedupe = Deduplicator()
+    kept = list(dedupe(chain(pairs)) if config.dedup else chain(pairs))
+    dropped = {name: chain.dropped[name] for name, _ in filters}
+    if config.dedup:
+        dropped |= {k: dedupe.dropped[k] for k in ("exact_duplicate", "near_duplicate")}
+    return kept, CorpusSummary((src_lang, tgt_lang), chain.seen, dropped, len(kept), config)

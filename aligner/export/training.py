@@ -12,6 +12,7 @@ Texts are already on one line (:func:`aligner.export.text.one_line`).
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -65,3 +66,28 @@ def write_parquet(pairs: Sequence[TrainingPair], path: Path, src_lang: str, tgt_
     )
     table = pa.Table.from_pylist([jsonl_record(p, src_lang, tgt_lang) for p in pairs], schema=schema)
     pq.write_table(table, path)
+
+
+#: Training corpus formats; ``parquet`` is written to a path, the others are text.
+CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet")
+
+
+def render_corpus(
+    pairs: Sequence[TrainingPair], formats: Sequence[str], src_lang: str, tgt_lang: str
+) -> dict[str, str]:
+    """The text files of a corpus in ``formats`` (Parquet aside): file name -> text."""
+    texts: dict[str, str] = {}
+    if "moses" in formats:
+        src, tgt = io.StringIO(), io.StringIO()
+        write_moses(pairs, src, tgt)
+        texts[f"corpus.{src_lang}"] = src.getvalue()
+        texts[f"corpus.{tgt_lang}"] = tgt.getvalue()
+    if "jsonl" in formats:
+        buf = io.StringIO()
+        write_jsonl(pairs, buf, src_lang, tgt_lang)
+        texts["corpus.jsonl"] = buf.getvalue()
+    if "tsv" in formats:
+        buf = io.StringIO()
+        write_scored_tsv(pairs, buf)
+        texts["corpus.tsv"] = buf.getvalue()
+    return texts
