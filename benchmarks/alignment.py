@@ -91,6 +91,7 @@ from aligner import __version__
 from aligner.errors import InputError
 from aligner.evaluate import Calibration, Scores, calibration, evaluate
 from aligner.export.links import format_link, read_links
+from aligner.load import load_presplit, read_text
 from aligner.model import Link
 
 DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
@@ -186,14 +187,11 @@ def load_set(root: Path, key: str) -> GoldSet:
 
 def read_lines(path: Path) -> list[str]:
     """The sentences of a one-sentence-per-line file, as ``aligner align --presplit`` reads them."""
-    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-    if text.endswith("\n"):
-        text = text[:-1]
-    return text.split("\n")
+    return [s.text for s in load_presplit(path)]
 
 
 def read_gold(path: Path) -> list[Link]:
-    return read_links(path.read_text(encoding="utf-8").splitlines(), source=str(path))
+    return read_links(read_text(path, "gold link file").splitlines(), source=str(path))
 
 
 # --- running the command line ----------------------------------------------------------

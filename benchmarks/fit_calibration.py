@@ -33,13 +33,13 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
+from alignment import read_gold, read_lines  # benchmarks/alignment.py, the set readers
 
 from aligner import __version__
 from aligner.align import search_path
 from aligner.calibrate import COEFFICIENTS, FEATURES, features, probability
 from aligner.encode import get_encoder
 from aligner.evaluate import calibration_of
-from aligner.export.links import read_links
 from aligner.model import AlignConfig
 from aligner.signature import signature
 
@@ -52,11 +52,6 @@ FAR_L2 = 0.01
 #: Random off-path links added as wrong examples (see the module docstring).
 NEGATIVES = 100
 SEED = 13
-
-
-def _lines(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8")
-    return (text[:-1] if text.endswith("\n") else text).split("\n")
 
 
 Array = npt.NDArray[np.float64]
@@ -101,8 +96,8 @@ def main() -> int:
     if not (folder / "dev.defr").exists():
         print(f"{folder}: Text+Berg dev set not found; nothing fitted.", file=sys.stderr)
         return 0
-    src, tgt = _lines(folder / "dev.de"), _lines(folder / "dev.fr")
-    gold = {(lk.src, lk.tgt) for lk in read_links(_lines(folder / "dev.defr"), "dev.defr")}
+    src, tgt = read_lines(folder / "dev.de"), read_lines(folder / "dev.fr")
+    gold = {(lk.src, lk.tgt) for lk in read_gold(folder / "dev.defr")}
     config = AlignConfig()
     encoder = get_encoder()
     scorer, steps = search_path(encoder.encode(src), encoder.encode(tgt), src, tgt, config)
