@@ -43,6 +43,11 @@ class Document:
         )
 
     @property
+    def content_text(self) -> str:
+        """The content lines joined by newlines (what language identification reads)."""
+        return "\n".join(self.text[ln.start : ln.end] for ln in self.content_lines)
+
+    @property
     def boilerplate_lines(self) -> tuple[Line, ...]:
         """The lines flagged as boilerplate, in document order."""
         return tuple(ln for ln in self.lines if ln.boilerplate is not None)

@@ -102,8 +102,7 @@ def read_folder(
             problems.append(Problem(path.name, f"{err.problem}. {err.fix}", "error", err.line))
             failed.append(path.name)
             continue
-        content = "\n".join(doc.text[ln.start : ln.end] for ln in doc.content_lines)
-        guess = identify(content)
+        guess = identify(doc.content_text)
         doc = Document(doc.id, doc.text, doc.date, doc.lines, guess.lang, round(guess.confidence, 4))
         if guess.confidence < MIN_CONFIDENCE:
             problems.append(

@@ -30,7 +30,7 @@ def split_command(
     """
     try:
         doc = load_document(file)
-        code = lang or identify(doc.text).lang
+        code = lang or identify(doc.content_text).lang
         sentences = split(doc, code)
     except AlignerError as err:
         error(str(err))
