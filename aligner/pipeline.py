@@ -1,33 +1,77 @@
-"""The whole job on a folder of dispatches: load, identify, pair, split, align, render.
+"""The whole job on a folder of dispatches, one document and one pair at a time.
 
-:func:`run` returns every result in memory; :func:`render` turns them into the
-files of the output folder (name -> text), manifest included. Writing them is
-the caller's job (:mod:`aligner.write`), so nothing here touches the output
-folder and a failure midway leaves no partial output.
+:func:`run` goes through four phases:
+
+1. *scan* (in parallel): each document is read, its language identified, its
+   text split and its sentences embedded. Sentences and vectors go to the work
+   folder (``<out>/.aligner/docs/<key>.npz``); only the document's profile (a
+   few kilobytes: see :mod:`aligner.pair`) and its manifest entry come back.
+2. *pair* (here): candidates by blocking and nearest neighbours, one-to-one
+   assignment (:func:`aligner.pair.pair_documents`), sentence vectors read back
+   from the work folder per candidate.
+3. *align* (in parallel): each pair is aligned from the stored vectors, its
+   files are written (each atomically: temporary file, then rename), then its
+   marker ``.aligner/pairs/<stem>.json``. A pair is complete when its marker is.
+4. *manifest*: ``manifest.json``, written last.
+
+Memory holds the profiles and manifest entries of the documents, never their
+text or vectors, and one pair at a time per worker.
+
+**Resume.** ``.aligner/job.json`` records the job (signature, formats, minimum
+score, input folder's name). A rerun of the same job into the same folder reuses
+the stored documents and skips every complete pair, so an interrupted run (even
+by ``kill -9``) resumes where it stopped; a file written by an interrupted pair
+is whole (renames are atomic) and is rewritten. A different job is refused
+unless ``force``. Documents are stored under a key made of the job's signature,
+the file name and the file's bytes, so an edited document is read again.
+
+**Workers.** ``executor`` is any :class:`concurrent.futures.Executor`: a
+process pool (``--workers``) or Dask's ``Client.get_executor()``
+(``--scheduler``). Workers read the input and write the output folder
+themselves, so on a cluster both must be on a file system every worker sees at
+the same path. Each worker loads the embedding model once
+(:func:`aligner.encode.get_encoder` is cached per process). Results do not
+depend on the executor: each document is embedded alone, each pair aligned
+alone, and everything is sorted before it is written.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Sequence
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, field
+from functools import lru_cache, partial
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+import numpy as np
 
 from .align import align
-from .encode import CachedEncoder
-from .errors import InputError
+from .encode import CachedEncoder, Vectors, get_encoder
+from .errors import AlignerError, InputError, OutputExistsError
 from .export import EXPORTERS
 from .langid import MIN_CONFIDENCE, identify
-from .load import list_documents, load_document
+from .load import document_from_bytes, list_documents, read_document_bytes
 from .model import AlignConfig, Alignment, DocPair, Document, PairConfig, Sentence, Unpaired
-from .pair import DocProfile, pair_documents, profile
+from .pair import DocProfile, centroid, pair_documents, profile
 from .signature import signature
 from .split import MAX_SENTENCE_CHARS, split
+from .write import check_free, write_text_atomic
 
 _SENTENCE_END = re.compile(r"[.!?…]")
+
+#: The work folder inside the output folder: stored documents, pair markers, the job.
+WORK = ".aligner"
+MANIFEST = "manifest.json"
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -39,38 +83,108 @@ class Problem:
     severity: str = "warning"  # "warning": the document was used; "error": it was skipped
     line: int | None = None
 
-
-@dataclass(frozen=True)
-class DocResult:
-    """A document that was read, with its sentences."""
-
-    doc: Document
-    sentences: tuple[Sentence, ...]
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "severity": self.severity, "message": self.message}
 
 
 @dataclass(frozen=True)
-class PairResult:
-    """A paired document pair and its sentence alignment."""
+class Job:
+    """What a run makes: the settings that decide every output byte."""
+
+    align: AlignConfig
+    pair: PairConfig
+    formats: tuple[str, ...]
+    min_score: float
+    signature: str
+    input_name: str
+
+    def identity(self) -> dict[str, Any]:
+        """What ``.aligner/job.json`` holds; a rerun resumes only if it is equal."""
+        return {
+            "signature": self.signature,
+            "formats": list(self.formats),
+            "min_score": self.min_score,
+            "input": self.input_name,
+        }
+
+
+def make_job(
+    encoder_name: str,
+    align_config: AlignConfig | None = None,
+    pair_config: PairConfig | None = None,
+    formats: Sequence[str] = tuple(EXPORTERS),
+    min_score: float = 0.0,
+    input_name: str = "",
+) -> Job:
+    """A :class:`Job` with its signature; ``encoder_name`` is the encoder's full name."""
+    acfg = align_config or AlignConfig()
+    pcfg = pair_config or PairConfig()
+    return Job(acfg, pcfg, tuple(formats), min_score, signature(acfg, encoder_name, pcfg), input_name)
+
+
+@dataclass(frozen=True)
+class Scanned:
+    """One document after the scan phase."""
+
+    file: str
+    record: dict[str, Any]  # its manifest entry
+    problems: tuple[Problem, ...] = ()
+    key: str | None = None  # where its sentences are stored; None if it could not be read
+    lang: str | None = None
+    profile: DocProfile | None = None  # None unless in one of the job's two languages
+
+
+@dataclass(frozen=True)
+class PairTask:
+    """One pair to align in the align phase."""
 
     pair: DocPair
-    alignment: Alignment
+    src_key: str
+    tgt_key: str
+    out: Path
+    job: Job
+    overwrite: bool
+
+
+@dataclass(frozen=True)
+class Aligned:
+    """One pair after the align phase."""
+
+    entry: dict[str, Any] | None  # its manifest entry; None if it failed
+    written: tuple[str, ...] = ()  # file names written by this run
+    problem: Problem | None = None
+
+    @property
+    def skipped(self) -> bool:
+        """Complete before this run started."""
+        return self.entry is not None and not self.written
 
 
 @dataclass
 class RunResult:
-    """Everything a run found and produced."""
+    """What a run did, as counts and manifest entries (not the texts)."""
 
     signature: str
-    documents: list[DocResult] = field(default_factory=list)
-    failed: list[str] = field(default_factory=list)
-    pairs: list[PairResult] = field(default_factory=list)
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    pairs: list[dict[str, Any]] = field(default_factory=list)
     unpaired: list[Unpaired] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)  # file names written by this run
+    complete_before: int = 0  # pairs complete before this run (resumed)
+    failed_pairs: int = 0
+
+    @property
+    def failed(self) -> list[str]:
+        """Documents that could not be read."""
+        return [d["file"] for d in self.documents if d["status"] == "skipped"]
 
     @property
     def exit_code(self) -> int:
-        """0 when every document could be read, 1 when some were skipped."""
-        return 1 if self.failed else 0
+        """0 when every document was read and every pair aligned, 1 otherwise."""
+        return 1 if self.failed or self.failed_pairs else 0
+
+
+# --- scan ---------------------------------------------------------------------------------------
 
 
 def _long_lines(doc: Document) -> list[Problem]:
@@ -90,78 +204,120 @@ def _long_lines(doc: Document) -> list[Problem]:
     return out
 
 
-def read_folder(
-    folder: Path, config: PairConfig, problems: list[Problem], failed: list[str]
-) -> list[DocResult]:
-    """Load, identify and split every document of ``folder``; bad files become problems."""
-    results = []
-    for path in list_documents(folder):
-        try:
-            doc = load_document(path)
-        except InputError as err:
-            problems.append(Problem(path.name, f"{err.problem}. {err.fix}", "error", err.line))
-            failed.append(path.name)
-            continue
-        guess = identify(doc.content_text)
-        doc = Document(doc.id, doc.text, doc.date, doc.lines, guess.lang, round(guess.confidence, 4))
-        if guess.confidence < MIN_CONFIDENCE:
-            problems.append(
-                Problem(doc.id, f"language uncertain: {guess.lang} with probability {guess.confidence:.2f}")
-            )
-        problems.extend(_long_lines(doc))
-        if guess.lang not in (config.src_lang, config.tgt_lang):
-            results.append(DocResult(doc, ()))
-            continue
-        results.append(DocResult(doc, tuple(split(doc))))
-    return results
+def _record(doc: Document, sentences: Sequence[Sentence]) -> dict[str, Any]:
+    return {
+        "file": doc.id,
+        "status": "read",
+        "language": doc.lang,
+        "language_confidence": doc.lang_confidence,
+        "date": doc.date,
+        "sentences": len(sentences),
+        "boilerplate_lines": [
+            {"line": ln.number, "reason": ln.boilerplate, "text": doc.text[ln.start : ln.end]}
+            for ln in doc.boilerplate_lines
+        ],
+    }
 
 
-def run(
-    folder: Path,
-    encoder: CachedEncoder,
-    align_config: AlignConfig | None = None,
-    pair_config: PairConfig | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> RunResult:
-    """Run the whole job on the ``.txt`` documents of ``folder``.
+def _doc_path(work: Path, key: str) -> Path:
+    return work / "docs" / f"{key}.npz"
 
-    :raises InputError: the folder is missing or holds no ``.txt`` file.
-    """
-    acfg = align_config or AlignConfig()
-    pcfg = pair_config or PairConfig()
-    sig = signature(acfg, encoder.name, pcfg)
-    result = RunResult(sig)
-    result.documents = read_folder(folder, pcfg, result.problems, result.failed)
-    profiles: dict[str, list[DocProfile]] = {pcfg.src_lang: [], pcfg.tgt_lang: []}
-    for d in result.documents:
-        lang = d.doc.lang or "?"
-        if lang not in profiles:
-            reason = (
-                f"language is {lang}, neither {pcfg.src_lang} nor {pcfg.tgt_lang}; "
-                "it was not paired or aligned"
-            )
-            result.unpaired.append(Unpaired(d.doc.id, reason))
-            result.problems.append(Problem(d.doc.id, reason))
-            continue
-        vecs = encoder.encode([s.text for s in d.sentences])
-        profiles[lang].append(profile(d.doc, d.sentences, vecs))
-    pairs, unpaired = pair_documents(profiles[pcfg.src_lang], profiles[pcfg.tgt_lang], pcfg)
-    result.unpaired.extend(unpaired)
-    result.unpaired.sort(key=lambda u: u.doc)
-    for u in unpaired:
-        result.problems.append(Problem(u.doc, f"not paired: {u.reason}"))
-    by_id = {d.doc.id: d for d in result.documents}
-    for p in pairs:
-        if progress:
-            progress(f"aligning {p.src} with {p.tgt}")
-        src, tgt = by_id[p.src], by_id[p.tgt]
-        date = src.doc.date or tgt.doc.date
-        al = align(
-            src.sentences, tgt.sentences, encoder, acfg, pcfg.src_lang, pcfg.tgt_lang, sig, p.src, p.tgt, date
+
+def _save_doc(path: Path, meta: dict[str, Any], vectors: Vectors) -> None:
+    buf = io.BytesIO()
+    np.savez(buf, vectors=vectors, meta=np.array(json.dumps(meta, ensure_ascii=False)))
+    _write_bytes_atomic(path, buf.getvalue())
+
+
+def _write_bytes_atomic(path: Path, data: bytes) -> None:
+    # The .npz files are binary; the text writer's guarantees, for bytes.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{hashlib.sha1(data).hexdigest()[:8]}.tmp")
+    try:
+        with tmp.open("wb") as fh:
+            fh.write(data)
+        tmp.replace(path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _load_doc(path: Path) -> tuple[dict[str, Any], Vectors]:
+    with np.load(path, allow_pickle=False) as npz:
+        return json.loads(str(npz["meta"])), np.asarray(npz["vectors"], dtype=np.float32)
+
+
+def _scanned(meta: dict[str, Any], key: str, vectors: Vectors) -> Scanned:
+    problems = tuple(Problem(**p) for p in meta["problems"])
+    prof = None
+    if meta["profile"] is not None:
+        pr = meta["profile"]
+        prof = DocProfile(
+            meta["record"]["file"],
+            centroid(vectors),
+            frozenset(pr["numbers"]),
+            frozenset(pr["names"]),
+            pr["chars"],
+            meta["record"]["date"],
         )
-        result.pairs.append(PairResult(p, al))
-    result.problems.sort(key=lambda pr: (pr.file, pr.line or 0, pr.message))
-    return result
+    return Scanned(meta["record"]["file"], meta["record"], problems, key, meta["record"]["language"], prof)
+
+
+def scan_document(path: Path, work: Path, job: Job) -> Scanned:
+    """Read, identify, split and embed one document, or take it from the work folder.
+
+    Never raises for a bad document: it comes back with an error problem.
+    """
+    try:
+        data = read_document_bytes(path)
+        key = hashlib.sha256(b"\0".join([job.signature.encode(), path.name.encode(), data])).hexdigest()[:32]
+        stored = _doc_path(work, key)
+        if stored.exists():
+            meta, vectors = _load_doc(stored)
+            return _scanned(meta, key, vectors)
+        doc = document_from_bytes(data, path)
+    except InputError as err:
+        problem = Problem(path.name, f"{err.problem}. {err.fix}", "error", err.line)
+        return Scanned(path.name, {"file": path.name, "status": "skipped"}, (problem,))
+    except Exception as err:  # one bad document never stops the batch
+        problem = Problem(
+            path.name, f"unexpected error ({type(err).__name__}: {err}); please report it", "error"
+        )
+        return Scanned(path.name, {"file": path.name, "status": "skipped"}, (problem,))
+    cfg = job.pair
+    guess = identify(doc.content_text)
+    doc = Document(doc.id, doc.text, doc.date, doc.lines, guess.lang, round(guess.confidence, 4))
+    problems = []
+    if guess.confidence < MIN_CONFIDENCE:
+        problems.append(
+            Problem(doc.id, f"language uncertain: {guess.lang} with probability {guess.confidence:.2f}")
+        )
+    problems.extend(_long_lines(doc))
+    sentences: list[Sentence] = []
+    encoder = get_encoder(job.align.encoder).inner
+    vectors = np.zeros((0, encoder.dim), dtype=np.float32)
+    prof: dict[str, Any] | None = None
+    if guess.lang in (cfg.src_lang, cfg.tgt_lang):
+        sentences = split(doc)
+        texts = [s.text for s in sentences]
+        # Each document is embedded alone, its distinct texts sorted: the vectors
+        # are the same whichever worker, and with whichever other documents, runs it.
+        distinct = sorted(set(texts))
+        by_text = dict(zip(distinct, encoder.encode(distinct), strict=True))
+        vectors = np.stack([by_text[t] for t in texts]) if texts else vectors
+        p = profile(doc, sentences, vectors)
+        prof = {"numbers": sorted(p.numbers), "names": sorted(p.names), "chars": p.chars}
+    meta = {
+        "record": _record(doc, sentences),
+        "problems": [pr.__dict__ for pr in problems],
+        "profile": prof,
+        "sentences": [[s.text, s.start, s.end, s.paragraph] for s in sentences],
+    }
+    _save_doc(_doc_path(work, key), meta, vectors)
+    return _scanned(meta, key, vectors)
+
+
+# --- align ---------------------------------------------------------------------------------------
 
 
 def pair_stem(pair: DocPair) -> str:
@@ -176,47 +332,229 @@ def render_alignment(alignment: Alignment, fmt: str, min_score: float = 0.0) -> 
     return buf.getvalue()
 
 
-def manifest(result: RunResult, files: dict[str, dict[str, str]], input_name: str) -> dict[str, Any]:
+def _sentences(meta: dict[str, Any]) -> list[Sentence]:
+    return [Sentence(i, t, s, e, p) for i, (t, s, e, p) in enumerate(meta["sentences"])]
+
+
+def align_pair(task: PairTask) -> Aligned:
+    """Align one pair from the work folder and write its files, unless already complete.
+
+    Never raises for a pair that fails: it comes back with an error problem.
+    """
+    pair, job, out = task.pair, task.job, task.out
+    stem = pair_stem(pair)
+    marker = out / WORK / "pairs" / f"{stem}.json"
+    if marker.exists():
+        done = json.loads(marker.read_text(encoding="utf-8"))
+        if (done["src_key"], done["tgt_key"]) == (task.src_key, task.tgt_key) and all(
+            (out / name).exists() for name in done["entry"]["files"].values()
+        ):
+            return Aligned(done["entry"])
+    try:
+        src_meta, src_vecs = _load_doc(_doc_path(out / WORK, task.src_key))
+        tgt_meta, tgt_vecs = _load_doc(_doc_path(out / WORK, task.tgt_key))
+        source, target = _sentences(src_meta), _sentences(tgt_meta)
+        encoder = CachedEncoder(get_encoder(job.align.encoder).inner)  # per pair: memory stays flat
+        encoder.seed([s.text for s in source], src_vecs)
+        encoder.seed([s.text for s in target], tgt_vecs)
+        date = src_meta["record"]["date"] or tgt_meta["record"]["date"]
+        cfg = job.pair
+        al = align(
+            source,
+            target,
+            encoder,
+            job.align,
+            cfg.src_lang,
+            cfg.tgt_lang,
+            job.signature,
+            pair.src,
+            pair.tgt,
+            date,
+        )
+        files = {}
+        for fmt in job.formats:
+            name = f"{stem}.{fmt}"
+            write_text_atomic(out / name, render_alignment(al, fmt, job.min_score), force=task.overwrite)
+            files[fmt] = name
+    except OutputExistsError:
+        raise
+    except Exception as err:  # one bad pair never stops the batch
+        message = f"aligning it with {pair.tgt} failed ({type(err).__name__}: {err}); please report it"
+        return Aligned(None, problem=Problem(pair.src, message, "error"))
+    real = [lk.score for lk in al.links if not lk.is_null]
+    entry = {
+        "source": pair.src,
+        "target": pair.tgt,
+        "score": pair.score,
+        "evidence": pair.evidence,
+        "files": files,
+        "links": al.kind_counts(),
+        "mean_score": round(sum(real) / len(real), 4) if real else None,
+    }
+    record = {"src_key": task.src_key, "tgt_key": task.tgt_key, "entry": entry}
+    write_text_atomic(marker, json.dumps(record, ensure_ascii=False) + "\n", force=True)
+    return Aligned(entry, tuple(files.values()))
+
+
+# --- the run ---------------------------------------------------------------------------------------
+
+
+def run_tasks(
+    fn: Callable[[T], R], items: Iterable[T], executor: Executor | None, window: int = 64
+) -> Iterator[R]:
+    """``fn`` over ``items``, results in completion order.
+
+    With an executor, at most ``window`` tasks are in flight, so a million
+    documents never mean a million futures. Without one, runs here, in order.
+    """
+    if executor is None:
+        yield from map(fn, items)
+        return
+    todo = iter(items)
+    pending: set[Future[R]] = {executor.submit(fn, item) for item in islice(todo, window)}
+    while pending:
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        pending |= {executor.submit(fn, item) for item in islice(todo, len(done))}
+        for fut in done:
+            yield fut.result()
+
+
+#: progress(phase, done, total): called as work completes ("reading", "aligning").
+ProgressFn = Callable[[str, int, int], None]
+
+
+def _clean_temporaries(folder: Path) -> None:
+    """Remove temporary files a killed run left (``.<name>.<random>.tmp``)."""
+    for sub in (folder, folder / WORK, folder / WORK / "docs", folder / WORK / "pairs"):
+        if sub.is_dir():
+            for tmp in sub.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+
+def _prepare(out: Path, job: Job, force: bool) -> bool:
+    """Check the output folder; True when it holds an earlier run of this same job (resume).
+
+    With ``force``, earlier pair markers are dropped and everything is redone.
+
+    :raises OutputExistsError: it holds another job's output and ``force`` is off.
+    """
+    job_file = out / WORK / "job.json"
+    if force:  # start afresh; stored documents are kept (their keys include the signature)
+        if (out / WORK / "pairs").exists():
+            shutil.rmtree(out / WORK / "pairs")
+        job_file.unlink(missing_ok=True)
+        return False
+    if job_file.exists():
+        try:
+            earlier = json.loads(job_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            earlier = None
+        if earlier == job.identity():
+            return True
+        raise OutputExistsError(
+            out / MANIFEST if (out / MANIFEST).exists() else job_file,
+            "it holds the output of a run with other settings",
+        )
+    check_free([out / MANIFEST], force)
+    return False
+
+
+def run(
+    folder: Path,
+    out: Path,
+    job: Job,
+    executor: Executor | None = None,
+    force: bool = False,
+    progress: ProgressFn | None = None,
+) -> RunResult:
+    """Run ``job`` on the ``.txt`` documents of ``folder``, writing into ``out``.
+
+    :raises InputError: the folder is missing or holds no ``.txt`` file.
+    :raises OutputExistsError: ``out`` holds another run's output (or a file a
+        pair would overwrite) and ``force`` is off; nothing is written then.
+    """
+    folder, out = folder.resolve(), out.resolve()
+    paths = list_documents(folder)
+    if out.exists() and not out.is_dir():
+        raise AlignerError(f"{out}: is a file, not a folder. Give --out a folder.")
+    resuming = _prepare(out, job, force)
+    work = out / WORK
+    _clean_temporaries(out)
+    report = progress or (lambda phase, done, total: None)
+    result = RunResult(job.signature)
+    cfg = job.pair
+
+    sides: dict[str, list[Scanned]] = {cfg.src_lang: [], cfg.tgt_lang: []}
+    report("reading", 0, len(paths))
+    scan = partial(scan_document, work=work, job=job)
+    for n, sc in enumerate(run_tasks(scan, paths, executor), 1):
+        report("reading", n, len(paths))
+        result.documents.append(sc.record)
+        result.problems.extend(sc.problems)
+        if sc.key is None:
+            continue
+        if sc.profile is None:
+            reason = (
+                f"language is {sc.lang}, neither {cfg.src_lang} nor {cfg.tgt_lang}; "
+                "it was not paired or aligned"
+            )
+            result.unpaired.append(Unpaired(sc.file, reason))
+            result.problems.append(Problem(sc.file, reason))
+            continue
+        sides[sc.lang or ""].append(sc)
+    for side in sides.values():
+        side.sort(key=lambda sc: sc.file)
+    keys = {sc.file: sc.key for side in sides.values() for sc in side if sc.key}
+
+    @lru_cache(maxsize=256)
+    def vectors(doc_id: str) -> Vectors:
+        return _load_doc(_doc_path(work, keys[doc_id]))[1]
+
+    pairs, unpaired = pair_documents(
+        [sc.profile for sc in sides[cfg.src_lang] if sc.profile],
+        [sc.profile for sc in sides[cfg.tgt_lang] if sc.profile],
+        cfg,
+        vectors,
+    )
+    vectors.cache_clear()
+    result.unpaired.extend(unpaired)
+    result.problems.extend(Problem(u.doc, f"not paired: {u.reason}") for u in unpaired)
+
+    if not resuming:
+        # Nothing of ours is in the folder yet: never overwrite a file that is there.
+        check_free([out / f"{pair_stem(p)}.{fmt}" for p in pairs for fmt in job.formats], force)
+    write_text_atomic(work / "job.json", json.dumps(job.identity(), indent=2) + "\n", force=True)
+    tasks = [PairTask(p, keys[p.src], keys[p.tgt], out, job, overwrite=True) for p in pairs]
+    report("aligning", 0, len(tasks))
+    for n, done in enumerate(run_tasks(align_pair, tasks, executor), 1):
+        report("aligning", n, len(tasks))
+        if done.entry is None:
+            result.failed_pairs += 1
+        else:
+            result.pairs.append(done.entry)
+            result.written.extend(done.written)
+            result.complete_before += done.skipped
+        if done.problem is not None:
+            result.problems.append(done.problem)
+
+    result.documents.sort(key=lambda d: d["file"])
+    result.pairs.sort(key=lambda e: e["source"])
+    result.unpaired.sort(key=lambda u: u.doc)
+    result.problems.sort(key=lambda pr: (pr.file, pr.line or 0, pr.message))
+    text = json.dumps(manifest(result, job.input_name), ensure_ascii=False, indent=2) + "\n"
+    if not (out / MANIFEST).exists() or (out / MANIFEST).read_text(encoding="utf-8") != text:
+        write_text_atomic(out / MANIFEST, text, force=True)
+        result.written.append(MANIFEST)
+    return result
+
+
+def manifest(result: RunResult, input_name: str) -> dict[str, Any]:
     """The run's manifest as a JSON-ready dict (no time stamps: reruns are identical)."""
-    docs: list[dict[str, Any]] = []
-    for d in result.documents:
-        docs.append(
-            {
-                "file": d.doc.id,
-                "status": "read",
-                "language": d.doc.lang,
-                "language_confidence": d.doc.lang_confidence,
-                "date": d.doc.date,
-                "sentences": len(d.sentences),
-                "boilerplate_lines": [
-                    {"line": ln.number, "reason": ln.boilerplate, "text": d.doc.text[ln.start : ln.end]}
-                    for ln in d.doc.boilerplate_lines
-                ],
-            }
-        )
-    for name in result.failed:
-        docs.append({"file": name, "status": "skipped"})
-    docs.sort(key=lambda x: x["file"])
-    pairs = []
-    for pr in result.pairs:
-        links = pr.alignment.links
-        real = [lk.score for lk in links if not lk.is_null]
-        pairs.append(
-            {
-                "source": pr.pair.src,
-                "target": pr.pair.tgt,
-                "score": pr.pair.score,
-                "evidence": pr.pair.evidence,
-                "files": files.get(pair_stem(pr.pair), {}),
-                "links": pr.alignment.kind_counts(),
-                "mean_score": round(sum(real) / len(real), 4) if real else None,
-            }
-        )
     return {
         "signature": result.signature,
         "input": input_name,
-        "documents": docs,
-        "pairs": pairs,
+        "documents": result.documents,
+        "pairs": result.pairs,
         "unpaired": [
             {
                 "file": u.doc,
@@ -226,28 +564,6 @@ def manifest(result: RunResult, files: dict[str, dict[str, str]], input_name: st
             }
             for u in result.unpaired
         ],
-        "problems": [
-            {"file": p.file, "line": p.line, "severity": p.severity, "message": p.message}
-            for p in result.problems
-        ],
+        "problems": [p.as_dict() for p in result.problems],
         "exit_code": result.exit_code,
     }
-
-
-def render(
-    result: RunResult, formats: Sequence[str], input_name: str, min_score: float = 0.0
-) -> dict[str, str]:
-    """All output files of a run: file name -> text, ``manifest.json`` last."""
-    out: dict[str, str] = {}
-    files: dict[str, dict[str, str]] = {}
-    for pr in result.pairs:
-        stem = pair_stem(pr.pair)
-        files[stem] = {}
-        for fmt in formats:
-            name = f"{stem}.{fmt}"
-            out[name] = render_alignment(pr.alignment, fmt, min_score)
-            files[stem][fmt] = name
-    out["manifest.json"] = (
-        json.dumps(manifest(result, files, input_name), ensure_ascii=False, indent=2) + "\n"
-    )
-    return out

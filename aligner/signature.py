@@ -41,6 +41,9 @@ def signature(
         f"score:{calibration_id()}",
     ]
     if pair is not None:
-        parts.append(f"pair:{pair.src_lang}-{pair.tgt_lang}@{_fmt(pair.threshold)}")
+        parts.append(
+            f"pair:{pair.src_lang}-{pair.tgt_lang}@{_fmt(pair.threshold)}"
+            f",k{pair.candidates},d{pair.date_window}"
+        )
         parts.append(f"langid:py3langid-{pkg_version('py3langid')}")
     return "|".join(parts)

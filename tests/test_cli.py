@@ -57,7 +57,7 @@ def test_installed_console_script_runs() -> None:
 def test_run_on_seeds_pairs_and_reports(seed_run: tuple[Path, str]) -> None:
     out, output = seed_run
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{PAIR}.tmx", f"{PAIR}.tsv", f"{PAIR}.links", "manifest.json"]
+        [f"{PAIR}.tmx", f"{PAIR}.tsv", f"{PAIR}.links", "manifest.json", ".aligner"]
     )
     manifest = json.loads((out / "manifest.json").read_text())
     assert [(p["source"], p["target"]) for p in manifest["pairs"]] == [
@@ -102,16 +102,46 @@ def test_seed_tmx_has_the_ten_units(seed_run: tuple[Path, str]) -> None:
     assert all(tu.findtext("prop[@type='x-link-type']") == "1-1" for tu in tus)
 
 
-def test_rerun_refuses_then_force_gives_identical_bytes(seed_run: tuple[Path, str]) -> None:
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (work folder included): relative name -> bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_rerun_resumes_other_settings_refuse_then_force_gives_identical_bytes(
+    seed_run: tuple[Path, str],
+) -> None:
     out, _ = seed_run
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _files(out)
+    # The same job again: everything is complete, nothing is rewritten.
     res = _invoke("run", str(SEEDS), "--out", str(out))
+    assert res.exit_code == OK, res.output
+    assert "0 pair(s) aligned (1 already complete, skipped)" in res.output and "wrote 0 file(s)" in res.output
+    assert _files(out) == before
+    # Other settings: refused, untouched.
+    res = _invoke("run", str(SEEDS), "--out", str(out), "--pair-threshold", "0.6")
     assert res.exit_code == EXISTS
-    assert "manifest.json: already exists" in res.output and "--force" in res.output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert "manifest.json: already exists (it holds the output of a run with other settings)" in res.output
+    assert "--force" in res.output
+    assert _files(out) == before
+    # --force with the first settings again rewrites everything, byte for byte.
     res = _invoke("run", str(SEEDS), "--out", str(out), "--force")
     assert res.exit_code == OK, res.output
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # byte-identical
+    assert "1 pair(s) aligned, 3 document(s) unpaired" in res.output
+    assert _files(out) == before
+
+
+def test_a_file_in_the_way_of_a_pair_is_not_overwritten(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(IT_SEED, src)
+    shutil.copy(EN_SEED, src)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / f"{PAIR}.tsv").write_text("mine\n")
+    res = _invoke("run", str(src), "--out", str(out))
+    assert res.exit_code == EXISTS and f"{PAIR}.tsv: already exists" in res.output
+    assert (out / f"{PAIR}.tsv").read_text() == "mine\n"
+    assert not (out / "manifest.json").exists()
 
 
 def test_bad_documents_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
