@@ -13,7 +13,6 @@ from aligner.split import split
 
 from .conftest import SEEDS
 
-
 #: Sentence vectors of the profiles made below, by document id.
 VECTORS: dict[str, np.ndarray] = {}
 
@@ -21,9 +20,7 @@ VECTORS: dict[str, np.ndarray] = {}
 def _profile(doc_id: str, lang: str, vectors: np.ndarray, numbers=(), names=(), chars=1000, date=None):
     # ``lang`` names the side in the calls below; pairing itself does not read it.
     VECTORS[doc_id] = vectors.astype(np.float32)
-    return DocProfile(
-        doc_id, centroid(VECTORS[doc_id]), frozenset(numbers), frozenset(names), chars, date
-    )
+    return DocProfile(doc_id, centroid(VECTORS[doc_id]), frozenset(numbers), frozenset(names), chars, date)
 
 
 def _evidence(src: DocProfile, tgt: DocProfile) -> dict[str, float]:
