@@ -263,6 +263,13 @@ def _scanned(meta: dict[str, Any], key: str, vectors: Vectors) -> Scanned:
     return Scanned(meta["record"]["file"], meta["record"], problems, key, meta["record"]["language"], prof)
 
 
+def stored_documents(out: Path) -> Iterator[tuple[Scanned, Vectors]]:
+    """Every document stored in the work folder of output folder ``out``, with its vectors."""
+    for path in sorted((out / WORK / "docs").glob("[!.]*.npz")):
+        meta, vectors = _load_doc(path)
+        yield _scanned(meta, path.stem, vectors), vectors
+
+
 def scan_document(path: Path, work: Path, job: Job) -> Scanned:
     """Read, identify, split and embed one document, or take it from the work folder.
 

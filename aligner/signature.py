@@ -12,6 +12,7 @@ from importlib.metadata import version as pkg_version
 from . import __version__
 from .calibrate import calibration_id
 from .model import AlignConfig, PairConfig
+from .pair import weights_id
 
 
 def _fmt(value: float) -> str:
@@ -43,7 +44,7 @@ def signature(
     if pair is not None:
         parts.append(
             f"pair:{pair.src_lang}-{pair.tgt_lang}@{_fmt(pair.threshold)}"
-            f",k{pair.candidates},d{pair.date_window}"
+            f",k{pair.candidates},d{pair.date_window},{weights_id()}"
         )
         parts.append(f"langid:py3langid-{pkg_version('py3langid')}")
     return "|".join(parts)

@@ -17,14 +17,25 @@ from aligner.signature import signature
 from aligner.split import split
 from aligner.write import write_text_atomic
 
-from .common import BAD_INPUT, DEFAULT_JOINED, EXISTS, EncoderName, Format, JoinedWeight, MinScore, error
+from .common import (
+    BAD_INPUT,
+    DEFAULT_JOINED,
+    EXISTS,
+    EncoderName,
+    Format,
+    JoinedWeight,
+    MinScore,
+    SrcLang,
+    TgtLang,
+    error,
+)
 
 
 def align_command(
     src: Annotated[Path, typer.Argument(help="Source document.")],
     tgt: Annotated[Path, typer.Argument(help="Target document.")],
-    src_lang: Annotated[str, typer.Option("--src-lang", help="Source language (ISO 639-1).")] = "it",
-    tgt_lang: Annotated[str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).")] = "en",
+    src_lang: SrcLang = "it",
+    tgt_lang: TgtLang = "en",
     presplit: Annotated[
         bool, typer.Option("--presplit", help="The files hold one sentence per line: split nothing.")
     ] = False,

@@ -43,6 +43,8 @@ def info(message: str) -> None:
 
 
 # Options shared by `run` and `align`.
+SrcLang = Annotated[str, typer.Option("--src-lang", help="Source language (ISO 639-1).")]
+TgtLang = Annotated[str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).")]
 MinScore = Annotated[
     float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
 ]

@@ -41,6 +41,8 @@ from .common import (
     Format,
     JoinedWeight,
     MinScore,
+    SrcLang,
+    TgtLang,
     error,
     warn,
 )
@@ -122,6 +124,8 @@ def run_command(
     threshold: Annotated[
         float, typer.Option("--pair-threshold", min=0.0, max=1.0, help="Minimum score to pair documents.")
     ] = PairConfig.threshold,
+    src_lang: SrcLang = PairConfig.src_lang,
+    tgt_lang: TgtLang = PairConfig.tgt_lang,
     encoder: EncoderName = "e5-small",
     joined_weight: JoinedWeight = DEFAULT_JOINED,
     workers: Annotated[
@@ -137,7 +141,7 @@ def run_command(
     ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
 ) -> None:
-    """Pair the Italian and English dispatches of INPUT_DIR, align their sentences and export them.
+    """Pair the Italian and English dispatches of INPUT_DIR (or --src-lang/--tgt-lang), align and export.
 
     Writes, per pair, TMX, TSV and link files, and OUT/manifest.json listing every
     document, pair, unpaired document and boilerplate line. Documents and pairs are
@@ -149,7 +153,7 @@ def run_command(
         job = make_job(
             get_encoder(encoder).name,
             AlignConfig(encoder=encoder, joined_weight=joined_weight),
-            PairConfig(threshold=threshold),
+            PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang),
             fmts,
             min_score,
             input_dir.name,

@@ -82,12 +82,12 @@ def test_translation_evidence_beats_same_topic() -> None:
     assert ev_twin["embedding"] > 0.9 > 0.1 > ev_other["embedding"]
     assert ev_twin["length"] > ev_other["length"]
     for ev in (ev_twin, ev_other):
-        assert all(0.0 <= v <= 1.0 for v in ev.values())
+        assert all(0.0 <= v <= 1.0 for k, v in ev.items() if k != "date")
 
 
 @pytest.mark.parametrize(
     ("d1", "d2", "expected"),
-    [("2025-11-25", "2025-11-25", 1.0), ("2025-11-25", "2024-01-01", 0.0), ("2025-11-25", None, 0.5)],
+    [("2025-11-25", "2025-11-25", 1.0), ("2025-11-25", "2025-11-26", -1.0), ("2025-11-25", None, 0.0)],
 )
 def test_date_evidence(d1, d2, expected) -> None:
     v = _unit_rows(4, 3)
