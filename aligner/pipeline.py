@@ -22,8 +22,9 @@ score, input folder's name). A rerun of the same job into the same folder reuses
 the stored documents and skips every complete pair, so an interrupted run (even
 by ``kill -9``) resumes where it stopped; a file written by an interrupted pair
 is whole (renames are atomic) and is rewritten. A different job is refused
-unless ``force``. Documents are stored under a key made of the job's signature,
-the file name and the file's bytes, so an edited document is read again.
+unless ``force``. Documents are stored under a key made of what they depend on
+(:attr:`Job.doc_signature`), the file name and the file's bytes, so an edited
+document is read again and a new pairing threshold does not embed anything again.
 
 **Workers.** ``executor`` is any :class:`concurrent.futures.Executor`: a
 process pool (``--workers``) or Dask's ``Client.get_executor()``
@@ -70,6 +71,9 @@ _SENTENCE_END = re.compile(r"[.!?…]")
 WORK = ".aligner"
 MANIFEST = "manifest.json"
 
+#: The parts of a job's signature that a stored document depends on.
+_DOC_PARTS = ("aligner", "split", "embed", "langid")
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -97,6 +101,13 @@ class Job:
     min_score: float
     signature: str
     input_name: str
+
+    @property
+    def doc_signature(self) -> str:
+        """What a stored document depends on: versions, splitter, encoder, language
+        identifier and the two languages (not the alignment or pairing settings)."""
+        kept = [part for part in self.signature.split("|") if part.split(":")[0] in _DOC_PARTS]
+        return "|".join([*kept, f"langs:{self.pair.src_lang}-{self.pair.tgt_lang}"])
 
     def identity(self) -> dict[str, Any]:
         """What ``.aligner/job.json`` holds; a rerun resumes only if it is equal."""
@@ -276,21 +287,24 @@ def scan_document(path: Path, work: Path, job: Job) -> Scanned:
     Never raises for a bad document: it comes back with an error problem.
     """
     try:
-        data = read_document_bytes(path)
-        key = hashlib.sha256(b"\0".join([job.signature.encode(), path.name.encode(), data])).hexdigest()[:32]
-        stored = _doc_path(work, key)
-        if stored.exists():
-            meta, vectors = _load_doc(stored)
-            return _scanned(meta, key, vectors)
-        doc = document_from_bytes(data, path)
+        return _scan(path, work, job)
     except InputError as err:
         problem = Problem(path.name, f"{err.problem}. {err.fix}", "error", err.line)
-        return Scanned(path.name, {"file": path.name, "status": "skipped"}, (problem,))
     except Exception as err:  # one bad document never stops the batch
         problem = Problem(
             path.name, f"unexpected error ({type(err).__name__}: {err}); please report it", "error"
         )
-        return Scanned(path.name, {"file": path.name, "status": "skipped"}, (problem,))
+    return Scanned(path.name, {"file": path.name, "status": "skipped"}, (problem,))
+
+
+def _scan(path: Path, work: Path, job: Job) -> Scanned:
+    data = read_document_bytes(path)
+    key = hashlib.sha256(b"\0".join([job.doc_signature.encode(), path.name.encode(), data])).hexdigest()[:32]
+    stored = _doc_path(work, key)
+    if stored.exists():
+        meta, vectors = _load_doc(stored)
+        return _scanned(meta, key, vectors)
+    doc = document_from_bytes(data, path)
     cfg = job.pair
     guess = identify(doc.content_text)
     doc = Document(doc.id, doc.text, doc.date, doc.lines, guess.lang, round(guess.confidence, 4))

@@ -153,3 +153,18 @@ def test_kill_9_leaves_whole_files_and_the_rerun_resumes(
     assert _outputs(out) == reference
     assert _temporaries(out) == []  # the rerun removed any the kill left
     assert phase == "reading" or len(left) <= 1
+
+
+def test_new_pairing_settings_reuse_the_stored_documents(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert (
+        runner.invoke(app, ["run", str(corpus), "--out", str(out), "--format", "links"]).exit_code == SKIPPED
+    )
+    stored = sorted(p.name for p in (out / ".aligner" / "docs").glob("*.npz"))
+    assert len(stored) == 17  # every readable document, the binary one excepted
+    res = runner.invoke(
+        app,
+        ["run", str(corpus), "--out", str(out), "--format", "links", "--pair-threshold", "0.9", "--force"],
+    )
+    assert res.exit_code == SKIPPED, res.output
+    assert sorted(p.name for p in (out / ".aligner" / "docs").glob("*.npz")) == stored
