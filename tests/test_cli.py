@@ -245,3 +245,10 @@ def test_split_prints_one_sentence_per_line() -> None:
     assert "boilerplate line(s) left out" in res.output
     start, end, text = res.output.splitlines()[1].split("\t")
     assert int(end) - int(start) == len(text)
+
+
+def test_quiet_run_prints_nothing_but_writes_everything(tmp_path: Path) -> None:
+    res = _invoke("run", str(SEEDS), "--out", str(tmp_path / "out"), "--quiet")
+    assert res.exit_code == OK
+    assert res.output == ""  # no progress bar (not a terminal anyway), no warnings, no summary
+    assert (tmp_path / "out" / f"{PAIR}.tmx").exists() and (tmp_path / "out" / "manifest.json").exists()
