@@ -9,6 +9,8 @@ evidence and with cross-lingual embeddings:
   same topic have a high cosine everywhere; only a translation has a close
   match for nearly every sentence. Rescaled so that a margin of 0.03 gives 0
   and 0.10 gives 1;
+- ``order``: the share of sentences that are each other's best match, in the
+  same order on both sides (see :func:`order`);
 - ``numbers``: overlap (Jaccard) of the numbers both texts contain, written
   without separators ("7.500" and "7,500" are the same number);
 - ``names``: overlap of capitalised words that are not sentence-initial
@@ -42,6 +44,7 @@ candidate through a callback, so a batch run keeps them on disk.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
 import math
@@ -61,7 +64,7 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 #: The evidence, in the order of the fitted weights.
-FEATURES = ("embedding", "numbers", "names", "length", "date", "lead")
+FEATURES = ("embedding", "order", "numbers", "names", "length", "date", "lead")
 
 
 def _load_weights() -> tuple[dict[str, float], float]:
@@ -153,6 +156,26 @@ def margin(src_vecs: Vectors, tgt_vecs: Vectors) -> float:
     return best - float(np.median(sims))
 
 
+def order(src_vecs: Vectors, tgt_vecs: Vectors) -> float:
+    """How much of the two documents matches sentence by sentence, in order.
+
+    The sentence pairs that are each other's best match, sorted by source
+    position: the longest run of them whose target positions also increase,
+    over the shorter document's length. A translation keeps its sentences in
+    order (near 1); two texts on one topic match a few sentences, in any order.
+    """
+    if not len(src_vecs) or not len(tgt_vecs):
+        return 0.0
+    sims = src_vecs @ tgt_vecs.T
+    best_tgt, best_src = sims.argmax(axis=1), sims.argmax(axis=0)
+    tails: list[int] = []  # patience sorting: tails[k] = smallest end of an increasing run of k + 1
+    for i, j in enumerate(best_tgt):
+        if best_src[j] == i:
+            k = bisect.bisect_left(tails, int(j))
+            tails[k : k + 1] = [int(j)]
+    return len(tails) / min(len(src_vecs), len(tgt_vecs))
+
+
 def evidence(src: DocProfile, tgt: DocProfile, src_vecs: Vectors, tgt_vecs: Vectors) -> dict[str, float]:
     """The evidence that ``src`` and ``tgt`` are versions of one dispatch, each in [0, 1]
     (``date`` in [-1, 1]).
@@ -165,6 +188,7 @@ def evidence(src: DocProfile, tgt: DocProfile, src_vecs: Vectors, tgt_vecs: Vect
     date = (1.0 if src.date == tgt.date else -1.0) if src.date and tgt.date else 0.0
     return {
         "embedding": min(1.0, max(0.0, (margin(src_vecs, tgt_vecs) - 0.03) / 0.07)),
+        "order": order(src_vecs, tgt_vecs),
         "numbers": _jaccard(src.numbers, tgt.numbers),
         "names": _jaccard(src.names, tgt.names),
         "length": length,

@@ -158,3 +158,27 @@ def test_shared_rare_keys_find_what_the_vectors_miss() -> None:
     cfg = PairConfig(candidates=1)
     assert (0, 5) in candidates([src, other], [*decoys, twin], cfg)
     assert (0, 5) not in candidates([src, other], [*decoys, keyless], cfg)
+
+
+@pytest.mark.parametrize(
+    ("it_name", "paired"),
+    [
+        ("000_4f42991440b6f2b5.txt", True),  # the translation
+        ("002_abf4a547a46e6000.txt", False),  # same region and week, another story
+        ("003_9f66fee8583b8b08.txt", False),
+        ("004_949a5f54501a7c62.txt", False),
+    ],
+)
+def test_a_folder_of_two_files_pairs_only_a_translation(
+    encoder: CachedEncoder, it_name: str, paired: bool
+) -> None:
+    # Alone, a candidate has no rival to lead: the absolute evidence must decide.
+    profiles, vectors = [], {}
+    for name, lang in ((it_name, "it"), ("001_2311b19d4785c162.txt", "en")):
+        doc = load_document(SEEDS / name)
+        sents = split(doc, lang)
+        vectors[name] = encoder.encode([s.text for s in sents])
+        profiles.append(profile(doc, sents, vectors[name]))
+    pairs, unpaired = pair_documents(profiles[:1], profiles[1:], PairConfig(), vectors.__getitem__)
+    assert bool(pairs) == paired
+    assert len(unpaired) == (0 if paired else 2)
