@@ -49,7 +49,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -93,8 +93,10 @@ LEAD_SPAN = 0.05
 NO_RIVAL = 0.03
 #: A number or name found in more target documents than this is not a blocking key.
 RARE_KEY_DOCS = 50
-#: Sources (targets) scored together in one block of the nearest-neighbour search.
+#: Sources (targets) scored together in one block of the nearest-neighbour search,
+#: and the most similarities one block may hold (16 MB of float32).
 _BLOCK_ROWS = 1024
+_BLOCK_CELLS = 2**22
 
 
 @dataclass(frozen=True)
@@ -196,12 +198,31 @@ def evidence(src: DocProfile, tgt: DocProfile, src_vecs: Vectors, tgt_vecs: Vect
     }
 
 
+@dataclass(frozen=True)
+class Scored:
+    """Candidates and their evidence, as arrays: a few dozen bytes per candidate."""
+
+    index: npt.NDArray[np.int64]  # (n, 2): source index, target index
+    features: npt.NDArray[np.float64]  # (n, len(FEATURES)), columns in FEATURES order
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def evidence(self, k: int) -> dict[str, float]:
+        """The evidence of candidate ``k`` by name."""
+        return {name: float(v) for name, v in zip(FEATURES, self.features[k], strict=True)}
+
+    def __iter__(self) -> Iterator[tuple[int, int, dict[str, float]]]:
+        for k in range(len(self)):
+            yield int(self.index[k, 0]), int(self.index[k, 1]), self.evidence(k)
+
+
 def score_candidates(
     sources: Sequence[DocProfile],
     targets: Sequence[DocProfile],
     config: PairConfig,
     vectors: VectorSource,
-) -> list[tuple[int, int, dict[str, float]]]:
+) -> Scored:
     """Every candidate (source index, target index) with its evidence, ``lead`` included.
 
     ``lead`` compares a candidate's embedding margin with the best rival's: the
@@ -209,27 +230,29 @@ def score_candidates(
     from its rivals even where a weak language lowers every margin. It is
     ``LEAD_SPAN`` of margin ahead (1), level (0.5) or behind (0), linearly between.
     """
-    found = []
-    for i, j in candidates(sources, targets, config):
-        s, t = sources[i], targets[j]
+    index = np.array(candidates(sources, targets, config), dtype=np.int64).reshape(-1, 2)
+    features = np.zeros((len(index), len(FEATURES)), dtype=np.float64)
+    margins = np.zeros(len(index), dtype=np.float64)
+    for k, (i, j) in enumerate(index):
+        s, t = sources[int(i)], targets[int(j)]
         sv, tv = vectors(s.id), vectors(t.id)
-        found.append((i, j, margin(sv, tv), evidence(s, t, sv, tv)))
+        margins[k] = margin(sv, tv)
+        ev = evidence(s, t, sv, tv)
+        features[k, : len(FEATURES) - 1] = [ev[name] for name in FEATURES[:-1]]
     # The two best margins of each source and each target.
     top_src: dict[int, list[float]] = {}
     top_tgt: dict[int, list[float]] = {}
-    for i, j, m, _ in found:
+    for (i, j), m in zip(index.tolist(), margins.tolist(), strict=True):
         for top, key in ((top_src, i), (top_tgt, j)):
-            best = sorted([*top.get(key, []), m], reverse=True)[:2]
-            top[key] = best
-    out = []
-    for i, j, m, ev in found:
+            top[key] = sorted([*top.get(key, []), m], reverse=True)[:2]
+    for k, ((i, j), m) in enumerate(zip(index.tolist(), margins.tolist(), strict=True)):
         rivals = []
         for two in (top_src[i], top_tgt[j]):
             # The best margin other than this candidate's own.
             rivals.append(two[1] if two[0] == m and len(two) > 1 else (two[0] if two[0] != m else NO_RIVAL))
         lead = (m - max(rivals)) / LEAD_SPAN
-        out.append((i, j, {**ev, "lead": min(1.0, max(0.0, (lead + 1) / 2))}))
-    return out
+        features[k, -1] = min(1.0, max(0.0, (lead + 1) / 2))
+    return Scored(index, features)
 
 
 def combine(ev: Mapping[str, float]) -> float:
@@ -270,9 +293,10 @@ def _nearest(
     if not len(rows) or not len(cols):
         return out
     k = min(k, len(cols))
-    for lo in range(0, len(rows), _BLOCK_ROWS):
-        sims = rows[lo : lo + _BLOCK_ROWS] @ cols.T
-        allowed = _date_allowed(row_days[lo : lo + _BLOCK_ROWS], col_days, window)
+    block = max(1, min(_BLOCK_ROWS, _BLOCK_CELLS // len(cols)))
+    for lo in range(0, len(rows), block):
+        sims = rows[lo : lo + block] @ cols.T
+        allowed = _date_allowed(row_days[lo : lo + block], col_days, window)
         sims = np.where(allowed, sims, -np.inf)
         top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         for r, cols_of_row in enumerate(top):
@@ -336,21 +360,23 @@ def pair_documents(
 
     :returns: the pairs (in source order) and every document left unpaired.
     """
-    scored = []
-    for i, j, ev in score_candidates(sources, targets, config, vectors):
-        scored.append((round(combine(ev), 4), sources[i].id, targets[j].id, ev))
+    cands = score_candidates(sources, targets, config, vectors)
+    scored = [
+        (round(combine(cands.evidence(k)), 4), sources[int(i)].id, targets[int(j)].id, k)
+        for k, (i, j) in enumerate(cands.index)
+    ]
     # Best score first; ids break ties so the result never depends on input order.
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
     taken: dict[str, str] = {}
     pairs: list[DocPair] = []
-    for score, sid, tid, ev in scored:
+    for score, sid, tid, k in scored:
         if score < config.threshold:
             break
         if sid in taken or tid in taken:
             continue
         taken[sid] = tid
         taken[tid] = sid
-        pairs.append(DocPair(sid, tid, score, {k: round(v, 4) for k, v in ev.items()}))
+        pairs.append(DocPair(sid, tid, score, {n: round(v, 4) for n, v in cands.evidence(k).items()}))
     pairs.sort(key=lambda p: p.src)
     # Each document's best candidate: its first appearance in the sorted list.
     best: dict[str, tuple[str, float]] = {}
