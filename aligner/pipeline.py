@@ -154,7 +154,6 @@ class PairTask:
     tgt_key: str
     out: Path
     job: Job
-    overwrite: bool
 
 
 @dataclass(frozen=True)
@@ -395,10 +394,9 @@ def align_pair(task: PairTask) -> Aligned:
         files = {}
         for fmt in job.formats:
             name = f"{stem}.{fmt}"
-            write_text_atomic(out / name, render_alignment(al, fmt, job.min_score), force=task.overwrite)
+            # Ours to replace: run() refused a folder with a stranger's file in the way.
+            write_text_atomic(out / name, render_alignment(al, fmt, job.min_score), force=True)
             files[fmt] = name
-    except OutputExistsError:
-        raise
     except Exception as err:  # one bad pair never stops the batch
         message = f"aligning it with {pair.tgt} failed ({type(err).__name__}: {err}); please report it"
         return Aligned(None, problem=Problem(pair.src, message, "error"))
@@ -460,7 +458,7 @@ def _prepare(out: Path, job: Job, force: bool) -> bool:
     :raises OutputExistsError: it holds another job's output and ``force`` is off.
     """
     job_file = out / WORK / "job.json"
-    if force:  # start afresh; stored documents are kept (their keys include the signature)
+    if force:  # start afresh; stored documents are kept (their keys say what they depend on)
         if (out / WORK / "pairs").exists():
             shutil.rmtree(out / WORK / "pairs")
         job_file.unlink(missing_ok=True)
@@ -492,7 +490,8 @@ def run(
 
     :raises InputError: the folder is missing or holds no ``.txt`` file.
     :raises OutputExistsError: ``out`` holds another run's output (or a file a
-        pair would overwrite) and ``force`` is off; nothing is written then.
+        pair would overwrite) and ``force`` is off; no output file is written
+        then (documents read so far may be stored in the work folder).
     """
     folder, out = folder.resolve(), out.resolve()
     paths = list_documents(folder)
@@ -545,7 +544,7 @@ def run(
         # Nothing of ours is in the folder yet: never overwrite a file that is there.
         check_free([out / f"{pair_stem(p)}.{fmt}" for p in pairs for fmt in job.formats], force)
     write_text_atomic(work / "job.json", json.dumps(job.identity(), indent=2) + "\n", force=True)
-    tasks = [PairTask(p, keys[p.src], keys[p.tgt], out, job, overwrite=True) for p in pairs]
+    tasks = [PairTask(p, keys[p.src], keys[p.tgt], out, job) for p in pairs]
     report("aligning", 0, len(tasks))
     for n, done in enumerate(run_tasks(align_pair, tasks, executor), 1):
         report("aligning", n, len(tasks))
