@@ -94,9 +94,9 @@ NO_RIVAL = 0.03
 #: A number or name found in more target documents than this is not a blocking key.
 RARE_KEY_DOCS = 50
 #: Sources (targets) scored together in one block of the nearest-neighbour search,
-#: and the most similarities one block may hold (16 MB of float32).
+#: and the most similarities one block may hold (4 MB of float32).
 _BLOCK_ROWS = 1024
-_BLOCK_CELLS = 2**22
+_BLOCK_CELLS = 2**20
 
 
 @dataclass(frozen=True)
@@ -274,7 +274,7 @@ def _within(a: int | None, b: int | None, window: int) -> bool:
     return a is None or b is None or abs(a - b) <= window
 
 
-def _date_allowed(src_days: npt.NDArray[np.float64], tgt_days: npt.NDArray[np.float64], window: int) -> Any:
+def _date_allowed(src_days: npt.NDArray[np.float32], tgt_days: npt.NDArray[np.float32], window: int) -> Any:
     """Mask (len(src), len(tgt)): False where both dates are known and too far apart."""
     gap = np.abs(src_days[:, None] - tgt_days[None, :])
     return ~(gap > window)  # NaN (unknown date) compares False: allowed
@@ -283,8 +283,8 @@ def _date_allowed(src_days: npt.NDArray[np.float64], tgt_days: npt.NDArray[np.fl
 def _nearest(
     rows: Vectors,
     cols: Vectors,
-    row_days: npt.NDArray[np.float64],
-    col_days: npt.NDArray[np.float64],
+    row_days: npt.NDArray[np.float32],
+    col_days: npt.NDArray[np.float32],
     k: int,
     window: int,
 ) -> list[tuple[int, int]]:
@@ -297,8 +297,8 @@ def _nearest(
     for lo in range(0, len(rows), block):
         sims = rows[lo : lo + block] @ cols.T
         allowed = _date_allowed(row_days[lo : lo + block], col_days, window)
-        sims = np.where(allowed, sims, -np.inf)
-        top = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        sims[~allowed] = -np.inf
+        top = np.argpartition(sims, len(cols) - k, axis=1)[:, len(cols) - k :]
         for r, cols_of_row in enumerate(top):
             for c in cols_of_row:
                 if np.isfinite(sims[r, c]):
@@ -338,8 +338,9 @@ def candidates(
     src_c = np.stack([s.centroid for s in sources])
     tgt_c = np.stack([t.centroid for t in targets])
     nan = float("nan")
-    src_d = np.array([d if (d := _day(s.date)) is not None else nan for s in sources], dtype=np.float64)
-    tgt_d = np.array([d if (d := _day(t.date)) is not None else nan for t in targets], dtype=np.float64)
+    # Day numbers (about 740,000) are exact in float32, which halves the block's date mask.
+    src_d = np.array([d if (d := _day(s.date)) is not None else nan for s in sources], dtype=np.float32)
+    tgt_d = np.array([d if (d := _day(t.date)) is not None else nan for t in targets], dtype=np.float32)
     k, w = config.candidates, config.date_window
     found = set(_nearest(src_c, tgt_c, src_d, tgt_d, k, w))
     found.update((i, j) for j, i in _nearest(tgt_c, src_c, tgt_d, src_d, k, w))

@@ -537,6 +537,7 @@ def run(
         vectors,
     )
     vectors.cache_clear()
+    del sides  # the profiles are not needed any more: aligning reads from the work folder
     result.unpaired.extend(unpaired)
     result.problems.extend(Problem(u.doc, f"not paired: {u.reason}") for u in unpaired)
 
