@@ -27,7 +27,7 @@ from rich.progress import (
 from rich.text import Text
 
 from aligner.encode import get_encoder
-from aligner.errors import AlignerError, InputError, OutputExistsError
+from aligner.errors import AlignerError, OutputExistsError
 from aligner.export import EXPORTERS
 from aligner.model import AlignConfig, PairConfig
 from aligner.pipeline import RunResult, make_job, run
@@ -145,8 +145,8 @@ def run_command(
 
     Writes, per pair, TMX, TSV and link files, and OUT/manifest.json listing every
     document, pair, unpaired document and boilerplate line. Documents and pairs are
-    processed one at a time, so memory does not grow with the corpus. A rerun with
-    the same settings resumes: pairs already complete are skipped.
+    processed one at a time, so memory grows only by a few kilobytes per document.
+    A rerun with the same settings resumes: pairs already complete are skipped.
     """
     fmts = [f.value for f in formats] if formats else list(EXPORTERS)
     try:
@@ -174,7 +174,7 @@ def run_command(
     except OutputExistsError as err:
         error(str(err))
         raise typer.Exit(EXISTS) from None
-    except (InputError, AlignerError) as err:
+    except AlignerError as err:  # InputError included
         error(str(err))
         raise typer.Exit(BAD_INPUT) from None
     for p in result.problems:
