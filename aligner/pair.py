@@ -149,33 +149,51 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
-def margin(src_vecs: Vectors, tgt_vecs: Vectors) -> float:
-    """Mean best-match cosine (both ways) minus the median cosine of two documents' sentences."""
-    if not len(src_vecs) or not len(tgt_vecs):
+def margin(sims: Vectors) -> float:
+    """Mean best-match cosine (both ways) minus the median cosine, from the
+    (source sentences x target sentences) similarity matrix ``sims``."""
+    if not sims.size:
         return 0.0
-    sims = src_vecs @ tgt_vecs.T
     best = (float(sims.max(axis=1).mean()) + float(sims.max(axis=0).mean())) / 2
     return best - float(np.median(sims))
 
 
-def order(src_vecs: Vectors, tgt_vecs: Vectors) -> float:
+def order(sims: Vectors) -> float:
     """How much of the two documents matches sentence by sentence, in order.
 
-    The sentence pairs that are each other's best match, sorted by source
-    position: the longest run of them whose target positions also increase,
-    over the shorter document's length. A translation keeps its sentences in
-    order (near 1); two texts on one topic match a few sentences, in any order.
+    The sentence pairs that are each other's best match in ``sims``, sorted by
+    source position: the longest run of them whose target positions also
+    increase, over the shorter document's length. A translation keeps its
+    sentences in order (near 1); two texts on one topic match a few sentences,
+    in any order.
     """
-    if not len(src_vecs) or not len(tgt_vecs):
+    if not sims.size:
         return 0.0
-    sims = src_vecs @ tgt_vecs.T
     best_tgt, best_src = sims.argmax(axis=1), sims.argmax(axis=0)
     tails: list[int] = []  # patience sorting: tails[k] = smallest end of an increasing run of k + 1
     for i, j in enumerate(best_tgt):
         if best_src[j] == i:
             k = bisect.bisect_left(tails, int(j))
             tails[k : k + 1] = [int(j)]
-    return len(tails) / min(len(src_vecs), len(tgt_vecs))
+    return len(tails) / int(min(sims.shape[0], sims.shape[1]))
+
+
+def _margin_and_evidence(
+    src: DocProfile, tgt: DocProfile, src_vecs: Vectors, tgt_vecs: Vectors
+) -> tuple[float, dict[str, float]]:
+    sims: Vectors = src_vecs @ tgt_vecs.T  # once per candidate: margin and order both read it
+    m = margin(sims)
+    ratio = (tgt.chars + 1) / (src.chars + 1)
+    length = math.exp(-((math.log(ratio) - math.log(LENGTH_RATIO)) ** 2) / (2 * LENGTH_SPREAD**2))
+    date = (1.0 if src.date == tgt.date else -1.0) if src.date and tgt.date else 0.0
+    return m, {
+        "embedding": min(1.0, max(0.0, (m - 0.03) / 0.07)),
+        "order": order(sims),
+        "numbers": _jaccard(src.numbers, tgt.numbers),
+        "names": _jaccard(src.names, tgt.names),
+        "length": length,
+        "date": date,
+    }
 
 
 def evidence(src: DocProfile, tgt: DocProfile, src_vecs: Vectors, tgt_vecs: Vectors) -> dict[str, float]:
@@ -185,17 +203,7 @@ def evidence(src: DocProfile, tgt: DocProfile, src_vecs: Vectors, tgt_vecs: Vect
     ``src_vecs`` and ``tgt_vecs`` are the two documents' sentence vectors. The
     ``lead`` evidence needs the other candidates and is added by :func:`score_candidates`.
     """
-    ratio = (tgt.chars + 1) / (src.chars + 1)
-    length = math.exp(-((math.log(ratio) - math.log(LENGTH_RATIO)) ** 2) / (2 * LENGTH_SPREAD**2))
-    date = (1.0 if src.date == tgt.date else -1.0) if src.date and tgt.date else 0.0
-    return {
-        "embedding": min(1.0, max(0.0, (margin(src_vecs, tgt_vecs) - 0.03) / 0.07)),
-        "order": order(src_vecs, tgt_vecs),
-        "numbers": _jaccard(src.numbers, tgt.numbers),
-        "names": _jaccard(src.names, tgt.names),
-        "length": length,
-        "date": date,
-    }
+    return _margin_and_evidence(src, tgt, src_vecs, tgt_vecs)[1]
 
 
 @dataclass(frozen=True)
@@ -235,9 +243,7 @@ def score_candidates(
     margins = np.zeros(len(index), dtype=np.float64)
     for k, (i, j) in enumerate(index):
         s, t = sources[int(i)], targets[int(j)]
-        sv, tv = vectors(s.id), vectors(t.id)
-        margins[k] = margin(sv, tv)
-        ev = evidence(s, t, sv, tv)
+        margins[k], ev = _margin_and_evidence(s, t, vectors(s.id), vectors(t.id))
         features[k, : len(FEATURES) - 1] = [ev[name] for name in FEATURES[:-1]]
     # The two best margins of each source and each target.
     top_src: dict[int, list[float]] = {}
