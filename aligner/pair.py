@@ -49,7 +49,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -354,6 +354,30 @@ def candidates(
     return sorted(found)
 
 
+#: A scored candidate: (score, source id, target id, candidate number).
+Candidate = tuple[float, str, str, int]
+
+
+def _best_first(c: Candidate) -> tuple[float, str, str]:
+    return (-c[0], c[1], c[2])
+
+
+def assign(scored: Iterable[Candidate], threshold: float) -> list[Candidate]:
+    """The one-to-one pairs among ``scored``: best score first (ids break ties), each
+    document taken once, none scored below ``threshold``."""
+    taken: set[str] = set()
+    chosen = []
+    for cand in sorted(scored, key=_best_first):
+        score, sid, tid, _ = cand
+        if score < threshold:
+            break
+        if sid in taken or tid in taken:
+            continue
+        taken.update((sid, tid))
+        chosen.append(cand)
+    return chosen
+
+
 def pair_documents(
     sources: Sequence[DocProfile],
     targets: Sequence[DocProfile],
@@ -373,14 +397,10 @@ def pair_documents(
         for k, (i, j) in enumerate(cands.index)
     ]
     # Best score first; ids break ties so the result never depends on input order.
-    scored.sort(key=lambda x: (-x[0], x[1], x[2]))
+    scored.sort(key=_best_first)
     taken: dict[str, str] = {}
     pairs: list[DocPair] = []
-    for score, sid, tid, k in scored:
-        if score < config.threshold:
-            break
-        if sid in taken or tid in taken:
-            continue
+    for score, sid, tid, k in assign(scored, config.threshold):
         taken[sid] = tid
         taken[tid] = sid
         pairs.append(DocPair(sid, tid, score, {n: round(v, 4) for n, v in cands.evidence(k).items()}))

@@ -57,11 +57,13 @@ SEED = 13
 Array = npt.NDArray[np.float64]
 
 
-def fit_logistic(x: Array, y: Array, l2: float) -> Array:
-    """Logistic regression by Newton's method; column 0 of ``x`` is the (unpenalised) bias."""
+def fit_logistic(x: Array, y: Array, l2: float, penalise_bias: bool = False) -> Array:
+    """Logistic regression by Newton's method; column 0 of ``x`` is the bias,
+    unpenalised unless ``penalise_bias``."""
     w = np.zeros(x.shape[1])
     penalty = np.full(x.shape[1], l2)
-    penalty[0] = 0.0
+    if not penalise_bias:
+        penalty[0] = 0.0
     for _ in range(100):
         p = 1.0 / (1.0 + np.exp(-np.clip(x @ w, -50, 50)))
         grad = x.T @ (p - y) + penalty * w

@@ -29,9 +29,10 @@ from pathlib import Path
 
 import numpy as np
 from batch import ROOT, log, pairing_corpus, run_pairing
+from fit_calibration import fit_logistic
 
 from aligner.model import PairConfig
-from aligner.pair import FEATURES, score_candidates
+from aligner.pair import FEATURES, assign, score_candidates
 from aligner.pipeline import stored_documents
 
 L2 = 1e-2
@@ -43,31 +44,73 @@ FITTED = tuple(k for k in FEATURES if k not in FIXED)
 DROP = 0.2
 
 
-def fit(x: np.ndarray, y: np.ndarray, iterations: int = 50) -> np.ndarray:
-    """Logistic regression by Newton's method; the last column of ``x`` is the bias."""
+#: One candidate's row: 1 (the bias) then the FITTED evidence.
+Row = list[float]
+
+
+def _row(ev: dict[str, float]) -> Row:
+    if any(ev[k] for k in FIXED):
+        raise SystemExit("error: the corpus has dates; fit the date weight too")
+    return [1.0, *(ev[k] for k in FITTED)]
+
+
+def language_rows(
+    out: Path, langs: str, true: dict[str, str], rng: np.random.Generator
+) -> tuple[list[tuple[Row, float]], list[tuple[Row, str, str]]]:
+    """Training rows (with labels) and dev rows (with source and target ids) of one language pair.
+
+    Dev rows are the corpus as the benchmark pairs it. Training rows are the same
+    corpus with a further fifth of the counterparts taken out (documents without
+    one are the hard case), plus each source alone with its counterpart and alone
+    with its closest impostor, as a folder of two files would be: there the
+    candidate has no rival.
+    """
+    src_lang, tgt_lang = langs.split("-")
+    stored = list(stored_documents(out))
+    vectors = {sc.file: v for sc, v in stored}.__getitem__
+    sources = [sc.profile for sc, _ in stored if sc.profile and sc.lang == src_lang]
+    targets = [sc.profile for sc, _ in stored if sc.profile and sc.lang == tgt_lang]
+    by_id = {t.id: t for t in targets}
+    cfg = PairConfig(src_lang=src_lang, tgt_lang=tgt_lang)
+    dev: list[tuple[Row, str, str]] = []
+    hardest: dict[str, tuple[float, str]] = {}
+    for i, j, ev in score_candidates(sources, targets, cfg, vectors):
+        s_id, t_id = sources[i].id, targets[j].id
+        dev.append((_row(ev), s_id, t_id))
+        if true.get(s_id) != t_id and ev["embedding"] >= hardest.get(s_id, (-1.0, ""))[0]:
+            hardest[s_id] = (ev["embedding"], t_id)
+    drop = {t for t in true.values() if rng.random() < DROP}
+    kept = [t for t in targets if t.id not in drop]
+    train = [
+        (_row(ev), float(true.get(sources[i].id) == kept[j].id))
+        for i, j, ev in score_candidates(sources, kept, cfg, vectors)
+    ]
+    for s in sources:
+        alone = [(true[s.id], 1.0)] if s.id in true else []
+        if s.id in hardest:
+            alone.append((hardest[s.id][1], 0.0))
+        for t_id, label in alone:
+            train += [(_row(ev), label) for _, _, ev in score_candidates([s], [by_id[t_id]], cfg, vectors)]
+    return train, dev
+
+
+def fit_nonnegative(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Bias first, then one weight per FITTED evidence, none negative.
+
+    Every piece of evidence can only speak for a pair: a weight the fit makes
+    negative (an accident of this corpus, such as chapter numbers shared by
+    chunks of one novel) is set to 0 and the rest refitted.
+    """
+    cols = list(range(1, x.shape[1]))
+    while True:
+        w_sub = fit_logistic(x[:, [0, *cols]], y, L2, penalise_bias=True)
+        negative = [c for c, v in zip(cols, w_sub[1:], strict=True) if v < 0]
+        if not negative:
+            break
+        cols.remove(min(negative, key=lambda c: w_sub[1 + cols.index(c)]))
     w = np.zeros(x.shape[1])
-    for _ in range(iterations):
-        p = 1 / (1 + np.exp(-np.clip(x @ w, -50, 50)))
-        grad = x.T @ (p - y) + L2 * w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + L2 * np.eye(len(w))
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
+    w[[0, *cols]] = w_sub
     return w
-
-
-def greedy(scored: list[tuple[float, str, str]], threshold: float) -> dict[str, str]:
-    taken: dict[str, str] = {}
-    found = {}
-    for score, s, t in sorted(scored, key=lambda x: (-x[0], x[1], x[2])):
-        if score < threshold:
-            break
-        if s in taken or t in taken:
-            continue
-        taken[s], taken[t] = t, s
-        found[s] = t
-    return found
 
 
 def main() -> int:
@@ -80,86 +123,37 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="aligner-fit-pairing-") as tmp_dir:
         work = args.work or Path(tmp_dir)
-        truth, _, _ = (
-            pairing_corpus(args.eval_dir, args.pairs, work / "corpus", "dev", args.seed)
-            if not (work / "corpus").exists()
-            else (json.loads((work / "truth.json").read_text()), {}, {})
-        )
-        (work / "truth.json").write_text(json.dumps(truth))
+        if (work / "corpus").exists():
+            truth = json.loads((work / "truth.json").read_text())
+        else:
+            truth, _, _ = pairing_corpus(args.eval_dir, args.pairs, work / "corpus", "dev", args.seed)
+            (work / "truth.json").write_text(json.dumps(truth))
         rng = np.random.default_rng(args.seed)
-        rows: list[list[float]] = []
-        labels: list[float] = []
-        eval_rows: list[list[float]] = []
-        eval_labels: list[float] = []
-        groups: list[tuple[str, str, str]] = []
+        train: list[tuple[Row, float]] = []
+        dev: dict[str, list[tuple[Row, str, str]]] = {}
         for langs in sorted(truth):
             out = work / "out" / langs
             if not (out / "manifest.json").exists():
                 log(f"fit: running aligner on {langs}")
                 run_pairing(work / "corpus" / langs, out, langs)
-            src_lang, tgt_lang = langs.split("-")
-            stored = list(stored_documents(out))
-            vecs = {sc.file: v for sc, v in stored}
-            sources = [sc.profile for sc, _ in stored if sc.profile and sc.lang == src_lang]
-            targets = [sc.profile for sc, _ in stored if sc.profile and sc.lang == tgt_lang]
-            cfg = PairConfig(src_lang=src_lang, tgt_lang=tgt_lang)
-            true = truth[langs]
-            by_id = {t.id: t for t in targets}
-
-            def add(ev: dict[str, float], label: float, into: list[list[float]], marks: list[float]) -> None:
-                if any(ev[k] for k in FIXED):
-                    raise SystemExit("error: the corpus has dates; fit the date weight too")
-                into.append([ev[k] for k in FITTED] + [1.0])
-                marks.append(label)
-
-            # The corpus as the benchmark pairs it: scored with the fitted weights below.
-            hardest: dict[str, tuple[float, str]] = {}
-            for i, j, ev in score_candidates(sources, targets, cfg, vecs.__getitem__):
-                s_id, t_id = sources[i].id, targets[j].id
-                add(ev, float(true.get(s_id) == t_id), eval_rows, eval_labels)
-                groups.append((langs, s_id, t_id))
-                if true.get(s_id) != t_id and ev["embedding"] >= hardest.get(s_id, (-1.0, ""))[0]:
-                    hardest[s_id] = (ev["embedding"], t_id)
-            # Training: the same corpus with a further fifth of the counterparts taken
-            # out (documents without one are the hard case), plus each source alone
-            # with its counterpart and alone with its closest impostor, as a folder of
-            # two files would be: there the candidate has no rival.
-            drop = {t for t in true.values() if rng.random() < DROP}
-            kept = [t for t in targets if t.id not in drop]
-            for i, j, ev in score_candidates(sources, kept, cfg, vecs.__getitem__):
-                add(ev, float(true.get(sources[i].id) == kept[j].id), rows, labels)
-            for s in sources:
-                pairs_alone = [(true[s.id], 1.0)] if s.id in true else []
-                if s.id in hardest:
-                    pairs_alone.append((hardest[s.id][1], 0.0))
-                for t_id, label in pairs_alone:
-                    for _, _, ev in score_candidates([s], [by_id[t_id]], cfg, vecs.__getitem__):
-                        add(ev, label, rows, labels)
-        x, y = np.array(rows), np.array(labels)
-        # Every piece of evidence can only speak for a pair: a weight the fit makes
-        # negative (an accident of this corpus, such as chapter numbers shared by
-        # chunks of one novel) is set to 0 and the rest refitted.
-        cols = list(range(len(FITTED)))
-        while True:
-            w_sub = fit(x[:, [*cols, len(FITTED)]], y)
-            negative = [c for c, v in zip(cols, w_sub[:-1], strict=True) if v < 0]
-            if not negative:
-                break
-            cols.remove(min(negative, key=lambda c: w_sub[cols.index(c)]))
-        w = np.zeros(len(FITTED) + 1)
-        w[[*cols, len(FITTED)]] = w_sub
-        weights = {k: round(float(v), 4) for k, v in zip(FITTED, w[:-1], strict=True)} | FIXED
+            rows, dev[langs] = language_rows(out, langs, truth[langs], rng)
+            train += rows
+        x, y = np.array([r for r, _ in train]), np.array([label for _, label in train])
+        w = fit_nonnegative(x, y)
+        weights = {k: round(float(v), 4) for k, v in zip(FITTED, w[1:], strict=True)} | FIXED
         weights = {k: weights[k] for k in FEATURES}
-        bias = round(float(w[-1]), 4)
+        bias = round(float(w[0]), 4)
         print(f"{len(y)} candidates, {int(y.sum())} true; weights {weights}, bias {bias}")
-        probs = 1 / (1 + np.exp(-(np.array(eval_rows) @ w)))
         right = found_n = 0
-        gold_n = sum(len(v) for v in truth.values())
-        for langs in sorted(truth):
-            scored = [(float(p), s, t) for p, (lp, s, t) in zip(probs, groups, strict=True) if lp == langs]
-            found = greedy(scored, PairConfig.threshold)
+        for langs, rows_ids in dev.items():
+            probs = 1 / (1 + np.exp(-(np.array([r for r, _, _ in rows_ids]) @ w)))
+            scored = [
+                (float(p), s, t, k) for k, (p, (_, s, t)) in enumerate(zip(probs, rows_ids, strict=True))
+            ]
+            found = {s: t for _, s, t, _ in assign(scored, PairConfig.threshold)}
             found_n += len(found)
             right += sum(1 for s, t in found.items() if truth[langs].get(s) == t)
+        gold_n = sum(len(v) for v in truth.values())
         print(f"dev: precision {right / max(1, found_n):.3f}, recall {right / max(1, gold_n):.3f}")
         if args.write:
             data = {
