@@ -23,7 +23,7 @@ the stored documents and skips every complete pair, so an interrupted run (even
 by ``kill -9``) resumes where it stopped; a file written by an interrupted pair
 is whole (renames are atomic) and is rewritten. A different job is refused
 unless ``force``. Documents are stored under a key made of what they depend on
-(:attr:`Job.doc_signature`), the file name and the file's bytes, so an edited
+(:func:`aligner.signature.document_signature`), the file name and the file's bytes, so an edited
 document is read again and a new pairing threshold does not embed anything again.
 
 **Workers.** ``executor`` is any :class:`concurrent.futures.Executor`: a
@@ -61,18 +61,15 @@ from .langid import MIN_CONFIDENCE, identify
 from .load import document_from_bytes, list_documents, read_document_bytes
 from .model import AlignConfig, Alignment, DocPair, Document, PairConfig, Sentence, Unpaired
 from .pair import DocProfile, centroid, pair_documents, profile
-from .signature import signature
+from .signature import document_signature, signature
 from .split import MAX_SENTENCE_CHARS, split
-from .write import check_free, write_text_atomic
+from .write import atomic_path, check_free, write_text_atomic
 
 _SENTENCE_END = re.compile(r"[.!?…]")
 
 #: The work folder inside the output folder: stored documents, pair markers, the job.
 WORK = ".aligner"
 MANIFEST = "manifest.json"
-
-#: The parts of a job's signature that a stored document depends on.
-_DOC_PARTS = ("aligner", "split", "embed", "langid")
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -101,13 +98,7 @@ class Job:
     min_score: float
     signature: str
     input_name: str
-
-    @property
-    def doc_signature(self) -> str:
-        """What a stored document depends on: versions, splitter, encoder, language
-        identifier and the two languages (not the alignment or pairing settings)."""
-        kept = [part for part in self.signature.split("|") if part.split(":")[0] in _DOC_PARTS]
-        return "|".join([*kept, f"langs:{self.pair.src_lang}-{self.pair.tgt_lang}"])
+    doc_signature: str  # what a stored document depends on (signature.document_signature)
 
     def identity(self) -> dict[str, Any]:
         """What ``.aligner/job.json`` holds; a rerun resumes only if it is equal."""
@@ -130,7 +121,15 @@ def make_job(
     """A :class:`Job` with its signature; ``encoder_name`` is the encoder's full name."""
     acfg = align_config or AlignConfig()
     pcfg = pair_config or PairConfig()
-    return Job(acfg, pcfg, tuple(formats), min_score, signature(acfg, encoder_name, pcfg), input_name)
+    return Job(
+        acfg,
+        pcfg,
+        tuple(formats),
+        min_score,
+        signature(acfg, encoder_name, pcfg),
+        input_name,
+        document_signature(encoder_name, pcfg),
+    )
 
 
 @dataclass(frozen=True)
@@ -234,22 +233,8 @@ def _doc_path(work: Path, key: str) -> Path:
 
 
 def _save_doc(path: Path, meta: dict[str, Any], vectors: Vectors) -> None:
-    buf = io.BytesIO()
-    np.savez(buf, vectors=vectors, meta=np.array(json.dumps(meta, ensure_ascii=False)))
-    _write_bytes_atomic(path, buf.getvalue())
-
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    # The .npz files are binary; the text writer's guarantees, for bytes.
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{hashlib.sha1(data).hexdigest()[:8]}.tmp")
-    try:
-        with tmp.open("wb") as fh:
-            fh.write(data)
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_path(path, force=True) as tmp, tmp.open("wb") as fh:
+        np.savez(fh, vectors=vectors, meta=np.array(json.dumps(meta, ensure_ascii=False)))
 
 
 def _load_doc(path: Path) -> tuple[dict[str, Any], Vectors]:

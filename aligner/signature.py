@@ -19,6 +19,14 @@ def _fmt(value: float) -> str:
     return f"{value:g}"
 
 
+def _split_part(presplit: bool) -> str:
+    return "split:" + ("presplit" if presplit else f"punkt-nltk{pkg_version('nltk')}+rules1")
+
+
+def _langid_part() -> str:
+    return f"langid:py3langid-{pkg_version('py3langid')}"
+
+
 def signature(
     config: AlignConfig, encoder_name: str, pair: PairConfig | None = None, presplit: bool = False
 ) -> str:
@@ -27,10 +35,9 @@ def signature(
     >>> signature(AlignConfig(), "e5")  # doctest: +ELLIPSIS
     'aligner:0.1.0|split:punkt-nltk...'
     """
-    split = "presplit" if presplit else f"punkt-nltk{pkg_version('nltk')}+rules1"
     parts = [
         f"aligner:{__version__}",
-        f"split:{split}",
+        _split_part(presplit),
         f"embed:{encoder_name}",
         f"max:{config.max_src}-{config.max_tgt}",
         f"del:{_fmt(config.deletion_cost)}",
@@ -46,5 +53,17 @@ def signature(
             f"pair:{pair.src_lang}-{pair.tgt_lang}@{_fmt(pair.threshold)}"
             f",k{pair.candidates},d{pair.date_window},{weights_id()}"
         )
-        parts.append(f"langid:py3langid-{pkg_version('py3langid')}")
+        parts.append(_langid_part())
     return "|".join(parts)
+
+
+def document_signature(encoder_name: str, pair: PairConfig) -> str:
+    """What a document read, split and embedded for a run depends on: versions,
+    splitter, encoder, language identifier and the run's two languages (not the
+    alignment or pairing settings).
+
+    >>> document_signature("e5", PairConfig())  # doctest: +ELLIPSIS
+    'aligner:0.1.0|split:punkt-nltk...|embed:e5|langid:py3langid-...|langs:it-en'
+    """
+    parts = [f"aligner:{__version__}", _split_part(False), f"embed:{encoder_name}", _langid_part()]
+    return "|".join([*parts, f"langs:{pair.src_lang}-{pair.tgt_lang}"])
