@@ -17,6 +17,17 @@ from pathlib import Path
 from .errors import AlignerError, OutputExistsError
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+#: Permissions of a written file: what open() would give (0666 less the umask),
+#: not mkstemp's private 0600. Read once: os.umask cannot be read without setting it.
+FILE_MODE = 0o666 & ~_umask()
+
+
 def check_free(paths: Iterable[Path], force: bool) -> None:
     """Raise :class:`OutputExistsError` for the first path that exists, unless ``force``."""
     if force:
@@ -32,6 +43,7 @@ def write_text_atomic(path: Path, text: str, force: bool = False) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        os.fchmod(fd, FILE_MODE)
     except OSError as err:
         raise AlignerError(
             f"{path.parent}: cannot write there ({err.strerror}). Choose another folder."
@@ -54,6 +66,7 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     check_free([path], force)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, FILE_MODE)
     os.close(fd)
     try:
         yield Path(tmp)

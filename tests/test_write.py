@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from aligner.errors import OutputExistsError
-from aligner.write import check_free, write_text_atomic
+from aligner.write import atomic_path, check_free, write_text_atomic
 
 
 def test_writes_and_refuses_to_overwrite(tmp_path: Path) -> None:
@@ -48,3 +48,14 @@ def test_line_ends_are_lf(tmp_path: Path) -> None:
     path = tmp_path / "x.tsv"
     write_text_atomic(path, "a\tb\n")
     assert path.read_bytes() == b"a\tb\n"
+
+
+def test_written_files_get_the_permissions_open_would_give(tmp_path: Path) -> None:
+    # mkstemp makes private (0600) files; outputs are meant to be shared like any other file.
+    (tmp_path / "plain.txt").write_text("x")
+    expected = (tmp_path / "plain.txt").stat().st_mode & 0o777
+    write_text_atomic(tmp_path / "a.tmx", "x")
+    with atomic_path(tmp_path / "b.parquet") as tmp:
+        tmp.write_bytes(b"x")
+    assert (tmp_path / "a.tmx").stat().st_mode & 0o777 == expected
+    assert (tmp_path / "b.parquet").stat().st_mode & 0o777 == expected
