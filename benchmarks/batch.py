@@ -44,7 +44,6 @@ The machine is shared: compare the ratios inside one table, not times across run
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import random
@@ -59,7 +58,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from alignment import _limsi, _parice, _textberg, aligner_exe, log, read_gold, read_lines
+from alignment import _limsi, _md, _mib, _parice, _textberg, aligner_exe, log, read_gold, read_lines
 
 from aligner.model import Link
 
@@ -242,16 +241,6 @@ def _write_doc(path: Path, sentences: Sequence[str], date: str | None = None) ->
     path.write_text(head + "\n".join(sentences) + "\n", encoding="utf-8")
 
 
-def _mib(kib: int | None) -> str:
-    return "n/a" if kib is None else f"{kib / 1024:,.0f} MiB"
-
-
-def _md(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
-    lines = ["| " + " | ".join(header) + " |", "| --- |" + " ---: |" * (len(header) - 1)]
-    lines += ["| " + " | ".join(r) + " |" for r in rows]
-    return lines
-
-
 # --- pairing -----------------------------------------------------------------------------
 
 
@@ -421,7 +410,7 @@ def throughput(
         "wall time",
         "sentence pairs/s",
         "dispatch pairs/min",
-        "peak memory (all processes)",
+        "peak memory, MiB (all processes)",
         "time per pair vs smallest",
     ]
     return [
@@ -469,9 +458,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("\n".join(table), flush=True)
             lines += [*table, ""]
     if args.out:
-        buf = io.StringIO()
-        buf.write("\n".join(lines))
-        args.out.write_text(buf.getvalue(), encoding="utf-8")
+        args.out.write_text("\n".join(lines), encoding="utf-8")
     return 0
 
 

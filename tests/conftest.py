@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,13 @@ SEEDS = ROOT / "seeds"
 IT_SEED = SEEDS / "000_4f42991440b6f2b5.txt"
 EN_SEED = SEEDS / "001_2311b19d4785c162.txt"
 DTD = Path(__file__).resolve().parent / "data" / "tmx14.dtd"
+
+
+def aligner_script() -> str:
+    """The installed ``aligner`` console script next to this Python."""
+    exe = shutil.which("aligner", path=str(Path(sys.executable).parent))
+    assert exe is not None, "pip install -e . should install the 'aligner' script"
+    return exe
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from typer.testing import CliRunner
 from cli.common import SKIPPED
 from cli.main import app
 
-from .conftest import SEEDS
+from .conftest import SEEDS, aligner_script
 
 DISPATCHES = Path(__file__).resolve().parent / "data" / "dispatches"
 PAIRS = {"a1": "b7", "c3": "d9", "e2": "f5", "g4": "h8", "i6": "j1", "k2": "l0", "m3": "n4"}
@@ -109,12 +108,6 @@ def test_unreachable_scheduler_is_a_clear_error(corpus: Path, tmp_path: Path) ->
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in res.output
 
 
-def _aligner() -> str:
-    exe = shutil.which("aligner", path=str(Path(sys.executable).parent))
-    assert exe is not None
-    return exe
-
-
 def _kill_when(cmd: list[str], ready, timeout: float = 120.0) -> None:
     """Start ``cmd``, wait until ``ready()`` is true, then kill -9 it."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -134,7 +127,7 @@ def test_kill_9_leaves_whole_files_and_the_rerun_resumes(
 ) -> None:
     out = tmp_path / "out"
     work = out / ".aligner"
-    cmd = [_aligner(), "run", str(corpus), "--out", str(out)]
+    cmd = [aligner_script(), "run", str(corpus), "--out", str(out)]
     if phase == "reading":
         _kill_when(cmd, lambda: len(list((work / "docs").glob("*.npz"))) >= 3)
     else:

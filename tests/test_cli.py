@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from aligner import __version__
 from cli.common import BAD_INPUT, EXISTS, OK, SKIPPED
 from cli.main import app
 
-from .conftest import DTD, EN_SEED, IT_SEED, SEEDS
+from .conftest import DTD, EN_SEED, IT_SEED, SEEDS, aligner_script
 
 runner = CliRunner()
 PAIR = "000_4f42991440b6f2b5__001_2311b19d4785c162"
@@ -48,9 +47,7 @@ def test_version_and_help() -> None:
 
 
 def test_installed_console_script_runs() -> None:
-    exe = shutil.which("aligner", path=str(Path(sys.executable).parent))
-    assert exe is not None, "pip install -e . should install the 'aligner' script"
-    done = subprocess.run([exe, "--version"], capture_output=True, text=True, check=True)
+    done = subprocess.run([aligner_script(), "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == f"aligner {__version__}"
 
 
