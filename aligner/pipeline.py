@@ -314,7 +314,7 @@ def _scan(path: Path, work: Path, job: Job) -> Scanned:
         prof = {"numbers": sorted(p.numbers), "names": sorted(p.names), "chars": p.chars}
     meta = {
         "record": _record(doc, sentences),
-        "problems": [pr.__dict__ for pr in problems],
+        "problems": [pr.as_dict() for pr in problems],
         "profile": prof,
         "sentences": [[s.text, s.start, s.end, s.paragraph] for s in sentences],
     }
