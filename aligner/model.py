@@ -68,12 +68,27 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Review:
+    """A reviewer's verdict on a link (see :mod:`aligner.review`)."""
+
+    status: str  # pending | approved | rejected
+    changed_at: str | None = None  # ISO 8601 UTC, e.g. 2026-11-21T10:04:05Z
+    changed_by: str | None = None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class Link:
-    """A link between source and target sentence indices; ``()`` is an empty side."""
+    """A link between source and target sentence indices; ``()`` is an empty side.
+
+    ``review`` is set on links read from a review project; it takes no part in
+    comparisons, so a reviewed link equals the aligner's link it came from.
+    """
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
     score: float
+    review: Review | None = field(default=None, compare=False)
 
     @property
     def kind(self) -> str:

@@ -242,6 +242,13 @@ def _load_doc(path: Path) -> tuple[dict[str, Any], Vectors]:
         return json.loads(str(npz["meta"])), np.asarray(npz["vectors"], dtype=np.float32)
 
 
+def stored_meta(path: Path) -> dict[str, Any]:
+    """The record, problems, profile and sentences of a stored document (not its vectors)."""
+    with np.load(path, allow_pickle=False) as npz:
+        meta: dict[str, Any] = json.loads(str(npz["meta"]))
+        return meta
+
+
 def _scanned(meta: dict[str, Any], key: str, vectors: Vectors) -> Scanned:
     problems = tuple(Problem(**p) for p in meta["problems"])
     prof = None

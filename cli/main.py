@@ -1,4 +1,4 @@
-"""The typer application: ``aligner run | align | split | evaluate | export``."""
+"""The typer application: ``aligner run | align | split | evaluate | export | review | report``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from .align import align_command
 from .common import EXIT_CODES_HELP
 from .evaluate import evaluate_command
 from .export import export_command
+from .review import report_command, review_command, review_export_command
 from .run import run_command
 from .split import split_command
 
@@ -46,3 +47,6 @@ app.command("align", epilog=EXIT_CODES_HELP)(align_command)
 app.command("split", epilog=EXIT_CODES_HELP)(split_command)
 app.command("evaluate", epilog=EXIT_CODES_HELP)(evaluate_command)
 app.command("export", epilog=EXIT_CODES_HELP)(export_command)
+app.command("review", epilog=EXIT_CODES_HELP)(review_command)
+app.command("review-export", epilog=EXIT_CODES_HELP)(review_export_command)
+app.command("report", epilog=EXIT_CODES_HELP)(report_command)

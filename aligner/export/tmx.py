@@ -13,6 +13,10 @@ Rules followed (../shared/FACTS.md section 6):
 - level 1: plain escaped text, white space normalised, characters XML 1.0
   forbids removed.
 
+Links from a review (:attr:`Link.review`) carry the reviewer's last change as
+``changedate`` and ``changeid``, the review status as ``x-review-status`` and
+the reviewer's comment as ``<note>``.
+
 Null links (deletions, insertions) have no translation and are left out.
 """
 
@@ -34,6 +38,12 @@ def tmx_date(date: str | None) -> str | None:
     if date is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         return None
     return date.replace("-", "") + "T000000Z"
+
+
+def tmx_time(stamp: str | None) -> str | None:
+    """``2026-11-21T10:04:05Z`` -> ``20261121T100405Z``; anything else gives None."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z", stamp or "")
+    return None if m is None else "{}{}{}T{}{}{}Z".format(*m.groups())
 
 
 def build_tmx(alignment: Alignment, min_score: float = 0.0) -> ET.ElementTree[ET.Element]:
@@ -65,6 +75,14 @@ def build_tmx(alignment: Alignment, min_score: float = 0.0) -> ET.ElementTree[ET
         tu = ET.SubElement(body, "tu", tuid=str(n), srclang=src)
         if created:
             tu.set("creationdate", created)
+        review = link.review
+        if review is not None:
+            changed = tmx_time(review.changed_at)
+            if changed and review.changed_by:
+                tu.set("changedate", changed)
+                tu.set("changeid", review.changed_by)
+            if review.comment:
+                ET.SubElement(tu, "note").text = one_line(review.comment)
         props = [
             ("x-score", f"{link.score:.4f}"),
             ("x-link-type", link.kind),
@@ -72,6 +90,7 @@ def build_tmx(alignment: Alignment, min_score: float = 0.0) -> ET.ElementTree[ET
             ("x-target-doc", alignment.tgt_doc),
             ("x-source-sentences", ",".join(str(i) for i in link.src)),
             ("x-target-sentences", ",".join(str(j) for j in link.tgt)),
+            ("x-review-status", review.status if review else ""),
         ]
         for name, value in props:
             if value:

@@ -1,0 +1,237 @@
+"""The review workspace: a Starlette application over a :class:`~aligner.review.store.Project`.
+
+Pages are rendered on the server with Jinja (autoescaping on: every document
+text is escaped); a small script (``static/review.js``) sends edits as JSON and
+swaps in the rows the server renders back.
+
+Security:
+
+- mutating requests need the per-session token (header ``X-Review-Token``),
+  which only the served page carries, so another site cannot post edits;
+- only the hosts the server was started for are answered (no DNS rebinding);
+- the Content-Security-Policy forbids inline and foreign scripts, so even a
+  text that escaped escaping could not run;
+- no route takes a file name: pairs are numbers, and the static route serves
+  two named files of the package.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..pipeline import render_alignment
+from .edits import EditError
+from .export import reviewed_alignment
+from .store import ACTIONS, PairView, Project, StaleError
+from .view import environment, progress, rows, static_text
+
+#: Keyboard shortcuts, as listed on the page (static/review.js implements them).
+SHORTCUTS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("j", "↓"), "next link"),
+    (("k", "↑"), "previous link"),
+    (("h", "←"), "select the source side"),
+    (("l", "→"), "select the target side"),
+    (("n",), "next doubtful link (lowest score first)"),
+    (("a",), "approve the link"),
+    (("r",), "reject the link"),
+    (("c",), "comment on the link"),
+    (("m",), "merge with the next link"),
+    (("Shift+M",), "merge with the previous link"),
+    (("s",), "split the link into its sentences"),
+    (("Shift+↓", "Shift+J"), "move the side's last sentence into the next link"),
+    (("Shift+↑", "Shift+K"), "move the side's first sentence into the previous link"),
+    (("x",), "mark the sentence as having no counterpart"),
+    (("z", "Ctrl+Z"), "undo"),
+    (("y", "Ctrl+Y"), "redo"),
+    (("f",), "filter the links"),
+    (("/",), "find text"),
+)
+
+STATIC = {"review.css": "text/css; charset=utf-8", "review.js": "text/javascript; charset=utf-8"}
+EXPORT_TYPES = {
+    "tmx": "application/x-tmx+xml; charset=utf-8",
+    "tsv": "text/tab-separated-values; charset=utf-8",
+    "links": "text/plain; charset=utf-8",
+}
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    project: Project
+    reviewer: str
+    token: str
+    name: str  # what the page calls the project (the run folder's name)
+
+
+class SecurityHeaders:
+    """Adds the Content-Security-Policy and friends to every response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"cache-control", b"no-store"),
+                ]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(
+    project: Project,
+    reviewer: str,
+    name: str = "",
+    hosts: tuple[str, ...] = ("127.0.0.1", "localhost"),
+    token: str | None = None,
+) -> Starlette:
+    """The workspace for ``project``; edits are made in ``reviewer``'s name."""
+    settings = Settings(project, reviewer, token or secrets.token_urlsafe(32), name or project.path.stem)
+    env = environment()
+
+    def page(template: str, **context: Any) -> HTMLResponse:
+        return HTMLResponse(env.get_template(template).render(reviewer=settings.reviewer, **context))
+
+    def load(request: Request) -> PairView | None:
+        try:
+            return project.pair(int(request.path_params["pair"]))
+        except KeyError:
+            return None
+
+    def state(view: PairView, at: int | None = None) -> dict[str, Any]:
+        can_undo, can_redo = project.can_undo(view.id)
+        return {
+            "revision": view.revision,
+            "html": env.get_template("_rows.html").render(rows=rows(view)),
+            "progress": progress(view),
+            "can_undo": can_undo,
+            "can_redo": can_redo,
+            "at": at,
+        }
+
+    async def index(request: Request) -> Response:
+        pairs = project.pairs()
+        if len(pairs) == 1:
+            return RedirectResponse(f"/pair/{pairs[0].id}", status_code=303)
+        return page("index.html", name=settings.name, pairs=pairs)
+
+    async def pair_page(request: Request) -> Response:
+        view = load(request)
+        if view is None:
+            return PlainTextResponse("No such pair in this project.", status_code=404)
+        can_undo, can_redo = project.can_undo(view.id)
+        return page(
+            "pair.html",
+            view=view,
+            rows=rows(view),
+            progress=progress(view),
+            token=settings.token,
+            shortcuts=SHORTCUTS,
+            can_undo=can_undo,
+            can_redo=can_redo,
+        )
+
+    async def pair_state(request: Request) -> Response:
+        view = load(request)
+        if view is None:
+            return JSONResponse({"error": "No such pair in this project."}, status_code=404)
+        return JSONResponse(state(view))
+
+    async def edit(request: Request) -> Response:
+        if not secrets.compare_digest(request.headers.get("x-review-token", ""), settings.token):
+            return JSONResponse(
+                {
+                    "error": "This page's session token is missing or out of date "
+                    "(was the server restarted?). Reload the page."
+                },
+                status_code=403,
+            )
+        view = load(request)
+        if view is None:
+            return JSONResponse({"error": "No such pair in this project."}, status_code=404)
+        try:
+            body = await request.json()
+            action = str(body["action"])
+            revision = int(body["revision"])
+            detail = body.get("detail") or {}
+            if not isinstance(detail, dict):
+                raise TypeError("detail must be an object")
+        except (ValueError, KeyError, TypeError) as err:
+            return JSONResponse(
+                {"error": f"Bad request ({err}): send JSON with action and revision."}, status_code=400
+            )
+        if action not in ACTIONS:
+            return JSONResponse({"error": f"Unknown action {action!r}."}, status_code=400)
+        try:
+            done = project.edit(view.id, revision, settings.reviewer, action, detail)
+        except StaleError as err:
+            return JSONResponse({"error": str(err), **state(project.pair(view.id))}, status_code=409)
+        except EditError as err:
+            return JSONResponse({"error": f"{str(err)[:1].upper()}{str(err)[1:]}."}, status_code=422)
+        return JSONResponse(state(done.view, done.at))
+
+    async def history(request: Request) -> Response:
+        view = load(request)
+        if view is None:
+            return PlainTextResponse("No such pair in this project.", status_code=404)
+        return page("history.html", view=view, history=project.history(view.id))
+
+    async def export(request: Request) -> Response:
+        view = load(request)
+        fmt = request.path_params["fmt"]
+        if view is None or fmt not in EXPORT_TYPES:
+            return PlainTextResponse("No such pair or format.", status_code=404)
+        approved_only = request.query_params.get("approved_only", "1") != "0"
+        al = reviewed_alignment(view, project.meta().get("signature", ""), approved_only)
+        name = f"{view.stem}{'.approved' if approved_only else '.reviewed'}.{fmt}"
+        return Response(
+            render_alignment(al, fmt),
+            media_type=EXPORT_TYPES[fmt],
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
+
+    async def static(request: Request) -> Response:
+        name = request.path_params["name"]
+        if name not in STATIC:
+            return PlainTextResponse("Not found.", status_code=404)
+        return Response(static_text(name), media_type=STATIC[name])
+
+    routes = [
+        Route("/", index),
+        Route("/pair/{pair:int}", pair_page),
+        Route("/pair/{pair:int}/state", pair_state),
+        Route("/pair/{pair:int}/edit", edit, methods=["POST"]),
+        Route("/pair/{pair:int}/history", history),
+        Route("/pair/{pair:int}/export.{fmt}", export),
+        Route("/static/{name}", static),
+    ]
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)), Middleware(SecurityHeaders)]
+    app = Starlette(routes=routes, middleware=middleware)
+    app.state.settings = settings
+    return app

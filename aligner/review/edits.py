@@ -1,0 +1,250 @@
+"""The reviewer's edits, as pure functions on a pair's list of links.
+
+A pair's links cover its source sentences ``0..m-1`` and target sentences
+``0..n-1`` exactly once each, in order (the links are monotonic and contiguous).
+Every edit keeps that invariant. An edit returns a :class:`Change`: the links at
+positions ``at .. at+len(before)-1`` are replaced by ``after``. Applying the
+change the other way round (``after`` replaced by ``before``) undoes it; the
+review store keeps both, which is how undo and redo work.
+
+Links the reviewer made (by merging, splitting, moving or detaching) have no
+aligner score (``score is None``) and start as ``pending``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Literal
+
+Side = Literal["src", "tgt"]
+STATUSES = ("pending", "approved", "rejected")
+
+
+class EditError(ValueError):
+    """An edit that cannot be made here; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True)
+class ReviewLink:
+    """A link as the review holds it: the aligner's link plus the reviewer's verdict."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+    score: float | None  # the aligner's calibrated score; None for a link the reviewer made
+    status: str = "pending"  # pending | approved | rejected
+    comment: str = ""
+    changed_at: str | None = None  # ISO 8601 UTC time of the reviewer's last change
+    changed_by: str | None = None  # the reviewer who made it
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    @property
+    def is_null(self) -> bool:
+        return not self.src or not self.tgt
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "src": list(self.src),
+            "tgt": list(self.tgt),
+            "score": self.score,
+            "status": self.status,
+            "comment": self.comment,
+            "changed_at": self.changed_at,
+            "changed_by": self.changed_by,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ReviewLink:
+        return cls(
+            tuple(d["src"]),
+            tuple(d["tgt"]),
+            d["score"],
+            d["status"],
+            d["comment"],
+            d["changed_at"],
+            d["changed_by"],
+        )
+
+
+@dataclass(frozen=True)
+class Change:
+    """Replace ``before`` (the links at positions ``at``...) by ``after``."""
+
+    at: int
+    before: tuple[ReviewLink, ...]
+    after: tuple[ReviewLink, ...]
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """Who makes an edit, and when (ISO 8601 UTC)."""
+
+    reviewer: str
+    at: str
+
+
+def apply(links: Sequence[ReviewLink], change: Change) -> list[ReviewLink]:
+    """``links`` with ``change`` applied; raises if ``before`` is not where it says."""
+    end = change.at + len(change.before)
+    if tuple(links[change.at : end]) != change.before:
+        raise EditError("the links changed since this edit was made")
+    return [*links[: change.at], *change.after, *links[end:]]
+
+
+def revert(change: Change) -> Change:
+    """The change that undoes ``change``."""
+    return Change(change.at, change.after, change.before)
+
+
+def _check(links: Sequence[ReviewLink], position: int) -> ReviewLink:
+    if not 0 <= position < len(links):
+        raise EditError(f"there is no link {position + 1} (this pair has {len(links)})")
+    return links[position]
+
+
+def _new(src: Sequence[int], tgt: Sequence[int], stamp: Stamp, comment: str = "") -> ReviewLink:
+    return ReviewLink(tuple(src), tuple(tgt), None, "pending", comment, stamp.at, stamp.reviewer)
+
+
+def _comments(*links: ReviewLink) -> str:
+    return " / ".join(lk.comment for lk in links if lk.comment)
+
+
+def merge_next(links: Sequence[ReviewLink], position: int, stamp: Stamp) -> Change:
+    """Merge link ``position`` with the link after it."""
+    first = _check(links, position)
+    if position + 1 >= len(links):
+        raise EditError("the last link has no next link to merge with; merge with the previous one")
+    second = links[position + 1]
+    merged = _new(first.src + second.src, first.tgt + second.tgt, stamp, _comments(first, second))
+    return Change(position, (first, second), (merged,))
+
+
+def merge_previous(links: Sequence[ReviewLink], position: int, stamp: Stamp) -> Change:
+    """Merge link ``position`` with the link before it."""
+    _check(links, position)
+    if position == 0:
+        raise EditError("the first link has no previous link to merge with; merge with the next one")
+    return merge_next(links, position - 1, stamp)
+
+
+def split(links: Sequence[ReviewLink], position: int, stamp: Stamp) -> Change:
+    """Split a multi-sentence link into its sentences, paired in order.
+
+    ``[0, 1]:[0]`` becomes ``[0]:[0]`` and ``[1]:[]``; ``[0, 1]:[0, 1]`` becomes
+    two 1-1 links. Merge or move afterwards to regroup them.
+    """
+    link = _check(links, position)
+    if len(link.src) <= 1 and len(link.tgt) <= 1:
+        raise EditError(f"link {position + 1} is {link.kind}: only a link with two or more sentences splits")
+    pieces = []
+    for k in range(max(len(link.src), len(link.tgt))):
+        pieces.append(_new(link.src[k : k + 1], link.tgt[k : k + 1], stamp, link.comment if k == 0 else ""))
+    return Change(position, (link,), tuple(pieces))
+
+
+def move(
+    links: Sequence[ReviewLink],
+    position: int,
+    side: Side,
+    direction: Literal["next", "previous"],
+    stamp: Stamp,
+) -> Change:
+    """Move one sentence of ``side`` across the boundary with the neighbouring link.
+
+    ``next``: the last sentence of link ``position`` goes to the start of the next
+    link. ``previous``: the first sentence goes to the end of the previous link.
+    A link left with no sentence on either side disappears.
+    """
+    link = _check(links, position)
+    sentences = getattr(link, side)
+    if not sentences:
+        name = "source" if side == "src" else "target"
+        raise EditError(f"link {position + 1} has no {name} sentence to move")
+    if direction == "next":
+        if position + 1 >= len(links):
+            raise EditError("the last link has no next link; a sentence can only move up from here")
+        other = links[position + 1]
+        moved, kept = sentences[-1:], sentences[:-1]
+        new_other = _new(*_sides(other, side, moved + getattr(other, side)), stamp, other.comment)
+        new_link = _new(*_sides(link, side, kept), stamp, link.comment)
+        pair = (new_link, new_other)
+        start = position
+    else:
+        if position == 0:
+            raise EditError("the first link has no previous link; a sentence can only move down from here")
+        other = links[position - 1]
+        moved, kept = sentences[:1], sentences[1:]
+        new_other = _new(*_sides(other, side, getattr(other, side) + moved), stamp, other.comment)
+        new_link = _new(*_sides(link, side, kept), stamp, link.comment)
+        pair = (new_other, new_link)
+        start = position - 1
+    after = tuple(lk for lk in pair if lk.src or lk.tgt)
+    return Change(start, (links[start], links[start + 1]), after)
+
+
+def _sides(
+    link: ReviewLink, side: Side, sentences: tuple[int, ...]
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    return (sentences, link.tgt) if side == "src" else (link.src, sentences)
+
+
+def detach(links: Sequence[ReviewLink], position: int, side: Side, sentence: int, stamp: Stamp) -> Change:
+    """Mark ``sentence`` (of ``side``, in link ``position``) as having no counterpart.
+
+    The sentence becomes a link of its own (1-0 or 0-1), placed before the rest
+    of the link if it was the first sentence of its side, after it if it was the
+    last. A sentence in the middle of a link cannot leave it without breaking the
+    order: split the link first.
+    """
+    link = _check(links, position)
+    sentences: tuple[int, ...] = getattr(link, side)
+    if sentence not in sentences:
+        raise EditError(f"sentence {sentence + 1} is not in link {position + 1}")
+    if link.is_null:
+        raise EditError(f"link {position + 1} already has no counterpart")
+    alone = _new((sentence,), (), stamp) if side == "src" else _new((), (sentence,), stamp)
+    rest_sentences = tuple(s for s in sentences if s != sentence)
+    rest = _new(*_sides(link, side, rest_sentences), stamp, link.comment)
+    if sentence == sentences[0]:
+        after = (alone, rest)
+    elif sentence == sentences[-1]:
+        after = (rest, alone)
+    else:
+        raise EditError(
+            f"sentence {sentence + 1} is in the middle of link {position + 1}; split the link first"
+        )
+    return Change(position, (link,), after)
+
+
+def set_status(links: Sequence[ReviewLink], position: int, status: str, stamp: Stamp) -> Change:
+    """Approve, reject, or reset (``pending``) link ``position``."""
+    if status not in STATUSES:
+        raise EditError(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+    link = _check(links, position)
+    return Change(
+        position, (link,), (replace(link, status=status, changed_at=stamp.at, changed_by=stamp.reviewer),)
+    )
+
+
+def comment(links: Sequence[ReviewLink], position: int, text: str, stamp: Stamp) -> Change:
+    """Set the comment of link ``position`` (an empty text removes it)."""
+    link = _check(links, position)
+    return Change(
+        position,
+        (link,),
+        (replace(link, comment=text.strip(), changed_at=stamp.at, changed_by=stamp.reviewer),),
+    )
+
+
+def check_cover(links: Sequence[ReviewLink], n_src: int, n_tgt: int) -> None:
+    """Raise unless ``links`` cover sources ``0..n_src-1`` and targets ``0..n_tgt-1`` in order."""
+    src = [i for lk in links for i in lk.src]
+    tgt = [j for lk in links for j in lk.tgt]
+    if src != list(range(n_src)) or tgt != list(range(n_tgt)):
+        raise EditError("the links do not cover the sentences once each, in order")
+    if any(not lk.src and not lk.tgt for lk in links):
+        raise EditError("a link has no sentence on either side")

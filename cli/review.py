@@ -1,0 +1,203 @@
+"""``aligner review``, ``aligner review-export`` and ``aligner report``."""
+
+from __future__ import annotations
+
+import getpass
+import ipaddress
+import socket
+import webbrowser
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from aligner.errors import AlignerError, OutputExistsError
+from aligner.export import EXPORTERS
+from aligner.review import PROJECT_FILE, locate, open_project
+from aligner.review.export import export_review
+from aligner.review.report import report_of_project, report_of_run
+from aligner.review.source import read_run
+from aligner.review.store import Project
+from aligner.write import write_text_atomic
+
+from .common import BAD_INPUT, EXISTS, Format, error, info, warn
+
+PathArg = Annotated[
+    Path,
+    typer.Argument(
+        help="A run's output folder, one pair's file in it (.links/.tmx/.tsv), or a project file."
+    ),
+]
+ProjectOpt = Annotated[
+    Path | None,
+    typer.Option("--project", help=f"The review project file (default: RUN_FOLDER/{PROJECT_FILE})."),
+]
+
+
+def _default_reviewer() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "reviewer"
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as err:
+        sock.close()
+        error(
+            f"cannot listen on {host}:{port} ({err.strerror}). "
+            "Pass another --port, or --port 0 to take any free one."
+        )
+        raise typer.Exit(BAD_INPUT) from None
+    sock.listen(64)
+    return sock
+
+
+def review_command(
+    path: PathArg,
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help="Port to listen on (0: any free).")
+    ] = 8765,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on.")] = "127.0.0.1",
+    reviewer: Annotated[
+        str | None, typer.Option("--reviewer", help="Name recorded with every edit (default: your login).")
+    ] = None,
+    project_file: ProjectOpt = None,
+    open_browser: Annotated[
+        bool, typer.Option("--open/--no-open", help="Open the workspace in the web browser.")
+    ] = True,
+) -> None:
+    """Open the review workspace for a run in the browser.
+
+    The review is kept in a SQLite project file (RUN_FOLDER/review.sqlite by
+    default): the documents, the aligner's links and every edit with its time
+    and reviewer. Stop the server with Ctrl+C; every change is saved as it is made.
+    """
+    import uvicorn
+
+    from aligner.review.app import create_app
+
+    name = (reviewer or _default_reviewer()).strip()
+    if not name:
+        error("--reviewer is empty. Give the name to record with your edits.")
+        raise typer.Exit(BAD_INPUT)
+    try:
+        opened = open_project(path, project_file)
+    except AlignerError as err:
+        error(str(err))
+        raise typer.Exit(BAD_INPUT) from None
+    pairs = opened.project.pairs()
+    hosts = ["127.0.0.1", "localhost", host]
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        warn(
+            f"listening on {host}: anyone who can reach it can read the texts (edits still need the page's "
+            "session token)."
+        )
+    sock = _bind(host, port)
+    actual = sock.getsockname()[1]
+    start = "/"
+    if opened.start is not None:
+        pair_id = opened.project.pair_id(opened.start)
+        start = f"/pair/{pair_id}" if pair_id is not None else "/"
+    url = f"http://{'localhost' if loopback else host}:{actual}{start}"
+    added = f"; {opened.added} pair(s) added from the run" if opened.added else ""
+    info(f"Project {opened.project.path}: {len(pairs)} pair(s){added}.")
+    info(f"Reviewing as {name} at {url}")
+    info("Press Ctrl+C to stop; every change is saved as it is made.")
+    app = create_app(opened.project, name, (path.name if path.is_dir() else path.stem), tuple(hosts))
+    if open_browser:
+        webbrowser.open(url)
+    config = uvicorn.Config(app, log_level="warning", lifespan="off")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def _existing_project(path: Path, project_file: Path | None) -> tuple[Path | None, Path]:
+    run_folder, file, _ = locate(path, project_file)
+    return run_folder, file
+
+
+def review_export_command(
+    path: PathArg,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Output folder (default: RUN_FOLDER/reviewed).")
+    ] = None,
+    formats: Annotated[
+        list[Format] | None, typer.Option("--format", help="Formats (repeatable); default: all.")
+    ] = None,
+    approved_only: Annotated[
+        bool, typer.Option("--approved-only", help="Export only the links the reviewer approved.")
+    ] = False,
+    min_score: Annotated[
+        float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
+    ] = 0.0,
+    project_file: ProjectOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Export a review: every pair as the reviewer left it, rejected links left out.
+
+    Writes <pair>.<format> per pair and a manifest.json, so `aligner export` on
+    the folder makes the ML formats (Moses, JSON Lines, Parquet) from it. In TMX,
+    reviewed units carry changedate and changeid, and comments are <note>s.
+    """
+    try:
+        run_folder, file = _existing_project(path, project_file)
+        if not file.exists():
+            raise AlignerError(f"{file}: there is no review project yet. Run `aligner review {path}` first.")
+        project = Project.open(file)
+    except AlignerError as err:
+        error(str(err))
+        raise typer.Exit(BAD_INPUT) from None
+    target = out or (run_folder or file.parent) / "reviewed"
+    fmts = [f.value for f in formats] if formats else list(EXPORTERS)
+    try:
+        summary = export_review(project, target, fmts, approved_only, min_score, force)
+    except OutputExistsError as err:
+        error(str(err))
+        raise typer.Exit(EXISTS) from None
+    which = "approved" if approved_only else "kept (not rejected)"
+    typer.echo(
+        f"{summary.pairs} pair(s), {summary.units} {which} unit(s); wrote {len(summary.files)} "
+        f"file(s) to {target}/"
+    )
+
+
+def report_command(
+    path: PathArg,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="The HTML file (default: RUN_FOLDER/report.html).")
+    ] = None,
+    project_file: ProjectOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write one self-contained, read-only HTML page of an alignment, for sharing.
+
+    Shows the review's state if the run has a review project, the run's links
+    otherwise. The page needs no server and runs no script.
+    """
+    try:
+        run_folder, file, only = locate(path, project_file)
+        if file.exists():
+            html = report_of_project(Project.open(file), (run_folder or file.parent).name)
+        elif run_folder is not None:
+            html = report_of_run(read_run(run_folder, only=only))
+        else:
+            raise AlignerError(f"{file}: no such review project. Give a run's output folder.")
+    except AlignerError as err:
+        error(str(err))
+        raise typer.Exit(BAD_INPUT) from None
+    target = out or (run_folder or file.parent) / "report.html"
+    try:
+        write_text_atomic(target, html, force=force)
+    except OutputExistsError as err:
+        error(str(err))
+        raise typer.Exit(EXISTS) from None
+    typer.echo(f"wrote {target}")
