@@ -209,7 +209,9 @@ def detach(links: Sequence[ReviewLink], position: int, side: Side, sentence: int
     alone = _new((sentence,), (), stamp) if side == "src" else _new((), (sentence,), stamp)
     rest_sentences = tuple(s for s in sentences if s != sentence)
     rest = _new(*_sides(link, side, rest_sentences), stamp, link.comment)
-    if sentence == sentences[0]:
+    if len(sentences) == 1:  # a 1-1 link falls apart: the source side goes first, as in aligner output
+        after = (alone, rest) if side == "src" else (rest, alone)
+    elif sentence == sentences[0]:
         after = (alone, rest)
     elif sentence == sentences[-1]:
         after = (rest, alone)

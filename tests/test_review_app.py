@@ -1,0 +1,158 @@
+"""The workspace's HTTP side: escaping, the session token, stale writes, what it serves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from markupsafe import escape
+from starlette.testclient import TestClient
+
+from aligner.review.app import SHORTCUTS, create_app
+from aligner.review.store import Project
+
+from .reviewdata import hand_run, hostile_run
+
+TOKEN = "test-token"
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Project:
+    return Project.create(tmp_path / "review.sqlite", hostile_run(tmp_path))
+
+
+@pytest.fixture()
+def client(project: Project) -> TestClient:
+    return TestClient(create_app(project, "ann", token=TOKEN), base_url="http://127.0.0.1")
+
+
+def post(client: TestClient, body: dict[str, object], token: str | None = TOKEN):  # type: ignore[no-untyped-def]
+    headers = {"X-Review-Token": token} if token is not None else {}
+    return client.post("/pair/1/edit", json=body, headers=headers)
+
+
+def test_document_text_is_escaped_in_the_page_and_in_edit_answers(client: TestClient) -> None:
+    page = client.get("/pair/1").text
+    for hostile in ("<script>window.__pwned", '<img src="x" onerror', "</div></main>."):
+        assert hostile not in page
+    assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
+    assert "&lt;img src=&#34;x&#34; onerror=&#34;window.__pwned = 2&#34;&gt;" in page
+    answer = post(client, {"action": "comment", "revision": 0,
+                           "detail": {"position": 0, "text": "<script>alert(1)</script>"}}).json()
+    assert "<script>alert" not in answer["html"] and "&lt;script&gt;alert(1)&lt;/script&gt;" in answer["html"]
+    history = client.get("/pair/1/history").text
+    assert "<script>alert" not in history
+
+
+def test_pages_forbid_inline_and_foreign_scripts(client: TestClient) -> None:
+    response = client.get("/pair/1")
+    csp = response.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "default-src 'none'" in csp
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in response.text  # the page's own script is a file, not inline
+
+
+@pytest.mark.parametrize("token", [None, "", "wrong-token"])
+def test_a_change_without_the_session_token_is_refused(client: TestClient, project: Project,
+                                                       token: str | None) -> None:
+    response = post(client, {"action": "approve", "revision": 0, "detail": {"position": 0}}, token)
+    assert response.status_code == 403 and "Reload the page" in response.json()["error"]
+    assert project.pair(1).revision == 0 and project.history() == []
+
+
+def test_the_token_is_in_the_page_and_differs_per_session(project: Project) -> None:
+    tokens = set()
+    for _ in range(2):
+        with TestClient(create_app(project, "ann"), base_url="http://127.0.0.1") as c:
+            page = c.get("/pair/1").text
+            token = page.split('name="review-token" content="', 1)[1].split('"', 1)[0]
+            assert len(token) >= 32
+            tokens.add(token)
+    assert len(tokens) == 2
+
+
+def test_a_stale_write_is_refused_with_the_latest_state(client: TestClient, project: Project) -> None:
+    first = post(client, {"action": "merge_next", "revision": 0, "detail": {"position": 0}})  # tab A
+    assert first.status_code == 200 and first.json()["revision"] == 1
+    stale = post(client, {"action": "approve", "revision": 0, "detail": {"position": 2}})  # tab B
+    assert stale.status_code == 409
+    body = stale.json()
+    assert "changed in another tab" in body["error"] and "merge_next by ann" in body["error"]
+    assert body["revision"] == 1 and body["html"].count('class="link ') == 2  # B gets A's state back
+    view = project.pair(1)
+    assert [lk.status for lk in view.links] == ["pending", "pending"]  # B's approval was not applied
+    assert len(view.links) == 2  # A's merge was kept
+
+
+def test_edit_errors_and_bad_requests_are_explained(client: TestClient) -> None:
+    too_far = post(client, {"action": "merge_next", "revision": 0, "detail": {"position": 2}})
+    assert too_far.status_code == 422 and "merge with the previous one" in too_far.json()["error"]
+    assert post(client, {"action": "rm -rf", "revision": 0}).status_code == 400
+    assert post(client, {"revision": 0}).status_code == 400
+    assert client.post("/pair/1/edit", content=b"not json", headers={"X-Review-Token": TOKEN}).status_code == 400
+    assert post(client, {"action": "approve", "revision": 0, "detail": "x"}).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/static/../../../../etc/passwd",
+        "/static/..%2f..%2f..%2fetc%2fpasswd",
+        "/static/review.py",
+        "/static/%2e%2e/app.py",
+        "/pair/1/export.py",
+        "/pair/1/export.../../etc/passwd",
+        "/pair/9/history",
+        "/etc/passwd",
+        "/pair/..%2f..%2fetc%2fpasswd",
+    ],
+)
+def test_no_route_reads_a_file_outside_the_project(client: TestClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "root:" not in response.text and "import" not in response.text
+
+
+def test_only_the_local_host_names_are_answered(client: TestClient) -> None:
+    assert client.get("/pair/1", headers={"host": "evil.example"}).status_code == 400
+    assert client.get("/pair/1", headers={"host": "localhost:8765"}).status_code == 200
+
+
+def test_the_static_files_are_served(client: TestClient) -> None:
+    js = client.get("/static/review.js")
+    assert js.status_code == 200 and js.headers["content-type"].startswith("text/javascript")
+    assert client.get("/static/review.css").headers["content-type"].startswith("text/css")
+
+
+def test_every_listed_shortcut_is_handled_by_the_script(client: TestClient) -> None:
+    page = client.get("/pair/1").text
+    js = client.get("/static/review.js").text
+    for keys, what in SHORTCUTS:
+        assert str(escape(what)) in page
+        for key in keys:
+            plain = key.replace("Shift+", "").replace("Ctrl+", "")
+            name = {"↓": "ArrowDown", "↑": "ArrowUp", "←": "ArrowLeft", "→": "ArrowRight"}.get(plain, plain)
+            if "Ctrl+" in key:
+                name = name.lower()
+            assert f'"{name}"' in js, f"{key} ({what}) is listed but review.js does not handle {name!r}"
+
+
+def test_export_downloads_only_the_approved_units(client: TestClient) -> None:
+    post(client, {"action": "approve", "revision": 0, "detail": {"position": 2}})
+    tmx = client.get("/pair/1/export.tmx")
+    assert tmx.status_code == 200 and "attachment" in tmx.headers["content-disposition"]
+    assert tmx.text.count("<tu ") == 1 and "The editor &amp; the publisher" in tmx.text
+    everything = client.get("/pair/1/export.tsv?approved_only=0").text
+    assert len(everything.splitlines()) == 3
+
+
+def test_the_pair_list_shows_progress(tmp_path: Path) -> None:
+    run = hand_run(tmp_path, ["Uno."], ["One."], [([0], [0], 0.9)], "x__y")
+    project = Project.create(tmp_path / "two.sqlite", run)
+    from aligner.review.source import RunData
+
+    project.add_pairs(hostile_run(tmp_path).pairs)
+    assert isinstance(run, RunData)
+    with TestClient(create_app(project, "ann", token=TOKEN), base_url="http://127.0.0.1") as c:
+        page = c.get("/").text
+    assert page.count("<tr>") == 3 and "0 of 3" in page and "0 of 1" in page
