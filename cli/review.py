@@ -109,8 +109,11 @@ def review_command(
         pair_id = opened.project.pair_id(opened.start)
         start = f"/pair/{pair_id}" if pair_id is not None else "/"
     url = f"http://{'localhost' if loopback else host}:{actual}{start}"
-    added = f"; {opened.added} pair(s) added from the run" if opened.added else ""
-    info(f"Project {opened.project.path}: {len(pairs)} pair(s){added}.")
+    if opened.created:
+        info(f"Created the review project {opened.project.path} with {len(pairs)} pair(s) of the run.")
+    else:
+        added = f"; {opened.added} new pair(s) of the run added" if opened.added else ""
+        info(f"Opened the review project {opened.project.path}: {len(pairs)} pair(s){added}.")
     info(f"Reviewing as {name} at {url}")
     info("Press Ctrl+C to stop; every change is saved as it is made.")
     app = create_app(opened.project, name, (path.name if path.is_dir() else path.stem), tuple(hosts))

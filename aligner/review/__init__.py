@@ -29,6 +29,7 @@ class Opened:
     run: Path | None  # the run folder, when there is one
     start: str | None  # the stem of the pair to open first, when one was named
     added: int  # pairs of the run added to the project now
+    created: bool = False  # the project file was made now
 
 
 def locate(path: Path, project_file: Path | None = None) -> tuple[Path | None, Path, str | None]:
@@ -48,7 +49,7 @@ def locate(path: Path, project_file: Path | None = None) -> tuple[Path | None, P
     if path.is_file() and path.suffix in (".sqlite", ".db"):
         return None, path, None
     if path.is_file() and (path.parent / MANIFEST).is_file():
-        return path.parent, project_file or path.parent / PROJECT_FILE, path.name.split(".", 1)[0]
+        return path.parent, project_file or path.parent / PROJECT_FILE, path.stem
     if not path.exists():
         raise InputError(
             path,
@@ -81,4 +82,4 @@ def open_project(path: Path, project_file: Path | None = None) -> Opened:
         return Opened(project, run_folder, start, len(new))
     run = read_run(run_folder, only=start)
     project = Project.create(file, run)
-    return Opened(project, run_folder, start, len(run.pairs))
+    return Opened(project, run_folder, start, len(run.pairs), created=True)

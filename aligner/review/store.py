@@ -104,7 +104,7 @@ class StaleError(AlignerError):
         self.actual = actual
         who = f" ({last['action']} by {last['reviewer']} at {last['at']})" if last else ""
         super().__init__(
-            f"this pair was changed in another tab or window{who}: it is at revision {actual}, "
+            f"This pair was changed in another tab or window{who}: it is at revision {actual}, "
             f"the page was at {expected}. Your change was not saved; the page now shows the latest "
             "state, so check it and make the change again if it is still needed."
         )

@@ -20,6 +20,7 @@
   let side = "src";
   let sentence = null; // selected sentence index on `side`, or null
   let busy = false;
+  let walk = null; // the {pos, score} the last "next doubtful" jump reached
 
   const rowsAll = () => Array.from(linksEl.querySelectorAll(".link"));
   const visible = () => rowsAll().filter((r) => !r.classList.contains("hidden-by-filter"));
@@ -148,14 +149,15 @@
         .map((r) => ({ pos: Number(r.dataset.pos), score: Number(r.dataset.score) }))
         .sort((a, b) => a.score - b.score || a.pos - b.pos);
       if (!candidates.length) { say("No unreviewed link with a score is left.", ""); return; }
-      const here = row(current);
+      // Go on from the link the last jump reached, if the reviewer is still on it;
+      // otherwise start again from the lowest score.
       let next = candidates[0];
-      if (here && here.dataset.status === "pending" && here.dataset.score !== "") {
-        const s = Number(here.dataset.score);
-        const after = candidates.find((c) => c.score > s || (c.score === s && c.pos > current));
+      if (walk !== null && walk.pos === current) {
+        const after = candidates.find((c) => c.score > walk.score || (c.score === walk.score && c.pos > walk.pos));
         if (after) next = after;
         else say("That was the last doubtful link; starting again from the lowest score.", "");
       }
+      walk = next;
       if (row(next.pos).classList.contains("hidden-by-filter")) {
         filter.value = "all";
         search.value = "";
