@@ -387,3 +387,40 @@ def test_report_of_a_run_shows_paragraph_breaks(run_folder: Path) -> None:
     assert breaks > 0
     assert html.count('data-side="src" data-sentence') == len(pair.source.sentences)
     assert html.count("para-start") >= breaks
+
+
+# --- the commands' errors ------------------------------------------------------------------------
+
+
+def test_review_of_a_folder_that_is_not_a_run_exits_3_and_says_why(tmp_path: Path) -> None:
+    done = subprocess.run([aligner_script(), "review", str(tmp_path), "--no-open"], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 3
+    assert f"{tmp_path}: has no manifest.json" in done.stderr and "aligner run INPUT --out FOLDER" in done.stderr
+    assert not (tmp_path / PROJECT_FILE).exists()
+
+
+def test_review_on_a_port_in_use_exits_3_and_names_the_fix(project: Project) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        done = subprocess.run(
+            [aligner_script(), "review", str(project.path), "--no-open", "--port", str(port)],
+            capture_output=True, text=True, timeout=60,
+        )
+    assert done.returncode == 3
+    assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port 0" in done.stderr
+
+
+def test_history_page_numbers_links_from_one(project: Project) -> None:
+    from starlette.testclient import TestClient
+
+    from aligner.review.app import create_app
+
+    project.edit(1, 0, "ann", "detach", {"position": 1, "side": "tgt", "sentence": 1})
+    with TestClient(create_app(project, "ann"), base_url="http://127.0.0.1") as client:
+        page = client.get("/pair/1/history").text
+    assert "link 2, side tgt, sentence 2" in page and "ann" in page

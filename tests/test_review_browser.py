@@ -369,6 +369,22 @@ def test_hostile_text_renders_as_text(driver: Any, tmp_path: Path) -> None:
         server.stop()
 
 
+def test_keys_pressed_faster_than_the_server_answers_all_count(driver: Any, tmp_path: Path) -> None:
+    from aligner.review.store import Project
+
+    project = Project.create(tmp_path / "fast.sqlite", hostile_run(tmp_path))
+    server = Server(project.path).start()
+    try:
+        driver.get(server.url)
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+        ActionChains(driver).send_keys("a", "r", "a").perform()  # one burst: approve, reject, approve
+        WebDriverWait(driver, 10).until(lambda d: revision(d) == 3)
+        assert [r["status"] for r in rows(driver)] == ["approved", "rejected", "approved"]
+        assert progress_text(driver) == "3 of 3 links reviewed"
+    finally:
+        server.stop()
+
+
 def test_the_report_opens_without_a_server(driver: Any, run_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     done = subprocess.run([aligner_script(), "report", str(run_folder), "-o", str(out)], capture_output=True,

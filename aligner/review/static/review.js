@@ -19,7 +19,7 @@
   let current = 0;
   let side = "src";
   let sentence = null; // selected sentence index on `side`, or null
-  let busy = false;
+  let queue = Promise.resolve(); // changes go to the server one at a time, in key order
   let walk = null; // the {pos, score} the last "next doubtful" jump reached
 
   const rowsAll = () => Array.from(linksEl.querySelectorAll(".link"));
@@ -82,9 +82,16 @@
     applyFilter();
   }
 
-  async function send(action, detail, focus) {
-    if (busy) return;
-    busy = true;
+  // Queue a change. `make` runs when the change's turn comes, so a key pressed
+  // while the previous change is in flight acts on the state that change left.
+  function change(make) {
+    queue = queue.then(() => {
+      const made = make();
+      return made ? post(made[0], made[1], made[2]) : undefined;
+    });
+  }
+
+  async function post(action, detail, focus) {
     try {
       const response = await fetch("/pair/" + pairId + "/edit", {
         method: "POST",
@@ -107,8 +114,6 @@
     } catch (err) {
       say("The server cannot be reached (" + err.message + "). Is `aligner review` still running? "
         + "Nothing was lost: every saved change is in the project file.", "error");
-    } finally {
-      busy = false;
     }
   }
 
@@ -118,21 +123,21 @@
   }
 
   const actions = {
-    approve: () => send("approve", { position: current }, current + 1),
-    reject: () => send("reject", { position: current }, current + 1),
-    merge_next: () => send("merge_next", { position: current }, current),
-    merge_previous: () => send("merge_previous", { position: current }, current - 1),
-    split: () => send("split", { position: current }, current),
-    move_next: () => send("move", { position: current, side: side, direction: "next" }, current),
-    move_previous: () => send("move", { position: current, side: side, direction: "previous" }, current),
-    detach: () => {
+    approve: () => change(() => ["approve", { position: current }, current + 1]),
+    reject: () => change(() => ["reject", { position: current }, current + 1]),
+    merge_next: () => change(() => ["merge_next", { position: current }, current]),
+    merge_previous: () => change(() => ["merge_previous", { position: current }, current - 1]),
+    split: () => change(() => ["split", { position: current }, current]),
+    move_next: () => change(() => ["move", { position: current, side: side, direction: "next" }, current]),
+    move_previous: () => change(() => ["move", { position: current, side: side, direction: "previous" }, current]),
+    detach: () => change(() => {
       const list = sideSentences();
       const which = sentence !== null ? sentence : list[list.length - 1];
-      if (which === undefined) { say("This side of the link has no sentence.", "error"); return; }
-      send("detach", { position: current, side: side, sentence: which }, current);
-    },
-    undo: () => send("undo", {}, null),
-    redo: () => send("redo", {}, null),
+      if (which === undefined) { say("This side of the link has no sentence.", "error"); return null; }
+      return ["detach", { position: current, side: side, sentence: which }, current];
+    }),
+    undo: () => change(() => ["undo", {}, null]),
+    redo: () => change(() => ["redo", {}, null]),
     comment: () => {
       const r = row(current);
       const existing = r.querySelector(".comment");
@@ -168,7 +173,7 @@
   };
 
   dialog.addEventListener("close", () => {
-    if (dialog.returnValue === "save") send("comment", { position: current, text: commentText.value }, current);
+    if (dialog.returnValue === "save") change(() => ["comment", { position: current, text: commentText.value }, current]);
   });
   commentText.addEventListener("keydown", (e) => {
     if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); dialog.close("save"); }
