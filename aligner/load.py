@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from .boilerplate import flag_lines
 from .corpus import TrainingPair
@@ -177,16 +178,14 @@ def list_documents(folder: Path) -> list[Path]:
     return files
 
 
-def load_run(folder: Path) -> tuple[str, str, list[TrainingPair]]:
-    """Read the sentence pairs of an ``aligner run`` output folder.
+def read_manifest(folder: Path) -> dict[str, Any]:
+    """The ``manifest.json`` of an ``aligner run`` output folder.
 
-    Reads ``manifest.json`` and the TSV file of every pair it lists.
-
-    :returns: source language, target language, and the pairs in run order.
+    :raises InputError: it is missing or is not JSON, with the fix.
     """
     manifest_path = folder / "manifest.json"
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
     except OSError as err:
         raise InputError(
             manifest_path, f"cannot be read ({err.strerror})", "Give the output folder of `aligner run`."
@@ -195,6 +194,18 @@ def load_run(folder: Path) -> tuple[str, str, list[TrainingPair]]:
         raise InputError(
             manifest_path, f"is not valid JSON ({err.msg})", "Rerun `aligner run` to rebuild it.", err.lineno
         ) from None
+    return manifest
+
+
+def load_run(folder: Path) -> tuple[str, str, list[TrainingPair]]:
+    """Read the sentence pairs of an ``aligner run`` output folder.
+
+    Reads ``manifest.json`` and the TSV file of every pair it lists.
+
+    :returns: source language, target language, and the pairs in run order.
+    """
+    manifest_path = folder / "manifest.json"
+    manifest = read_manifest(folder)
     langs = {d["file"]: d.get("language") for d in manifest.get("documents", [])}
     src_lang = tgt_lang = None
     pairs: list[TrainingPair] = []

@@ -77,8 +77,25 @@ class Review:
     comment: str = ""
 
 
+class Sides:
+    """What a link's two sides tell: its type, and whether one side is empty."""
+
+    src: tuple[int, ...]
+    tgt: tuple[int, ...]
+
+    @property
+    def kind(self) -> str:
+        """The link type as ``"a-b"``, e.g. ``"1-1"``, ``"2-1"``, ``"1-0"``."""
+        return f"{len(self.src)}-{len(self.tgt)}"
+
+    @property
+    def is_null(self) -> bool:
+        """True for a deletion or insertion (one side empty)."""
+        return not self.src or not self.tgt
+
+
 @dataclass(frozen=True)
-class Link:
+class Link(Sides):
     """A link between source and target sentence indices; ``()`` is an empty side.
 
     ``review`` is set on links read from a review project; it takes no part in
@@ -90,15 +107,6 @@ class Link:
     score: float
     review: Review | None = field(default=None, compare=False)
 
-    @property
-    def kind(self) -> str:
-        """The link type as ``"a-b"``, e.g. ``"1-1"``, ``"2-1"``, ``"1-0"``."""
-        return f"{len(self.src)}-{len(self.tgt)}"
-
-    @property
-    def is_null(self) -> bool:
-        """True for a deletion or insertion (one side empty)."""
-        return not self.src or not self.tgt
 
 
 @dataclass(frozen=True)

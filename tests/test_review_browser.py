@@ -341,48 +341,43 @@ def test_two_tabs_never_lose_an_edit(driver: Any, server: Server, run_folder: Pa
     driver.switch_to.window(tab_a)
 
 
-def test_hostile_text_renders_as_text(driver: Any, tmp_path: Path) -> None:
+@pytest.fixture()
+def hostile(driver: Any, tmp_path: Path) -> Iterator[Server]:
+    """A fresh project of the hostile dispatch, served and open in the browser."""
     from aligner.review.store import Project
 
     project = Project.create(tmp_path / "hostile.sqlite", hostile_run(tmp_path))
     server = Server(project.path).start()
-    try:
-        driver.get(server.url)
-        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
-        assert driver.execute_script("return window.__pwned === undefined")
-        assert not driver.find_elements(By.CSS_SELECTOR, "#links img, #links script")
-        text = driver.find_element(By.ID, "links").text
-        assert "<script>window.__pwned = 1</script>" in text
-        assert '<img src="x" onerror="window.__pwned = 2">' in text
-        press(driver, "n", changes=False)
-        press(driver, "c", changes=False)
-        driver.find_element(By.ID, "comment-text").send_keys('<img src=x onerror="window.__pwned=3">')
-        before = revision(driver)
-        ActionChains(driver).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
-        WebDriverWait(driver, 10).until(lambda d: revision(d) != before)
-        driver.refresh()
-        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
-        assert driver.execute_script("return window.__pwned === undefined")
-        assert not driver.find_elements(By.CSS_SELECTOR, "#links img")
-        shot(driver, "05-hostile")
-    finally:
-        server.stop()
+    driver.get(server.url)
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    yield server
+    server.stop()
 
 
-def test_keys_pressed_faster_than_the_server_answers_all_count(driver: Any, tmp_path: Path) -> None:
-    from aligner.review.store import Project
+def test_hostile_text_renders_as_text(driver: Any, hostile: Server) -> None:
+    assert driver.execute_script("return window.__pwned === undefined")
+    assert not driver.find_elements(By.CSS_SELECTOR, "#links img, #links script")
+    text = driver.find_element(By.ID, "links").text
+    assert "<script>window.__pwned = 1</script>" in text
+    assert '<img src="x" onerror="window.__pwned = 2">' in text
+    press(driver, "n", changes=False)
+    press(driver, "c", changes=False)
+    driver.find_element(By.ID, "comment-text").send_keys('<img src=x onerror="window.__pwned=3">')
+    before = revision(driver)
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
+    WebDriverWait(driver, 10).until(lambda d: revision(d) != before)
+    driver.refresh()
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    assert driver.execute_script("return window.__pwned === undefined")
+    assert not driver.find_elements(By.CSS_SELECTOR, "#links img")
+    shot(driver, "05-hostile")
 
-    project = Project.create(tmp_path / "fast.sqlite", hostile_run(tmp_path))
-    server = Server(project.path).start()
-    try:
-        driver.get(server.url)
-        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
-        ActionChains(driver).send_keys("a", "r", "a").perform()  # one burst: approve, reject, approve
-        WebDriverWait(driver, 10).until(lambda d: revision(d) == 3)
-        assert [r["status"] for r in rows(driver)] == ["approved", "rejected", "approved"]
-        assert progress_text(driver) == "3 of 3 links reviewed"
-    finally:
-        server.stop()
+
+def test_keys_pressed_faster_than_the_server_answers_all_count(driver: Any, hostile: Server) -> None:
+    ActionChains(driver).send_keys("a", "r", "a").perform()  # one burst: approve, reject, approve
+    WebDriverWait(driver, 10).until(lambda d: revision(d) == 3)
+    assert [r["status"] for r in rows(driver)] == ["approved", "rejected", "approved"]
+    assert progress_text(driver) == "3 of 3 links reviewed"
 
 
 def test_the_report_opens_without_a_server(driver: Any, run_folder: Path, tmp_path: Path) -> None:

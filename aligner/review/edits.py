@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from ..model import Sides
+
 Side = Literal["src", "tgt"]
 STATUSES = ("pending", "approved", "rejected")
 
@@ -26,7 +28,7 @@ class EditError(ValueError):
 
 
 @dataclass(frozen=True)
-class ReviewLink:
+class ReviewLink(Sides):
     """A link as the review holds it: the aligner's link plus the reviewer's verdict."""
 
     src: tuple[int, ...]
@@ -36,14 +38,6 @@ class ReviewLink:
     comment: str = ""
     changed_at: str | None = None  # ISO 8601 UTC time of the reviewer's last change
     changed_by: str | None = None  # the reviewer who made it
-
-    @property
-    def kind(self) -> str:
-        return f"{len(self.src)}-{len(self.tgt)}"
-
-    @property
-    def is_null(self) -> bool:
-        return not self.src or not self.tgt
 
     def as_dict(self) -> dict[str, Any]:
         return {

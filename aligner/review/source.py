@@ -16,6 +16,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..export.links import read_links
+from ..load import read_manifest
 from ..model import Sentence
 from ..pipeline import MANIFEST, WORK, stored_meta
 from .edits import EditError, ReviewLink, check_cover
@@ -72,14 +73,7 @@ def read_run(folder: Path, only: str | None = None) -> RunData:
     :raises InputError: naming the missing or broken file and how to rebuild it.
     """
     manifest_path = folder / MANIFEST
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputError(
-            manifest_path, f"cannot be read ({err.strerror})", "Give the output folder of `aligner run`."
-        ) from None
-    except json.JSONDecodeError as err:
-        raise InputError(manifest_path, f"is not valid JSON ({err.msg})", _fix(folder), err.lineno) from None
+    manifest = read_manifest(folder)
     pairs = []
     entries: list[dict[str, Any]] = manifest.get("pairs", [])
     for entry in entries:
