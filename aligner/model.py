@@ -108,7 +108,6 @@ class Link(Sides):
     review: Review | None = field(default=None, compare=False)
 
 
-
 @dataclass(frozen=True)
 class Alignment:
     """The sentences of a document pair and the links between them."""
