@@ -157,12 +157,6 @@ def create_app(
             can_redo=can_redo,
         )
 
-    async def pair_state(request: Request) -> Response:
-        view = load(request)
-        if view is None:
-            return JSONResponse({"error": "No such pair in this project."}, status_code=404)
-        return JSONResponse(state(view))
-
     async def edit(request: Request) -> Response:
         if not secrets.compare_digest(request.headers.get("x-review-token", ""), settings.token):
             return JSONResponse(
@@ -225,7 +219,6 @@ def create_app(
     routes = [
         Route("/", index),
         Route("/pair/{pair:int}", pair_page),
-        Route("/pair/{pair:int}/state", pair_state),
         Route("/pair/{pair:int}/edit", edit, methods=["POST"]),
         Route("/pair/{pair:int}/history", history),
         Route("/pair/{pair:int}/export.{fmt}", export),

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import Alignment, Link, Review, Sentence
+from ..model import Alignment, Link, Review
 from ..pipeline import MANIFEST, render_alignment
 from ..write import check_free, write_text_atomic
 from .store import PairView, Project
@@ -117,7 +117,3 @@ def export_review(
     summary.files = list(texts)
     return summary
 
-
-def sentences_text(sentences: Sequence[Sentence], indices: Sequence[int]) -> str:
-    """The sentences ``indices`` joined by a space."""
-    return " ".join(sentences[i].text for i in indices)
