@@ -380,6 +380,26 @@ def test_keys_pressed_faster_than_the_server_answers_all_count(driver: Any, host
     assert progress_text(driver) == "3 of 3 links reviewed"
 
 
+def test_the_filter_and_the_search_narrow_the_rows(driver: Any, hostile: Server) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    def shown() -> list[int]:
+        return [int(r.get_attribute("data-pos")) for r in driver.find_elements(By.CSS_SELECTOR, "#links .link")
+                if r.is_displayed()]
+
+    assert shown() == [0, 1, 2]
+    Select(driver.find_element(By.ID, "filter")).select_by_value("low")  # score below 0.5
+    assert shown() == [1]
+    Select(driver.find_element(By.ID, "filter")).select_by_value("uncertain")  # below 0.8
+    assert shown() == [1, 2]
+    driver.find_element(By.ID, "search").send_keys("publisher")
+    assert shown() == [2]
+    Select(driver.find_element(By.ID, "filter")).select_by_value("all")
+    driver.find_element(By.ID, "search").clear()
+    driver.find_element(By.ID, "search").send_keys(" ")  # an input event after clear()
+    assert shown() == [0, 1, 2]
+
+
 def test_the_report_opens_without_a_server(driver: Any, run_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     done = subprocess.run([aligner_script(), "report", str(run_folder), "-o", str(out)], capture_output=True,
