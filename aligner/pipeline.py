@@ -228,8 +228,14 @@ def _record(doc: Document, sentences: Sequence[Sentence]) -> dict[str, Any]:
     }
 
 
-def _doc_path(work: Path, key: str) -> Path:
+def doc_path(work: Path, key: str) -> Path:
+    """Where the document stored under ``key`` is, in the work folder ``work``."""
     return work / "docs" / f"{key}.npz"
+
+
+def marker_path(out: Path, stem: str) -> Path:
+    """The marker of the pair ``stem`` in output folder ``out``: written when the pair is complete."""
+    return out / WORK / "pairs" / f"{stem}.json"
 
 
 def _save_doc(path: Path, meta: dict[str, Any], vectors: Vectors) -> None:
@@ -291,7 +297,7 @@ def scan_document(path: Path, work: Path, job: Job) -> Scanned:
 def _scan(path: Path, work: Path, job: Job) -> Scanned:
     data = read_document_bytes(path)
     key = hashlib.sha256(b"\0".join([job.doc_signature.encode(), path.name.encode(), data])).hexdigest()[:32]
-    stored = _doc_path(work, key)
+    stored = doc_path(work, key)
     if stored.exists():
         meta, vectors = _load_doc(stored)
         return _scanned(meta, key, vectors)
@@ -325,7 +331,7 @@ def _scan(path: Path, work: Path, job: Job) -> Scanned:
         "profile": prof,
         "sentences": [[s.text, s.start, s.end, s.paragraph] for s in sentences],
     }
-    _save_doc(_doc_path(work, key), meta, vectors)
+    _save_doc(doc_path(work, key), meta, vectors)
     return _scanned(meta, key, vectors)
 
 
@@ -344,7 +350,8 @@ def render_alignment(alignment: Alignment, fmt: str, min_score: float = 0.0) -> 
     return buf.getvalue()
 
 
-def _sentences(meta: dict[str, Any]) -> list[Sentence]:
+def stored_sentences(meta: dict[str, Any]) -> list[Sentence]:
+    """The sentences of a stored document (:func:`stored_meta`)."""
     return [Sentence(i, t, s, e, p) for i, (t, s, e, p) in enumerate(meta["sentences"])]
 
 
@@ -355,7 +362,7 @@ def align_pair(task: PairTask) -> Aligned:
     """
     pair, job, out = task.pair, task.job, task.out
     stem = pair_stem(pair)
-    marker = out / WORK / "pairs" / f"{stem}.json"
+    marker = marker_path(out, stem)
     if marker.exists():
         done = json.loads(marker.read_text(encoding="utf-8"))
         if (done["src_key"], done["tgt_key"]) == (task.src_key, task.tgt_key) and all(
@@ -363,9 +370,9 @@ def align_pair(task: PairTask) -> Aligned:
         ):
             return Aligned(done["entry"])
     try:
-        src_meta, src_vecs = _load_doc(_doc_path(out / WORK, task.src_key))
-        tgt_meta, tgt_vecs = _load_doc(_doc_path(out / WORK, task.tgt_key))
-        source, target = _sentences(src_meta), _sentences(tgt_meta)
+        src_meta, src_vecs = _load_doc(doc_path(out / WORK, task.src_key))
+        tgt_meta, tgt_vecs = _load_doc(doc_path(out / WORK, task.tgt_key))
+        source, target = stored_sentences(src_meta), stored_sentences(tgt_meta)
         encoder = CachedEncoder(get_encoder(job.align.encoder).inner)  # per pair: memory stays flat
         encoder.seed([s.text for s in source], src_vecs)
         encoder.seed([s.text for s in target], tgt_vecs)
@@ -520,7 +527,7 @@ def run(
 
     @lru_cache(maxsize=256)
     def vectors(doc_id: str) -> Vectors:
-        return _load_doc(_doc_path(work, keys[doc_id]))[1]
+        return _load_doc(doc_path(work, keys[doc_id]))[1]
 
     pairs, unpaired = pair_documents(
         [sc.profile for sc in sides[cfg.src_lang] if sc.profile],

@@ -17,8 +17,8 @@ from typing import Any
 from ..errors import InputError
 from ..export.links import read_links
 from ..load import read_manifest
-from ..model import Sentence
-from ..pipeline import MANIFEST, WORK, stored_meta
+from ..model import DocPair, Sentence
+from ..pipeline import MANIFEST, WORK, doc_path, marker_path, pair_stem, stored_meta, stored_sentences
 from .edits import EditError, ReviewLink, check_cover
 
 
@@ -57,14 +57,13 @@ def _fix(folder: Path) -> str:
 
 
 def _document(folder: Path, key: str, name: str) -> DocumentData:
-    path = folder / WORK / "docs" / f"{key}.npz"
+    path = doc_path(folder / WORK, key)
     try:
         meta = stored_meta(path)
     except (OSError, ValueError, KeyError) as err:
         raise InputError(path, f"the stored document {name} cannot be read ({err})", _fix(folder)) from None
     record = meta["record"]
-    sentences = tuple(Sentence(i, t, s, e, p) for i, (t, s, e, p) in enumerate(meta["sentences"]))
-    return DocumentData(name, record["language"] or "", record["date"], sentences)
+    return DocumentData(name, record["language"] or "", record["date"], tuple(stored_sentences(meta)))
 
 
 def read_run(folder: Path, only: str | None = None) -> RunData:
@@ -77,14 +76,14 @@ def read_run(folder: Path, only: str | None = None) -> RunData:
     pairs = []
     entries: list[dict[str, Any]] = manifest.get("pairs", [])
     for entry in entries:
-        stem = f"{Path(entry['source']).stem}__{Path(entry['target']).stem}"
+        stem = pair_stem(DocPair(entry["source"], entry["target"], float(entry["score"])))
         if only is not None and stem != only:
             continue
-        marker_path = folder / WORK / "pairs" / f"{stem}.json"
+        marker_file = marker_path(folder, stem)
         try:
-            marker = json.loads(marker_path.read_text(encoding="utf-8"))
+            marker = json.loads(marker_file.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as err:
-            raise InputError(marker_path, f"the pair's record cannot be read ({err})", _fix(folder)) from None
+            raise InputError(marker_file, f"the pair's record cannot be read ({err})", _fix(folder)) from None
         source = _document(folder, marker["src_key"], entry["source"])
         target = _document(folder, marker["tgt_key"], entry["target"])
         links_name = entry.get("files", {}).get("links")
