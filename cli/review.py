@@ -123,11 +123,6 @@ def review_command(
     uvicorn.Server(config).run(sockets=[sock])
 
 
-def _existing_project(path: Path, project_file: Path | None) -> tuple[Path | None, Path]:
-    run_folder, file, _ = locate(path, project_file)
-    return run_folder, file
-
-
 def review_export_command(
     path: PathArg,
     out: Annotated[
@@ -152,7 +147,7 @@ def review_export_command(
     reviewed units carry changedate and changeid, and comments are <note>s.
     """
     try:
-        run_folder, file = _existing_project(path, project_file)
+        run_folder, file, _ = locate(path, project_file)
         if not file.exists():
             raise AlignerError(f"{file}: there is no review project yet. Run `aligner review {path}` first.")
         project = Project.open(file)

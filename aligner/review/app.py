@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
@@ -33,7 +34,7 @@ from ..pipeline import render_alignment
 from .edits import EditError
 from .export import reviewed_alignment
 from .store import ACTIONS, PairView, Project, StaleError
-from .view import environment, progress, rows, static_text
+from .view import environment, rows, static_text
 
 #: Keyboard shortcuts, as listed on the page (static/review.js implements them).
 SHORTCUTS: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -118,18 +119,18 @@ def create_app(
     def page(template: str, **context: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(template).render(reviewer=settings.reviewer, **context))
 
-    def load(request: Request) -> PairView | None:
+    def load(request: Request) -> PairView:
         try:
             return project.pair(int(request.path_params["pair"]))
         except KeyError:
-            return None
+            raise HTTPException(404, "No such pair in this project.") from None
 
     def state(view: PairView, at: int | None = None) -> dict[str, Any]:
         can_undo, can_redo = project.can_undo(view.id)
         return {
             "revision": view.revision,
             "html": env.get_template("_rows.html").render(rows=rows(view)),
-            "progress": progress(view),
+            "progress": view.progress(),
             "can_undo": can_undo,
             "can_redo": can_redo,
             "at": at,
@@ -143,14 +144,12 @@ def create_app(
 
     async def pair_page(request: Request) -> Response:
         view = load(request)
-        if view is None:
-            return PlainTextResponse("No such pair in this project.", status_code=404)
         can_undo, can_redo = project.can_undo(view.id)
         return page(
             "pair.html",
             view=view,
             rows=rows(view),
-            progress=progress(view),
+            progress=view.progress(),
             token=settings.token,
             shortcuts=SHORTCUTS,
             can_undo=can_undo,
@@ -167,8 +166,6 @@ def create_app(
                 status_code=403,
             )
         view = load(request)
-        if view is None:
-            return JSONResponse({"error": "No such pair in this project."}, status_code=404)
         try:
             body = await request.json()
             action = str(body["action"])
@@ -192,15 +189,13 @@ def create_app(
 
     async def history(request: Request) -> Response:
         view = load(request)
-        if view is None:
-            return PlainTextResponse("No such pair in this project.", status_code=404)
         return page("history.html", view=view, history=project.history(view.id))
 
     async def export(request: Request) -> Response:
         view = load(request)
         fmt = request.path_params["fmt"]
-        if view is None or fmt not in EXPORT_TYPES:
-            return PlainTextResponse("No such pair or format.", status_code=404)
+        if fmt not in EXPORT_TYPES:
+            return PlainTextResponse("No such format.", status_code=404)
         approved_only = request.query_params.get("approved_only", "1") != "0"
         al = reviewed_alignment(view, project.meta().get("signature", ""), approved_only)
         name = f"{view.stem}{'.approved' if approved_only else '.reviewed'}.{fmt}"

@@ -97,7 +97,7 @@ def export_review(
                 "files": files,
                 "links": al.kind_counts(),
                 "units": len(units),
-                "reviewed": view.reviewed,
+                "reviewed": view.progress()["reviewed"],
                 "of": len(view.links),
             }
         )

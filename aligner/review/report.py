@@ -15,7 +15,7 @@ from typing import Any
 from .. import __version__
 from .source import RunData
 from .store import PairView, Project
-from .view import environment, progress, rows, static_text
+from .view import environment, rows, static_text
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def _views_of_run(run: RunData) -> Iterable[PairView]:
 
 def render_report(name: str, views: Iterable[PairView], reviewed: bool, signature: str = "") -> str:
     """The report page of ``views`` as HTML text."""
-    items = [_Item(v, rows(v), progress(v)) for v in views]
+    items = [_Item(v, rows(v), v.progress()) for v in views]
     return (
         environment()
         .get_template("report.html")

@@ -122,9 +122,15 @@ class PairView:
     revision: int
     links: tuple[ReviewLink, ...]
 
-    @property
-    def reviewed(self) -> int:
-        return sum(lk.status != "pending" for lk in self.links)
+    def progress(self) -> dict[str, int]:
+        """How many links the pair has, and how many are reviewed, approved, rejected."""
+        statuses = [lk.status for lk in self.links]
+        return {
+            "links": len(statuses),
+            "reviewed": sum(s != "pending" for s in statuses),
+            "approved": statuses.count("approved"),
+            "rejected": statuses.count("rejected"),
+        }
 
 
 @dataclass(frozen=True)
@@ -224,6 +230,19 @@ class Project:
         return project
 
     @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside one ``BEGIN IMMEDIATE`` transaction: committed if the
+        block succeeds, rolled back if it raises."""
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+    @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
@@ -303,15 +322,9 @@ class Project:
 
     def add_pairs(self, pairs: Sequence[PairData]) -> None:
         """Add pairs (of a later run) to the project, in one transaction."""
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                for pair in pairs:
-                    _insert_pair(db, pair)
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            for pair in pairs:
+                _insert_pair(db, pair)
 
     def edit(
         self, pair_id: int, revision: int, reviewer: str, action: str, detail: dict[str, Any] | None = None
@@ -333,56 +346,50 @@ class Project:
             raise EditError("a change needs a reviewer name")
         detail = dict(detail or {})
         stamp = Stamp(reviewer, self.clock())
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                row = db.execute("SELECT revision FROM pairs WHERE id = ?", (pair_id,)).fetchone()
-                if row is None:
-                    raise EditError(f"there is no pair {pair_id}")
-                if row[0] != revision:
-                    last = db.execute(
-                        "SELECT action, reviewer, at FROM edits WHERE pair = ? ORDER BY id DESC LIMIT 1",
-                        (pair_id,),
-                    ).fetchone()
-                    info = dict(zip(("action", "reviewer", "at"), last, strict=True)) if last else None
-                    raise StaleError(revision, row[0], info)
-                links = list(_read_links(db, pair_id))
-                if action in ("undo", "redo"):
-                    change, ref = _undo_redo(db, pair_id, action)
-                    state = "log"
-                else:
-                    change = _change(links, action, detail, stamp)
-                    ref = None
-                    state = "applied"
-                    db.execute(
-                        "UPDATE edits SET state = 'dropped' WHERE pair = ? AND state = 'undone'", (pair_id,)
-                    )
-                new_links = edits.apply(links, change)
-                _write_links(db, pair_id, new_links)
-                db.execute("UPDATE pairs SET revision = revision + 1 WHERE id = ?", (pair_id,))
+        with self._transaction() as db:
+            row = db.execute("SELECT revision FROM pairs WHERE id = ?", (pair_id,)).fetchone()
+            if row is None:
+                raise EditError(f"there is no pair {pair_id}")
+            if row[0] != revision:
+                last = db.execute(
+                    "SELECT action, reviewer, at FROM edits WHERE pair = ? ORDER BY id DESC LIMIT 1",
+                    (pair_id,),
+                ).fetchone()
+                info = dict(zip(("action", "reviewer", "at"), last, strict=True)) if last else None
+                raise StaleError(revision, row[0], info)
+            links = list(_read_links(db, pair_id))
+            if action in ("undo", "redo"):
+                change, ref = _undo_redo(db, pair_id, action)
+                state = "log"
+            else:
+                change = _change(links, action, detail, stamp)
+                ref = None
+                state = "applied"
                 db.execute(
-                    "INSERT INTO edits (pair, revision, at, reviewer, action, detail, position, before,"
-                    " after, state, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        pair_id,
-                        revision + 1,
-                        stamp.at,
-                        reviewer,
-                        action,
-                        json.dumps(detail, ensure_ascii=False),
-                        change.at,
-                        _dump(change.before),
-                        _dump(change.after),
-                        state,
-                        ref,
-                    ),
+                    "UPDATE edits SET state = 'dropped' WHERE pair = ? AND state = 'undone'", (pair_id,)
                 )
-                view = _read_pair(db, pair_id)
-                edits.check_cover(view.links, len(view.source.sentences), len(view.target.sentences))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
+            new_links = edits.apply(links, change)
+            _write_links(db, pair_id, new_links)
+            db.execute("UPDATE pairs SET revision = revision + 1 WHERE id = ?", (pair_id,))
+            db.execute(
+                "INSERT INTO edits (pair, revision, at, reviewer, action, detail, position, before,"
+                " after, state, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    pair_id,
+                    revision + 1,
+                    stamp.at,
+                    reviewer,
+                    action,
+                    json.dumps(detail, ensure_ascii=False),
+                    change.at,
+                    _dump(change.before),
+                    _dump(change.after),
+                    state,
+                    ref,
+                ),
+            )
+            view = _read_pair(db, pair_id)
+            edits.check_cover(view.links, len(view.source.sentences), len(view.target.sentences))
         return Edited(view, change.at)
 
 

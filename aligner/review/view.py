@@ -67,17 +67,6 @@ def rows(view: PairView) -> list[Row]:
     ]
 
 
-def progress(view: PairView) -> dict[str, int]:
-    """How many links the pair has, and how many are reviewed, approved, rejected."""
-    statuses = [lk.status for lk in view.links]
-    return {
-        "links": len(statuses),
-        "reviewed": sum(s != "pending" for s in statuses),
-        "approved": statuses.count("approved"),
-        "rejected": statuses.count("rejected"),
-    }
-
-
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """The Jinja environment of the workspace and the report (autoescaping on)."""

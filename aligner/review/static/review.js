@@ -55,12 +55,13 @@
     const f = filter.value;
     const q = search.value.trim().toLowerCase();
     rowsAll().forEach((r) => {
-      const score = r.dataset.score === "" ? null : Number(r.dataset.score);
+      // The bands come from the server (view.band): one set of thresholds.
+      const band = r.dataset.band;
       let show = true;
-      if (f === "low") show = score !== null && score < 0.5;
-      else if (f === "uncertain") show = score !== null && score < 0.8;
+      if (f === "low") show = band === "low";
+      else if (f === "uncertain") show = band === "low" || band === "mid";
       else if (f === "pending" || f === "approved" || f === "rejected") show = r.dataset.status === f;
-      else if (f === "edited") show = score === null;
+      else if (f === "edited") show = band === "edited";
       else if (f === "null") show = r.classList.contains("null");
       if (show && q) show = r.textContent.toLowerCase().includes(q);
       r.classList.toggle("hidden-by-filter", !show);
@@ -98,7 +99,7 @@
         headers: { "Content-Type": "application/json", "X-Review-Token": token },
         body: JSON.stringify({ action: action, revision: revision, detail: detail || {} }),
       });
-      const body = await response.json();
+      const body = await response.json().catch(() => ({})); // a 404 page is plain text
       if (response.ok) {
         render(body);
         say("");
