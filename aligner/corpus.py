@@ -1,11 +1,11 @@
 """Training corpora from aligned dispatches: filters, deduplication, summaries.
 
 What ML pipelines take in (../shared/FACTS.md section 7): sentence pairs, each
-with its score and the document pair it came from. A corpus is built in three
+with its score and the document pair it came from. A corpus is built in
 steps, each a pure function over in-memory pairs:
 
-1. :func:`pairs_from_alignment` turns links into :class:`TrainingPair` records
-   (null links have no translation and are left out);
+1. :func:`aligner.load.load_run` reads the run's TSV files into
+   :class:`TrainingPair` records (null links are not in them);
 2. :class:`FilterChain` scores every pair with each filter and drops those a
    filter rejects, counting per filter (OpusFilter's "score, then decide");
 3. :class:`Deduplicator` drops exact duplicates (same text after white space
@@ -25,9 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 
-from .export.text import one_line
 from .langid import identify
-from .model import Alignment
 
 
 @dataclass(frozen=True)
@@ -39,21 +37,6 @@ class TrainingPair:
     score: float
     doc: str  # the document pair, "<source file>|<target file>"
     kind: str = "1-1"
-
-
-def pairs_from_alignment(alignment: Alignment) -> Iterator[TrainingPair]:
-    """The non-null links of ``alignment`` as training pairs (texts on one line)."""
-    doc = f"{alignment.src_doc}|{alignment.tgt_doc}"
-    for link in alignment.links:
-        if link.is_null:
-            continue
-        yield TrainingPair(
-            one_line(alignment.source_text(link)),
-            one_line(alignment.target_text(link)),
-            link.score,
-            doc,
-            link.kind,
-        )
 
 
 # ---- filters: name -> predicate factory -------------------------------------------

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .model import Link
+from .model import Link, link_kind
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -48,7 +48,14 @@ class Scores:
     lax_f1: float
 
 
-def _pairs(links: Iterable[Link | Pair]) -> set[Pair]:
+#: Calibration is measured over this many equal-width score bins...
+BINS = 10
+#: ...and the precision of the links scored at least this is reported.
+HIGH_THRESHOLD = 0.9
+
+
+def pairs_of(links: Iterable[Link | Pair]) -> set[Pair]:
+    """The distinct links as (source, target) tuples, ``[]:[]`` left out."""
     out = set()
     for lk in links:
         src, tgt = (lk.src, lk.tgt) if isinstance(lk, Link) else lk
@@ -75,7 +82,7 @@ def _hits(reference: set[Pair], candidates: set[Pair]) -> tuple[int, int]:
 
 def count(gold: Iterable[Link | Pair], predicted: Iterable[Link | Pair]) -> Counts:
     """Count the hits of one document's predicted links against its gold links."""
-    g, p = _pairs(gold), _pairs(predicted)
+    g, p = pairs_of(gold), pairs_of(predicted)
     sp, lp = _hits(g, p)
     g_real = {x for x in g if x[0] and x[1]}
     p_real = {x for x in p if x[0] and x[1]}
@@ -113,10 +120,10 @@ def by_type(
     predicted links of that type, recall over the gold links of that type."""
     per: dict[str, Counts] = defaultdict(Counts)
     for g, p in zip(gold, predicted, strict=True):
-        gs, ps = _pairs(g), _pairs(p)
-        for kind in {f"{len(s)}-{len(t)}" for s, t in gs | ps}:
-            gk = {x for x in gs if f"{len(x[0])}-{len(x[1])}" == kind}
-            pk = {x for x in ps if f"{len(x[0])}-{len(x[1])}" == kind}
+        gs, ps = pairs_of(g), pairs_of(p)
+        for kind in {link_kind(s, t) for s, t in gs | ps}:
+            gk = {x for x in gs if link_kind(*x) == kind}
+            pk = {x for x in ps if link_kind(*x) == kind}
             sp, lp = _hits(gs, pk)
             sr, lr = _hits({x for x in ps if x[0] and x[1]}, {x for x in gk if x[0] and x[1]})
             real = len({x for x in gk if x[0] and x[1]})
@@ -165,7 +172,7 @@ def scored_outcomes(
     """
     out: list[tuple[float, bool]] = []
     for g, p in zip(gold, predicted, strict=True):
-        gs = _pairs(g)
+        gs = pairs_of(g)
         for lk in p:
             if lk.src or lk.tgt:
                 out.append((lk.score, (tuple(lk.src), tuple(lk.tgt)) in gs))
@@ -175,8 +182,8 @@ def scored_outcomes(
 def calibration(
     gold: Sequence[Iterable[Link | Pair]],
     predicted: Sequence[Iterable[Link]],
-    bins: int = 10,
-    high_threshold: float = 0.9,
+    bins: int = BINS,
+    high_threshold: float = HIGH_THRESHOLD,
 ) -> Calibration:
     """Expected calibration error over ``bins`` equal-width score bins on [0, 1],
     weighted by bin count, and the precision of the links scored >= ``high_threshold``.
@@ -188,7 +195,7 @@ def calibration(
 
 
 def calibration_of(
-    outcomes: Sequence[tuple[float, bool]], bins: int = 10, high_threshold: float = 0.9
+    outcomes: Sequence[tuple[float, bool]], bins: int = BINS, high_threshold: float = HIGH_THRESHOLD
 ) -> Calibration:
     """:func:`calibration` from ``(score, right)`` pairs."""
     if bins < 1:

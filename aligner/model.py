@@ -77,6 +77,16 @@ class Review:
     comment: str = ""
 
 
+def link_kind(src: tuple[int, ...] | list[int], tgt: tuple[int, ...] | list[int]) -> str:
+    """The type of a link with sides ``src`` and ``tgt``, as ``"a-b"`` (``"2-1"``, ``"1-0"``)."""
+    return f"{len(src)}-{len(tgt)}"
+
+
+def is_null_kind(kind: str) -> bool:
+    """True for the type of a deletion or insertion (``"1-0"``, ``"0-2"``)."""
+    return kind.startswith("0-") or kind.endswith("-0")
+
+
 class Sides:
     """What a link's two sides tell: its type, and whether one side is empty."""
 
@@ -86,7 +96,7 @@ class Sides:
     @property
     def kind(self) -> str:
         """The link type as ``"a-b"``, e.g. ``"1-1"``, ``"2-1"``, ``"1-0"``."""
-        return f"{len(self.src)}-{len(self.tgt)}"
+        return link_kind(self.src, self.tgt)
 
     @property
     def is_null(self) -> bool:

@@ -89,7 +89,7 @@ from pathlib import Path
 
 from aligner import __version__
 from aligner.errors import InputError
-from aligner.evaluate import Calibration, Scores, calibration, evaluate
+from aligner.evaluate import HIGH_THRESHOLD, Calibration, Scores, calibration, evaluate
 from aligner.export.links import format_link, read_links
 from aligner.load import load_presplit, read_text
 from aligner.model import Link
@@ -97,7 +97,6 @@ from aligner.model import Link
 DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
 ALL_SETS = ("textberg-dev", "textberg-test", "limsi", "parice")
 DEFAULT_SIZES = (1000, 5000, 10000)
-HIGH = 0.9
 
 # Published Text+Berg de-fr test scores (7 files pooled), as collected in
 # ../shared/FACTS.md section 1: (system, signal, strict F1, lax F1, source).
@@ -341,7 +340,7 @@ def run_set(gset: GoldSet, exe: Path, work: Path, timeout: float | None) -> SetR
         pred_docs.append(read_links(pred.read_text(encoding="utf-8").splitlines(), source=str(pred)))
     if not res.failures:
         res.scores = evaluate(gold_docs, pred_docs)
-        res.calibration = calibration(gold_docs, pred_docs, 10, HIGH)
+        res.calibration = calibration(gold_docs, pred_docs)
     return res
 
 
@@ -366,11 +365,11 @@ def concat_books(books: Sequence[Doc], size: int) -> Concat:
     gold: list[Link] = []
     pieces = 0
     rounds = 0
+    loaded = [(read_lines(b.src), read_lines(b.tgt), read_gold(b.gold)) for b in books]  # read once
     while True:
         rounds += 1
         added_in_round = 0
-        for b in books:
-            s_lines, t_lines, links = read_lines(b.src), read_lines(b.tgt), read_gold(b.gold)
+        for s_lines, t_lines, links in loaded:
             if rounds > 1:
                 s_lines = [f"{x} ({rounds})" for x in s_lines]
                 t_lines = [f"{x} ({rounds})" for x in t_lines]
@@ -478,7 +477,7 @@ def sets_table(results: Sequence[SetResult]) -> list[str]:
         "lax R",
         "lax F1",
         "ECE",
-        f"P of links ≥ {HIGH} (count)",
+        f"P of links ≥ {HIGH_THRESHOLD} (count)",
         "wall time (s)",
         "sentences/s",
         "peak memory (MiB)",

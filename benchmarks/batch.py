@@ -44,7 +44,6 @@ The machine is shared: compare the ratios inside one table, not times across run
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import shutil
@@ -60,7 +59,8 @@ from pathlib import Path
 
 from alignment import _limsi, _md, _mib, _parice, _textberg, aligner_exe, log, read_gold, read_lines
 
-from aligner.model import Link
+from aligner.load import read_manifest
+from aligner.model import Link, is_null_kind
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -297,7 +297,7 @@ def pairing(eval_dir: Path, n_pairs: int, work: Path, half: str = "test", seed: 
         log(f"pairing: {langs}, {docs[langs]} documents")
         run = run_pairing(work / "pairing" / langs, out, langs)
         seconds += run.seconds
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        manifest = read_manifest(out)
         found = {p["source"]: p["target"] for p in manifest["pairs"]}
         gold = truth.get(langs, {})
         right = sum(1 for s, t in found.items() if gold.get(s) == t)
@@ -381,9 +381,9 @@ def throughput(
         )
         if run.returncode not in (0, 1):
             raise SystemExit(f"error: aligner run failed on {corpus}:\n{run.stderr}")
-        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        manifest = read_manifest(out)
         links = sum(
-            sum(v for k, v in p["links"].items() if not k.startswith("0-") and not k.endswith("-0"))
+            sum(v for k, v in p["links"].items() if not is_null_kind(k))
             for p in manifest["pairs"]
         )
         paired = len(manifest["pairs"])

@@ -12,15 +12,23 @@ from typing import Annotated, Any
 import typer
 
 from aligner.errors import AlignerError, InputError
-from aligner.evaluate import Calibration, Counts, Scores, by_type, calibration, count, evaluate
+from aligner.evaluate import (
+    BINS,
+    HIGH_THRESHOLD,
+    Calibration,
+    Counts,
+    Scores,
+    by_type,
+    calibration,
+    count,
+    pairs_of,
+    scores,
+)
 from aligner.export.links import read_links
 from aligner.load import read_text
-from aligner.model import Link
+from aligner.model import Link, is_null_kind, link_kind
 
 from .common import BAD_INPUT, error, warn
-
-HIGH_THRESHOLD = 0.9
-BINS = 10
 
 
 @dataclass(frozen=True)
@@ -48,15 +56,11 @@ def has_scores(files: Sequence[LinkFile]) -> bool:
     return any(f.any_scored for f in files) and all(f.first_unscored is None for f in files)
 
 
-def _kind(src: Sequence[int], tgt: Sequence[int]) -> str:
-    return f"{len(src)}-{len(tgt)}"
-
-
 def _kinds(docs: Sequence[list[Link]]) -> Counter[str]:
     """How many distinct links of each type (``[]:[]`` left out, as in scoring)."""
     out: Counter[str] = Counter()
     for links in docs:
-        out.update(_kind(s, t) for s, t in {(lk.src, lk.tgt) for lk in links if lk.src or lk.tgt})
+        out.update(link_kind(s, t) for s, t in pairs_of(links))
     return out
 
 
@@ -73,11 +77,11 @@ def report(
     total = Counts()
     for g, p in zip(gold, pred, strict=True):
         total = total + count(g, p)
-    overall: Scores = evaluate(gold, pred)
+    overall: Scores = scores(total)
     gold_kinds, pred_kinds = _kinds(gold), _kinds(pred)
     types: dict[str, Any] = {}
     for kind, s in by_type(gold, pred).items():
-        null = kind.startswith("0-") or kind.endswith("-0")
+        null = is_null_kind(kind)
         # Recall drops null links, so a null type has no recall (nor F1).
         types[kind] = {
             "gold": gold_kinds[kind],

@@ -66,7 +66,7 @@ def export_command(
     record = {"run": run_dir.name, **summary.as_dict(), "files": files}
     texts["export-summary.json"] = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
     try:
-        check_free([target / name for name in [*texts, *files]], force)
+        check_free([target / name for name in [*files, "export-summary.json"]], force)
         if "parquet" in fmts:
             with atomic_path(target / "corpus.parquet", force=force) as tmp:
                 write_parquet(kept, tmp, src_lang, tgt_lang)
