@@ -159,11 +159,10 @@ class _CountingEncoder:
 
 
 def test_joined_text_embeddings_mix_only_into_multi_sentence_spans() -> None:
-    from aligner.encode import CachedEncoder as Cache
     from aligner.score import LinkScorer
 
     texts = ["Uno.", "Due.", "Tre.", "Quattro."]
-    enc = Cache(_CountingEncoder())
+    enc = CachedEncoder(_CountingEncoder())
     vecs = enc.encode(texts)
     plain = LinkScorer(vecs, vecs, texts, texts, AlignConfig())
     mixed = LinkScorer(vecs, vecs, texts, texts, AlignConfig(joined_weight=0.5), enc.encode)

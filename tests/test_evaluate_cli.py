@@ -29,6 +29,8 @@ from aligner.model import Link
 from cli.common import BAD_INPUT, OK, USAGE
 from cli.main import app
 
+from .test_evaluate import G
+
 runner = CliRunner()
 
 GOLD_A = "[0]:[0]\n[1, 2]:[1]\n[3]:[]\n[4]:[2]\n"
@@ -46,10 +48,6 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 def _invoke(*args: str | Path):
     return runner.invoke(app, ["evaluate", *(str(a) for a in args)])
-
-
-def _lk(src: tuple[int, ...], tgt: tuple[int, ...], score: float = 1.0) -> Link:
-    return Link(src, tgt, score)
 
 
 # --- the command -----------------------------------------------------------------
@@ -225,12 +223,11 @@ def test_usage_and_help() -> None:
 
 # --- calibration() -----------------------------------------------------------------
 
-GOLD = [((0,), (0,)), ((1, 2), (1,)), ((3,), ()), ((4,), (2,))]
 
 
 def test_calibration_by_hand() -> None:
-    pred = [_lk((0,), (0,), 0.95), _lk((1, 2), (1,), 0.55), _lk((3, 4), (2,), 0.90), _lk((), (3,), 0.15)]
-    cal = calibration([GOLD], [pred])
+    pred = [Link((0,), (0,), 0.95), Link((1, 2), (1,), 0.55), Link((3, 4), (2,), 0.90), Link((), (3,), 0.15)]
+    cal = calibration([G], [pred])
     assert cal.ece == pytest.approx(0.3625)
     assert (cal.n_links, cal.high_threshold, cal.high_count, cal.high_precision) == (4, 0.9, 2, 0.5)
     assert len(cal.bins) == 10
@@ -242,29 +239,29 @@ def test_calibration_by_hand() -> None:
 
 def test_calibration_perfect_and_worst() -> None:
     # half right at 0.5, and a right link at exactly 1.0 (last bin): calibrated
-    pred = [_lk((0,), (0,), 0.5), _lk((1,), (1,), 0.5), _lk((4,), (2,), 1.0)]
-    cal = calibration([GOLD], [pred])
+    pred = [Link((0,), (0,), 0.5), Link((1,), (1,), 0.5), Link((4,), (2,), 1.0)]
+    cal = calibration([G], [pred])
     assert cal.ece == pytest.approx(0.0)
     assert [b.count for b in cal.bins][5] == 2 and cal.bins[9].count == 1
     # sure and always wrong
-    wrong = [_lk((0,), (1,), 1.0), _lk((1,), (2,), 1.0)]
-    assert calibration([GOLD], [wrong]).ece == pytest.approx(1.0)
+    wrong = [Link((0,), (1,), 1.0), Link((1,), (2,), 1.0)]
+    assert calibration([G], [wrong]).ece == pytest.approx(1.0)
     # unsure and always right
-    right = [_lk((0,), (0,), 0.0), _lk((3,), (), 0.0)]
-    cal = calibration([GOLD], [right])
+    right = [Link((0,), (0,), 0.0), Link((3,), (), 0.0)]
+    cal = calibration([G], [right])
     assert cal.ece == pytest.approx(1.0) and cal.bins[0].count == 2 and cal.high_count == 0
 
 
 def test_calibration_null_links_and_bin_edges() -> None:
     # [3]:[] is in the gold (right), [4]:[] is not (wrong); [] : [] is ignored
     pred = [
-        _lk((3,), (), 0.1),
-        _lk((4,), (), 0.3),
-        _lk((), (), 0.99),
-        _lk((0,), (0,), -0.2),
-        _lk((4,), (2,), 1.7),
+        Link((3,), (), 0.1),
+        Link((4,), (), 0.3),
+        Link((), (), 0.99),
+        Link((0,), (0,), -0.2),
+        Link((4,), (2,), 1.7),
     ]
-    cal = calibration([GOLD], [pred])
+    cal = calibration([G], [pred])
     assert cal.n_links == 4
     counts = [b.count for b in cal.bins]
     assert counts == [1, 1, 0, 1, 0, 0, 0, 0, 0, 1]  # 0.1 in bin 1; -0.2 clipped to bin 0; 1.7 to bin 9
@@ -273,25 +270,25 @@ def test_calibration_null_links_and_bin_edges() -> None:
 
 
 def test_calibration_options_and_empty() -> None:
-    pred = [_lk((0,), (0,), 0.2), _lk((1,), (1,), 0.6)]
-    one = calibration([GOLD], [pred], bins=1)
+    pred = [Link((0,), (0,), 0.2), Link((1,), (1,), 0.6)]
+    one = calibration([G], [pred], bins=1)
     assert one.ece == pytest.approx(abs(0.5 - 0.4)) and len(one.bins) == 1
     assert (one.bins[0].lower, one.bins[0].upper) == (0.0, 1.0)
-    low = calibration([GOLD], [pred], high_threshold=0.5)
+    low = calibration([G], [pred], high_threshold=0.5)
     assert (low.high_threshold, low.high_count, low.high_precision) == (0.5, 1, 0.0)
-    empty = calibration([GOLD], [[]])
+    empty = calibration([G], [[]])
     assert (empty.ece, empty.n_links, empty.high_count, empty.high_precision) == (0.0, 0, 0, 0.0)
     with pytest.raises(ValueError, match="bins must be at least 1"):
-        calibration([GOLD], [pred], bins=0)
+        calibration([G], [pred], bins=0)
     with pytest.raises(ValueError):  # one prediction list per gold document
-        calibration([GOLD, GOLD], [pred])
+        calibration([G, G], [pred])
 
 
 def test_high_precision_at_zero_is_strict_precision() -> None:
-    docs_gold = [GOLD, [((0,), (0,)), ((), (1,)), ((1,), (2,))]]
+    docs_gold = [G, [((0,), (0,)), ((), (1,)), ((1,), (2,))]]
     docs_pred = [
-        [_lk((0,), (0,), 0.95), _lk((1, 2), (1,), 0.55), _lk((3, 4), (2,), 0.90), _lk((), (3,), 0.15)],
-        [_lk((0,), (0,), 0.97), _lk((1,), (1, 2), 0.40)],
+        [Link((0,), (0,), 0.95), Link((1, 2), (1,), 0.55), Link((3, 4), (2,), 0.90), Link((), (3,), 0.15)],
+        [Link((0,), (0,), 0.97), Link((1,), (1, 2), 0.40)],
     ]
     cal = calibration(docs_gold, docs_pred, high_threshold=0.0)
     assert cal.high_count == 6

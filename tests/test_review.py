@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -14,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
+from aligner.errors import InputError, OutputExistsError
 from aligner.review import PROJECT_FILE, open_project
 from aligner.review import edits as E
 from aligner.review.edits import EditError, ReviewLink, Stamp
@@ -30,10 +32,6 @@ STAMP = Stamp("ann", "2026-11-21T10:00:00Z")
 
 def shape(ls: list[ReviewLink] | tuple[ReviewLink, ...]) -> list[tuple[list[int], list[int]]]:
     return [(list(lk.src), list(lk.tgt)) for lk in ls]
-
-
-def do(ls: tuple[ReviewLink, ...], change: E.Change) -> list[ReviewLink]:
-    return E.apply(ls, change)
 
 
 # --- edits: a table of small cases ---------------------------------------------------------
@@ -62,12 +60,12 @@ CASES = [
 @pytest.mark.parametrize(("before", "edit", "after"), CASES)
 def test_edit_table(before: tuple[ReviewLink, ...], edit, after) -> None:  # type: ignore[no-untyped-def]
     change = edit(before)
-    result = do(before, change)
+    result = E.apply(before, change)
     assert shape(result) == after
     n_src = max(i for lk in before for i in lk.src) + 1
     n_tgt = max(j for lk in before for j in lk.tgt) + 1
     E.check_cover(result, n_src, n_tgt)
-    assert do(tuple(result), E.revert(change)) == list(before)
+    assert E.apply(tuple(result), E.revert(change)) == list(before)
 
 
 @pytest.mark.parametrize(
@@ -93,10 +91,10 @@ def test_edits_that_cannot_be_made_say_why(before, edit, message) -> None:  # ty
 
 
 def test_edited_links_have_no_aligner_score_and_carry_the_reviewer() -> None:
-    (merged,) = do(TWO, E.merge_next(TWO, 0, STAMP))
+    (merged,) = E.apply(TWO, E.merge_next(TWO, 0, STAMP))
     assert merged.score is None and merged.status == "pending"
     assert (merged.changed_by, merged.changed_at) == ("ann", "2026-11-21T10:00:00Z")
-    approved = do(TWO, E.set_status(TWO, 1, "approved", STAMP))[1]
+    approved = E.apply(TWO, E.set_status(TWO, 1, "approved", STAMP))[1]
     assert approved.score == 0.8  # approving keeps the aligner's score
 
 
@@ -180,7 +178,7 @@ def test_edit_undo_redo_and_a_new_edit_drops_the_redo(project: Project) -> None:
 
 def test_a_stale_write_is_refused_and_changes_nothing(project: Project) -> None:
     project.edit(1, 0, "ann", "approve", {"position": 0})  # tab A
-    with pytest.raises(StaleError, match="changed in another tab.*approve by ann"):
+    with pytest.raises(StaleError, match=r"changed in another tab.*approve by ann"):
         project.edit(1, 0, "ann", "merge_next", {"position": 1})  # tab B, still at revision 0
     view = project.pair(1)
     assert view.revision == 1
@@ -231,9 +229,7 @@ def test_an_edit_survives_a_kill_9_right_after_it(project: Project, tmp_path: Pa
 def test_a_file_that_is_not_a_project_is_a_clear_error(tmp_path: Path) -> None:
     bad = tmp_path / "notes.sqlite"
     bad.write_text("not a database")
-    from aligner.errors import InputError
-
-    with pytest.raises(InputError, match="notes.sqlite: is not a review project"):
+    with pytest.raises(InputError, match=r"notes\.sqlite: is not a review project"):
         Project.open(bad)
 
 
@@ -264,10 +260,8 @@ def test_a_pair_file_opens_on_that_pair(run_folder: Path, tmp_path: Path) -> Non
 
 
 def test_a_run_made_with_min_score_cannot_be_reviewed(run_folder: Path, tmp_path: Path) -> None:
-    from aligner.errors import InputError
-
     copy = tmp_path / "run"
-    subprocess.run(["cp", "-r", str(run_folder), str(copy)], check=True)
+    shutil.copytree(run_folder, copy)
     (pair,) = read_run(copy).pairs
     links_file = copy / f"{pair.stem}.links"
     links_file.write_text("".join(links_file.read_text().splitlines(keepends=True)[1:]))
@@ -276,9 +270,7 @@ def test_a_run_made_with_min_score_cannot_be_reviewed(run_folder: Path, tmp_path
 
 
 def test_a_folder_that_is_not_a_run_is_a_clear_error(tmp_path: Path) -> None:
-    from aligner.errors import InputError
-
-    with pytest.raises(InputError, match="has no manifest.json"):
+    with pytest.raises(InputError, match=r"has no manifest\.json"):
         open_project(tmp_path)
 
 
@@ -322,8 +314,6 @@ def test_without_approved_only_rejected_links_are_still_left_out(project: Projec
 
 
 def test_export_refuses_to_overwrite_and_aligner_export_reads_its_folder(project: Project, tmp_path: Path) -> None:
-    from aligner.errors import OutputExistsError
-
     _reviewed(project)
     out = tmp_path / "reviewed"
     export_review(project, out, ["tmx", "tsv", "links"], approved_only=True)
@@ -380,8 +370,9 @@ def test_report_command_writes_one_page_and_refuses_to_overwrite(run_folder: Pat
 
 
 def test_report_of_a_run_shows_paragraph_breaks(run_folder: Path) -> None:
-    html = report_of_run(read_run(run_folder))
-    (pair,) = read_run(run_folder).pairs
+    run = read_run(run_folder)
+    html = report_of_run(run)
+    (pair,) = run.pairs
     breaks = sum(s.paragraph != pair.source.sentences[i - 1].paragraph
                  for i, s in enumerate(pair.source.sentences) if i)
     assert breaks > 0

@@ -149,10 +149,7 @@ def test_export_downloads_only_the_approved_units(client: TestClient) -> None:
 def test_the_pair_list_shows_progress(tmp_path: Path) -> None:
     run = hand_run(tmp_path, ["Uno."], ["One."], [([0], [0], 0.9)], "x__y")
     project = Project.create(tmp_path / "two.sqlite", run)
-    from aligner.review.source import RunData
-
     project.add_pairs(hostile_run(tmp_path).pairs)
-    assert isinstance(run, RunData)
     with TestClient(create_app(project, "ann", token=TOKEN), base_url="http://127.0.0.1") as c:
         page = c.get("/").text
     assert page.count("<tr>") == 3 and "0 of 3" in page and "0 of 1" in page

@@ -69,14 +69,13 @@ class Server:
             if not line and self.proc.poll() is not None:
                 break
         assert self.url, f"the server did not start: {''.join(lines)}"
-        base = self.url.split("/pair/")[0].rstrip("/")
         for _ in range(100):  # wait until it answers
             try:
-                urllib.request.urlopen(base + "/static/review.css", timeout=1).close()
-                break
+                urllib.request.urlopen(self.base + "/static/review.css", timeout=1).close()
+                return self
             except OSError:
                 time.sleep(0.1)
-        return self
+        raise AssertionError(f"the server at {self.base} printed its address but does not answer")
 
     @property
     def base(self) -> str:
@@ -137,6 +136,28 @@ def shot(driver: Any, name: str) -> Path:
     return path
 
 
+def _ready(driver: Any) -> None:
+    """Wait until the page's script has selected a link."""
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+
+
+def open_page(driver: Any, url: str) -> None:
+    driver.get(url)
+    _ready(driver)
+
+
+def reload_page(driver: Any) -> None:
+    driver.refresh()
+    _ready(driver)
+
+
+def submit_comment(driver: Any) -> None:
+    """Save the comment dialog with Ctrl+Enter and wait for the server's answer."""
+    before = revision(driver)
+    ActionChains(driver).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
+    WebDriverWait(driver, 10).until(lambda d: revision(d) != before)
+
+
 def revision(driver: Any) -> int:
     return int(driver.find_element(By.ID, "workspace").get_attribute("data-revision"))
 
@@ -186,8 +207,7 @@ def project_links(run_folder: Path) -> list[tuple[list[int], list[int], str]]:
 
 
 def test_a_translator_reviews_the_seed_pair(driver: Any, server: Server, run_folder: Path) -> None:
-    driver.get(server.url)
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    open_page(driver, server.url)
     start = rows(driver)
     assert len(start) == 10 and progress_text(driver) == "0 of 10 links reviewed"
     assert driver.find_elements(By.CSS_SELECTOR, ".sent.para-start")  # paragraph breaks are visible
@@ -251,9 +271,7 @@ def test_a_translator_reviews_the_seed_pair(driver: Any, server: Server, run_fol
     box = driver.find_element(By.ID, "comment-text")
     WebDriverWait(driver, 5).until(lambda d: box.is_displayed())
     box.send_keys("Check the <b>figures</b> & the date")
-    before = revision(driver)
-    ActionChains(driver).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
-    WebDriverWait(driver, 10).until(lambda d: revision(d) != before)
+    submit_comment(driver)
     comment = driver.find_element(By.CSS_SELECTOR, "#link-7 .comment").text
     assert "Check the <b>figures</b> & the date" in comment  # shown as typed, not as markup
     go_to(driver, 8)
@@ -271,8 +289,7 @@ def test_a_translator_reviews_the_seed_pair(driver: Any, server: Server, run_fol
 
     # Reload: the state is kept.
     state = rows(driver)
-    driver.refresh()
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    reload_page(driver)
     assert [(r["kind"], r["status"], r["text"]) for r in rows(driver)] == [
         (r["kind"], r["status"], r["text"]) for r in state
     ]
@@ -296,13 +313,11 @@ def test_the_exported_tmx_holds_exactly_the_approved_units(driver: Any, server: 
 
 
 def test_restarting_the_server_loses_nothing(driver: Any, server: Server, run_folder: Path) -> None:
-    driver.get(server.url)
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    open_page(driver, server.url)
     before = rows(driver)
     server.stop()
     server.start()
-    driver.get(server.url)
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    open_page(driver, server.url)
     assert [(r["kind"], r["status"], r["text"]) for r in rows(driver)] == [
         (r["kind"], r["status"], r["text"]) for r in before
     ]
@@ -313,13 +328,11 @@ def test_restarting_the_server_loses_nothing(driver: Any, server: Server, run_fo
 
 
 def test_two_tabs_never_lose_an_edit(driver: Any, server: Server, run_folder: Path) -> None:
-    driver.get(server.url)
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    open_page(driver, server.url)
     tab_a = driver.current_window_handle
     driver.switch_to.new_window("tab")
     tab_b = driver.current_window_handle
-    driver.get(server.url)
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    open_page(driver, server.url)
     go_to(driver, 2)
     press(driver, "a")  # tab B approves link 3
     driver.switch_to.window(tab_a)
@@ -348,8 +361,7 @@ def hostile(driver: Any, tmp_path: Path) -> Iterator[Server]:
 
     project = Project.create(tmp_path / "hostile.sqlite", hostile_run(tmp_path))
     server = Server(project.path).start()
-    driver.get(server.url)
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    open_page(driver, server.url)
     yield server
     server.stop()
 
@@ -363,11 +375,8 @@ def test_hostile_text_renders_as_text(driver: Any, hostile: Server) -> None:
     press(driver, "n", changes=False)
     press(driver, "c", changes=False)
     driver.find_element(By.ID, "comment-text").send_keys('<img src=x onerror="window.__pwned=3">')
-    before = revision(driver)
-    ActionChains(driver).key_down(Keys.CONTROL).send_keys(Keys.ENTER).key_up(Keys.CONTROL).perform()
-    WebDriverWait(driver, 10).until(lambda d: revision(d) != before)
-    driver.refresh()
-    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#links .link.current"))
+    submit_comment(driver)
+    reload_page(driver)
     assert driver.execute_script("return window.__pwned === undefined")
     assert not driver.find_elements(By.CSS_SELECTOR, "#links img")
     shot(driver, "05-hostile")
