@@ -32,3 +32,11 @@ def encoder() -> CachedEncoder:
 @pytest.fixture()
 def seeds() -> Path:
     return SEEDS
+
+
+@pytest.fixture(scope="session")
+def pristine_seed_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed pair (000, 001) run once per session; copy it before writing into it."""
+    from .reviewdata import seed_run
+
+    return seed_run(tmp_path_factory.mktemp("seedrun"))

@@ -25,7 +25,7 @@ from aligner.review.source import read_run
 from aligner.review.store import Project, StaleError
 
 from .conftest import DTD, aligner_script
-from .reviewdata import hand_run, hostile_run, links, seed_run
+from .reviewdata import hand_run, hostile_run, links
 
 STAMP = Stamp("ann", "2026-11-21T10:00:00Z")
 
@@ -236,9 +236,10 @@ def test_a_file_that_is_not_a_project_is_a_clear_error(tmp_path: Path) -> None:
 # --- a real run, opened for review -----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return seed_run(tmp_path_factory.mktemp("seedrun"))
+@pytest.fixture()
+def run_folder(pristine_seed_run: Path) -> Path:
+    """The seed run; the tests below read it and write elsewhere (projects, reports)."""
+    return pristine_seed_run
 
 
 def test_a_run_opens_as_a_project_with_its_sentences_and_links(run_folder: Path, tmp_path: Path) -> None:

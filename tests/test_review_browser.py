@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,7 +25,7 @@ import pytest
 from lxml import etree
 
 from .conftest import DTD, ROOT, aligner_script
-from .reviewdata import hostile_run, seed_run
+from .reviewdata import hostile_run
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -115,8 +116,10 @@ def driver() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return seed_run(tmp_path_factory.mktemp("browser"))
+def run_folder(tmp_path_factory: pytest.TempPathFactory, pristine_seed_run: Path) -> Path:
+    copy = tmp_path_factory.mktemp("browser") / "out"  # this module writes a review into it
+    shutil.copytree(pristine_seed_run, copy)
+    return copy
 
 
 @pytest.fixture(scope="module")
