@@ -24,7 +24,9 @@ around the coarse path (Vecalign's coarse-to-fine idea).
 
 The length model is centred on the documents' length ratio, then, in a second
 pass, on the median ratio of the 1-1 links of the first: an untranslated
-passage skews the documents' ratio, not the median.
+passage skews the documents' ratio, not the median. With
+``AlignConfig.learned_weight`` set, a third pass adds word translations
+learned from the confident links of the second (:mod:`aligner.lexicon`).
 
 Every link's features are kept; :mod:`aligner.calibrate` turns them into the
 link score.
@@ -39,6 +41,7 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
+from . import lexicon
 from .calibrate import link_scores
 from .encode import CachedEncoder, Vectors
 from .model import AlignConfig, Alignment, Link, Sentence, Step
@@ -48,6 +51,8 @@ from .score import LinkScorer
 FULL_TABLE_CELLS = 1_500_000
 #: Blocks a side in the coarse pass.
 COARSE_BLOCKS = 400
+#: Least score of a first-pass link used to learn word translations.
+LEARN_MIN_SCORE = 0.5
 #: Link-type frequencies (Gale and Church 1993, Table 5; 1-3 and beyond extrapolated).
 TYPE_PRIORS = {
     (1, 1): 0.89,
@@ -174,7 +179,15 @@ def coarse_windows(
     cs, ct = _block_means(src_vecs, size), _block_means(tgt_vecs, size)
     block_s = [" ".join(src_texts[k : k + size]) for k in range(0, n, size)]
     block_t = [" ".join(tgt_texts[k : k + size]) for k in range(0, m, size)]
-    coarse = replace(config, max_src=2, max_tgt=2, length_weight=0.0, lexical_weight=0.0, joined_weight=0.0)
+    coarse = replace(
+        config,
+        max_src=2,
+        max_tgt=2,
+        length_weight=0.0,
+        lexical_weight=0.0,
+        joined_weight=0.0,
+        learned_weight=0.0,
+    )
     scorer = LinkScorer(cs, ct, block_s, block_t, coarse)
     nc, mc = len(cs), len(ct)
     moves = [(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)]
@@ -222,7 +235,34 @@ def search_path(
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
         scorer.log_ratio = ratio
         steps = search(scorer.row, n, m, lo, hi, moves, config.deletion_cost, penalties)
+    # Third pass, if asked: word translations learned from this path's confident links.
+    if config.learned_weight and _learn_translations(scorer, steps, src_texts, tgt_texts):
+        steps = search(scorer.row, n, m, lo, hi, moves, config.deletion_cost, penalties)
     return scorer, steps
+
+
+def _learn_translations(
+    scorer: LinkScorer, steps: Sequence[Step], src_texts: Sequence[str], tgt_texts: Sequence[str]
+) -> bool:
+    """Train a translation table on the path's confident links and add it to ``scorer``'s signals.
+
+    Links scored at least :data:`LEARN_MIN_SCORE` are used, the most confident
+    first, at most :data:`aligner.lexicon.MAX_PAIRS`; returns False (and adds
+    nothing) when there are fewer than :data:`aligner.lexicon.MIN_PAIRS`.
+    """
+    scored = [
+        (lk.score, " ".join(src_texts[i] for i in lk.src), " ".join(tgt_texts[j] for j in lk.tgt))
+        for lk in link_scores(scorer, steps)
+        if lk.src and lk.tgt and lk.score >= LEARN_MIN_SCORE
+    ]
+    if len(scored) < lexicon.MIN_PAIRS:
+        return False
+    scored.sort(key=lambda x: -x[0])
+    table = lexicon.learn([(s, t) for _, s, t in scored[: lexicon.MAX_PAIRS]])
+    scorer.add_lexical(
+        scorer.config.learned_weight, *lexicon.translation_vectors(table, src_texts, tgt_texts)
+    )
+    return True
 
 
 def align_vectors(

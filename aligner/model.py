@@ -168,6 +168,7 @@ class AlignConfig:
     length_weight: float = 0.6  # weight of the length model against the embedding cost
     lexical_weight: float = 0.0  # weight of the lexical (character n-gram) overlap
     joined_weight: float = 0.0  # share of the joined-text embedding in multi-sentence spans
+    learned_weight: float = 0.0  # weight of word translations learned from a first pass (aligner.lexicon)
     type_weight: float = 0.06  # weight of the link-type prior (see aligner.align)
     band: int = 0  # search band half-width in sentences; 0 = chosen from the lengths
     encoder: str = "e5-small"

@@ -11,7 +11,9 @@ For a candidate link of ``a`` source and ``b`` target sentences:
   removes the hubness of sentences that are close to everything);
 - lexical overlap is measured the same way on hashed character n-gram vectors
   of the words that cross languages unchanged or nearly so: numbers, names,
-  cognates (see :func:`lexical_vectors`);
+  cognates (see :func:`lexical_vectors`), and, when asked, with word
+  translations learned from the document's own confident links
+  (:mod:`aligner.lexicon`, added by :meth:`LinkScorer.add_lexical`);
 - the length model penalises the squared log ratio of the sides' character
   lengths, centred on the document pair's own ratio (Italian runs longer than
   English; German shorter than French), as Gale and Church's model does with a
@@ -147,12 +149,10 @@ class LinkScorer:
         if config.joined_weight and embed is not None:
             _mix_joined(self.emb_s, src_texts, embed, config.joined_weight)
             _mix_joined(self.emb_t, tgt_texts, embed, config.joined_weight)
-        self.lex_s: dict[int, Vectors] = {}
-        self.lex_t: dict[int, Vectors] = {}
+        #: Lexical signals: (weight, source span vectors, target span vectors by size).
+        self.lexical: list[tuple[float, dict[int, Vectors], dict[int, Vectors]]] = []
         if config.lexical_weight:
-            ls, lt = lexical_vectors(src_texts), lexical_vectors(tgt_texts)
-            self.lex_s = {a: span_vectors(ls, a) for a in sizes_s}
-            self.lex_t = {b: span_vectors(lt, b) for b in sizes_t}
+            self.add_lexical(config.lexical_weight, lexical_vectors(src_texts), lexical_vectors(tgt_texts))
         self.len_s = {a: span_sums(np.array([len(t) for t in src_texts], float), a) for a in sizes_s}
         self.len_t = {b: span_sums(np.array([len(t) for t in tgt_texts], float), b) for b in sizes_t}
         total_s = sum(len(t) for t in src_texts) + LENGTH_SMOOTHING
@@ -166,12 +166,23 @@ class LinkScorer:
                 self.chance_s[a, b] = chance_distance(self.emb_s[a], self.emb_t[b])
                 self.chance_t[a, b] = chance_distance(self.emb_t[b], self.emb_s[a])
 
+    def add_lexical(self, weight: float, src: Vectors, tgt: Vectors) -> None:
+        """Add a lexical signal: sentence vectors of both sides whose span cosine,
+        times ``weight``, is taken off the distance."""
+        self.lexical.append(
+            (
+                weight,
+                {a: span_vectors(src, a) for a in self.emb_s},
+                {b: span_vectors(tgt, b) for b in self.emb_t},
+            )
+        )
+
     def row(self, a: int, b: int, i: int, js: npt.NDArray[np.int64]) -> Matrix:
         """Distances of the links ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``j`` in ``js``.
 
         About 0.2-0.4 for a translation, 1 or more for unrelated text.
         """
-        lex = self.lex_t[b][js] @ self.lex_s[a][i] if self.lex_s else None
+        lex = [w * (lt[b][js] @ ls[a][i]).astype(np.float64) for w, ls, lt in self.lexical]
         return self._combine(a, b, i, js, self.emb_t[b][js] @ self.emb_s[a][i], lex)
 
     def ratio_of(self, pairs: Sequence[tuple[int, int]]) -> float | None:
@@ -185,7 +196,7 @@ class LinkScorer:
 
     def column(self, a: int, b: int, i_s: npt.NDArray[np.int64], j: int) -> Matrix:
         """Distances of the links ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``i`` in ``i_s``."""
-        lex = self.lex_s[a][i_s] @ self.lex_t[b][j] if self.lex_s else None
+        lex = [w * (ls[a][i_s] @ lt[b][j]).astype(np.float64) for w, ls, lt in self.lexical]
         return self._combine(a, b, i_s, j, self.emb_s[a][i_s] @ self.emb_t[b][j], lex)
 
     def _combine(
@@ -195,13 +206,13 @@ class LinkScorer:
         i: int | npt.NDArray[np.int64],
         j: int | npt.NDArray[np.int64],
         cos: Vectors,
-        lex: Vectors | None,
+        lexical: Sequence[Matrix],
     ) -> Matrix:
-        """The distance from the cosines (and lexical overlaps) of spans ``i`` and ``j``."""
+        """The distance from the cosines of spans ``i`` and ``j``, less their weighted lexical overlaps."""
         chance = (self.chance_s[a, b][i] + self.chance_t[a, b][j]) / 2.0
         dist = (1.0 - cos.astype(np.float64)) / np.maximum(chance, 0.05)
-        if lex is not None:
-            dist = dist - self.config.lexical_weight * lex.astype(np.float64)
+        for overlap in lexical:
+            dist = dist - overlap
         ls = self.len_s[a][i] + LENGTH_SMOOTHING
         lt = self.len_t[b][j] + LENGTH_SMOOTHING
         dist = dist + self.config.length_weight * (np.log(lt / ls) - self.log_ratio) ** 2

@@ -20,10 +20,12 @@ from aligner.write import write_text_atomic
 from .common import (
     BAD_INPUT,
     DEFAULT_JOINED,
+    DEFAULT_LEARNED,
     EXISTS,
     EncoderName,
     Format,
     JoinedWeight,
+    LearnedWeight,
     MinScore,
     SrcLang,
     TgtLang,
@@ -50,13 +52,20 @@ def align_command(
     ] = AlignConfig.max_src,
     encoder: EncoderName = "e5-small",
     joined_weight: JoinedWeight = DEFAULT_JOINED,
+    learned_weight: LearnedWeight = DEFAULT_LEARNED,
 ) -> None:
     """Align the sentences of SRC and TGT and print (or write) the alignment.
 
     Any pair of languages the embedding model covers works; --src-lang and
     --tgt-lang choose the splitter and the TMX language codes.
     """
-    config = AlignConfig(max_src=max_link, max_tgt=max_link, encoder=encoder, joined_weight=joined_weight)
+    config = AlignConfig(
+        max_src=max_link,
+        max_tgt=max_link,
+        encoder=encoder,
+        joined_weight=joined_weight,
+        learned_weight=learned_weight,
+    )
     try:
         if output is not None and output.exists() and not force:
             raise OutputExistsError(output)

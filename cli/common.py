@@ -59,3 +59,14 @@ JoinedWeight = Annotated[
     ),
 ]
 DEFAULT_JOINED = AlignConfig.joined_weight
+LearnedWeight = Annotated[
+    float,
+    typer.Option(
+        "--learned-weight",
+        min=0.0,
+        max=2.0,
+        help="Weight of word translations learned from a first pass's confident links (IBM Model 1); "
+        "0 = off. Slower: a few seconds per thousand links.",
+    ),
+]
+DEFAULT_LEARNED = AlignConfig.learned_weight

@@ -35,11 +35,13 @@ from aligner.pipeline import RunResult, make_job, run
 from .common import (
     BAD_INPUT,
     DEFAULT_JOINED,
+    DEFAULT_LEARNED,
     EXISTS,
     USAGE,
     EncoderName,
     Format,
     JoinedWeight,
+    LearnedWeight,
     MinScore,
     SrcLang,
     TgtLang,
@@ -128,6 +130,7 @@ def run_command(
     tgt_lang: TgtLang = PairConfig.tgt_lang,
     encoder: EncoderName = "e5-small",
     joined_weight: JoinedWeight = DEFAULT_JOINED,
+    learned_weight: LearnedWeight = DEFAULT_LEARNED,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processes on this machine (each loads the model once).")
     ] = 1,
@@ -152,7 +155,7 @@ def run_command(
     try:
         job = make_job(
             get_encoder(encoder).name,
-            AlignConfig(encoder=encoder, joined_weight=joined_weight),
+            AlignConfig(encoder=encoder, joined_weight=joined_weight, learned_weight=learned_weight),
             PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang),
             fmts,
             min_score,
