@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -53,6 +53,9 @@ FULL_TABLE_CELLS = 1_500_000
 COARSE_BLOCKS = 400
 #: Least score of a first-pass link used to learn word translations.
 LEARN_MIN_SCORE = 0.5
+#: How far (in sentences) other boundaries of a link are looked for, and the largest margin reported.
+BOUNDARY_REACH = 3
+BOUNDARY_CAP = 3.0
 #: Link-type frequencies (Gale and Church 1993, Table 5; 1-3 and beyond extrapolated).
 TYPE_PRIORS = {
     (1, 1): 0.89,
@@ -83,7 +86,7 @@ def _moves(max_src: int, max_tgt: int) -> list[tuple[int, int]]:
     return [*links, (1, 0), (0, 1)]
 
 
-def search(
+def _forward(
     row_cost: RowCost,
     n: int,
     m: int,
@@ -92,14 +95,10 @@ def search(
     moves: Sequence[tuple[int, int]],
     deletion_cost: float,
     penalties: Sequence[float],
-) -> list[Step]:
-    """Least-cost monotone path from (0, 0) to (n, m) inside the row windows.
+) -> tuple[list[npt.NDArray[np.float64]], list[npt.NDArray[np.int8]]]:
+    """Least costs from (0, 0) to every cell inside the row windows, and the move reaching each.
 
-    :param row_cost: ``row_cost(a, b, i, js)`` gives the distances of the links
-        ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``j`` in ``js``.
-    :param lo: first target position searched in each row (length n + 1).
-    :param hi: last target position searched in each row (inclusive).
-    :param penalties: the type penalty of each move (ignored for null moves).
+    Row ``i`` of the result holds the cells ``lo[i]..hi[i]`` (see :func:`search`).
     """
     inf = math.inf
     costs: list[npt.NDArray[np.float64]] = []
@@ -139,6 +138,28 @@ def search(
             back[ins] = moves.index((0, 1))
         costs.append(cost)
         backs.append(back)
+    return costs, backs
+
+
+def search(
+    row_cost: RowCost,
+    n: int,
+    m: int,
+    lo: Ints,
+    hi: Ints,
+    moves: Sequence[tuple[int, int]],
+    deletion_cost: float,
+    penalties: Sequence[float],
+) -> list[Step]:
+    """Least-cost monotone path from (0, 0) to (n, m) inside the row windows.
+
+    :param row_cost: ``row_cost(a, b, i, js)`` gives the distances of the links
+        ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``j`` in ``js``.
+    :param lo: first target position searched in each row (length n + 1).
+    :param hi: last target position searched in each row (inclusive).
+    :param penalties: the type penalty of each move (ignored for null moves).
+    """
+    _, backs = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties)
     steps: list[Step] = []
     i, j = n, m
     while i > 0 or j > 0:
@@ -150,6 +171,67 @@ def search(
         i, j = i - a, j - b
     steps.reverse()
     return steps
+
+
+def boundary_margins(
+    row_cost: RowCost,
+    n: int,
+    m: int,
+    lo: Ints,
+    hi: Ints,
+    moves: Sequence[tuple[int, int]],
+    deletion_cost: float,
+    penalties: Sequence[float],
+    steps: Sequence[Step],
+) -> list[float]:
+    """How firmly each link's two ends are placed: for every step of the best path
+    ``steps``, how much more the best path through another boundary near its
+    start or end would cost (the smaller of the two, at most :data:`BOUNDARY_CAP`).
+
+    The cost of the best path through a cell is its least cost from (0, 0)
+    plus its least cost to (n, m), the latter from the same search run on the
+    reversed documents. Other boundaries are the cells off the path within
+    :data:`BOUNDARY_REACH` positions of an end along its row or column: a small
+    margin means the path could have cut the link differently at little cost,
+    which is how most wrong links are wrong (a boundary off by a sentence).
+    """
+    forward, _ = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties)
+    # Reversed documents: row r is original row n - r, target position y is m - y.
+    rlo = (m - hi[::-1]).astype(np.int64)
+    rhi = (m - lo[::-1]).astype(np.int64)
+
+    def reversed_row(a: int, b: int, i: int, js: Ints) -> npt.NDArray[np.float64]:
+        return row_cost(a, b, n - i - a, m - js - b)
+
+    backward, _ = _forward(reversed_row, n, m, rlo, rhi, moves, deletion_cost, penalties)
+
+    def through(i: int, j: int) -> float:
+        r, y = n - i, m - j
+        if not (lo[i] <= j <= hi[i] and rlo[r] <= y <= rhi[r]):
+            return math.inf
+        return float(forward[i][j - lo[i]] + backward[r][y - rlo[r]])
+
+    best = through(n, m)
+    on_path = {(0, 0)} | {(s.i + s.a, s.j + s.b) for s in steps}
+
+    def margin(i: int, j: int) -> float:
+        if (i, j) in ((0, 0), (n, m)):
+            return BOUNDARY_CAP
+        near = range(-BOUNDARY_REACH, BOUNDARY_REACH + 1)
+        others = [(i, j + d) for d in near if 0 <= j + d <= m] + [(i + d, j) for d in near if 0 <= i + d <= n]
+        alt = min((through(x, y) for x, y in others if (x, y) not in on_path), default=math.inf)
+        return min(BOUNDARY_CAP, alt - best)
+
+    return [min(margin(s.i, s.j), margin(s.i + s.a, s.j + s.b)) for s in steps]
+
+
+@dataclass(frozen=True)
+class Path:
+    """A best path, the scorer that can describe its links, and how firmly each link's ends are placed."""
+
+    scorer: LinkScorer
+    steps: list[Step]
+    boundary: list[float]  # per step, from boundary_margins
 
 
 def _full_windows(n: int, m: int) -> tuple[Ints, Ints]:
@@ -214,7 +296,7 @@ def search_path(
     tgt_texts: Sequence[str],
     config: AlignConfig,
     embed: Callable[[Sequence[str]], Vectors] | None = None,
-) -> tuple[LinkScorer, list[Step]]:
+) -> Path:
     """Find the best path; return it with the scorer that can describe its links.
 
     :param embed: the encoder, needed only when ``config.joined_weight`` is set.
@@ -228,22 +310,23 @@ def search_path(
         lo, hi = coarse_windows(src_vecs, tgt_vecs, src_texts, tgt_texts, config)
     moves = _moves(max_s, max_t)
     penalties = [type_penalty(a, b, config) for a, b in moves]
-    steps = search(scorer.row, n, m, lo, hi, moves, config.deletion_cost, penalties)
+    args = (n, m, lo, hi, moves, config.deletion_cost, penalties)
+    steps = search(scorer.row, *args)
     # Second pass: centre the length model on the ratio of the 1-1 links just
     # found; the whole documents' ratio is skewed by untranslated passages.
     ratio = scorer.ratio_of([(s.i, s.j) for s in steps if s.a == 1 and s.b == 1])
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
         scorer.log_ratio = ratio
-        steps = search(scorer.row, n, m, lo, hi, moves, config.deletion_cost, penalties)
+        steps = search(scorer.row, *args)
+    path = Path(scorer, steps, boundary_margins(scorer.row, *args, steps))
     # Third pass, if asked: word translations learned from this path's confident links.
-    if config.learned_weight and _learn_translations(scorer, steps, src_texts, tgt_texts):
-        steps = search(scorer.row, n, m, lo, hi, moves, config.deletion_cost, penalties)
-    return scorer, steps
+    if config.learned_weight and _learn_translations(path, src_texts, tgt_texts):
+        steps = search(scorer.row, *args)
+        path = Path(scorer, steps, boundary_margins(scorer.row, *args, steps))
+    return path
 
 
-def _learn_translations(
-    scorer: LinkScorer, steps: Sequence[Step], src_texts: Sequence[str], tgt_texts: Sequence[str]
-) -> bool:
+def _learn_translations(path: Path, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> bool:
     """Train a translation table on the path's confident links and add it to ``scorer``'s signals.
 
     Links scored at least :data:`LEARN_MIN_SCORE` are used, the most confident
@@ -252,16 +335,15 @@ def _learn_translations(
     """
     scored = [
         (lk.score, " ".join(src_texts[i] for i in lk.src), " ".join(tgt_texts[j] for j in lk.tgt))
-        for lk in link_scores(scorer, steps)
+        for lk in link_scores(path.scorer, path.steps, path.boundary)
         if lk.src and lk.tgt and lk.score >= LEARN_MIN_SCORE
     ]
     if len(scored) < lexicon.MIN_PAIRS:
         return False
     scored.sort(key=lambda x: -x[0])
     table = lexicon.learn([(s, t) for _, s, t in scored[: lexicon.MAX_PAIRS]])
-    scorer.add_lexical(
-        scorer.config.learned_weight, *lexicon.translation_vectors(table, src_texts, tgt_texts)
-    )
+    src_vecs, tgt_vecs = lexicon.translation_vectors(table, src_texts, tgt_texts)
+    path.scorer.add_lexical(path.scorer.config.learned_weight, src_vecs, tgt_vecs)
     return True
 
 
@@ -281,7 +363,8 @@ def align_vectors(
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
-    return link_scores(*search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed))
+    path = search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed)
+    return link_scores(path.scorer, path.steps, path.boundary)
 
 
 def align(

@@ -8,6 +8,11 @@ Each link of the search path is described by a few numbers (:func:`features`):
 - ``margin``: how much worse the best alternative placement of the same source
   span would be (another target span of the same size in the search window); a
   link that wins by a wide margin is rarely wrong;
+- ``boundary``: how much more the best path would cost if it cut the link
+  differently at either end (another boundary within a few sentences:
+  :func:`aligner.align.boundary_margins`); most wrong links are right but for
+  one sentence too many or too few, which this margin sees and ``margin``
+  does not;
 - ``many``: 1 for links other than 1-1 (their boundaries are harder to get
   exactly right), ``null``: 1 for deletions and insertions.
 
@@ -32,7 +37,7 @@ import numpy.typing as npt
 from .model import Link, Step
 from .score import LinkScorer
 
-FEATURES = ("bias", "distance", "far", "margin", "many", "null")
+FEATURES = ("bias", "distance", "far", "margin", "boundary", "many", "null")
 #: Distance beyond which a link is between unrelated sentences (the ``far`` feature).
 FAR = 0.9
 
@@ -52,8 +57,9 @@ NO_ALTERNATIVE = 1.0
 NEIGHBOURHOOD = 10
 
 
-def features(scorer: LinkScorer, i: int, a: int, j: int, b: int) -> dict[str, float]:
-    """The features of the link ``src[i:i+a]`` - ``tgt[j:j+b]`` (see the module docstring).
+def features(scorer: LinkScorer, i: int, a: int, j: int, b: int, boundary: float) -> dict[str, float]:
+    """The features of the link ``src[i:i+a]`` - ``tgt[j:j+b]`` (see the module docstring);
+    ``boundary`` is its margin from :func:`aligner.align.boundary_margins`.
 
     Alternatives are looked for within :data:`NEIGHBOURHOOD` positions, so a
     score does not depend on how wide the search was.
@@ -68,6 +74,7 @@ def features(scorer: LinkScorer, i: int, a: int, j: int, b: int) -> dict[str, fl
             "distance": dist,
             "far": max(0.0, dist - FAR),
             "margin": alt - dist,
+            "boundary": boundary,
             "many": float(a + b > 2),
             "null": 0.0,
         }
@@ -81,6 +88,7 @@ def features(scorer: LinkScorer, i: int, a: int, j: int, b: int) -> dict[str, fl
         "distance": scorer.config.deletion_cost,
         "far": 0.0,
         "margin": best - scorer.config.deletion_cost,
+        "boundary": boundary,
         "many": 0.0,
         "null": 1.0,
     }
@@ -103,11 +111,12 @@ def probability(feats: dict[str, float], coefficients: dict[str, float] | None =
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
-def link_scores(scorer: LinkScorer, steps: Sequence[Step]) -> list[Link]:
-    """Turn a search path into links scored with the calibrated probability."""
+def link_scores(scorer: LinkScorer, steps: Sequence[Step], boundary: Sequence[float]) -> list[Link]:
+    """Turn a search path (and its steps' boundary margins) into links scored
+    with the calibrated probability."""
     links = []
-    for s in steps:
-        f = features(scorer, s.i, s.a, s.j, s.b)
+    for s, margin in zip(steps, boundary, strict=True):
+        f = features(scorer, s.i, s.a, s.j, s.b, margin)
         links.append(
             Link(tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b)), round(probability(f), 4))
         )

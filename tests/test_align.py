@@ -171,3 +171,45 @@ def test_joined_text_embeddings_mix_only_into_multi_sentence_spans() -> None:
     # each distinct text embedded once: 4 sentences, 3 pairs, 2 triples, though both sides ask
     assert len(enc.inner.seen) == 4 + 3 + 2
     assert len(set(enc.inner.seen)) == len(enc.inner.seen)
+
+
+def _boundaries(src: list[list[int]], tgt: list[list[int]], band: int = 0) -> tuple[list[tuple], list[float]]:
+    from aligner.align import search_path
+
+    src_texts = _texts([40 * len(c) for c in src])
+    tgt_texts = _texts([40 * len(c) for c in tgt])
+    path = search_path(_vecs(src), _vecs(tgt), src_texts, tgt_texts, AlignConfig(band=band))
+    links = [(tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) for s in path.steps]
+    return links, path.boundary
+
+
+def test_boundary_margins_are_large_where_every_cut_is_clear() -> None:
+    links, margins = _boundaries([[k] for k in range(6)], [[k] for k in range(6)])
+    assert links == [((k,), (k,)) for k in range(6)]
+    assert all(m > 1.0 for m in margins)
+
+
+def test_boundary_margin_is_small_where_a_sentence_could_go_either_way() -> None:
+    # Target sentence 2 says what source 1 and source 2 both say: it could close
+    # the link of source 1 or open that of source 2; the clear links far from it
+    # keep large margins.
+    src = [[0], [1, 9], [9, 2], [3], [4], [5], [6]]
+    tgt = [[0], [1], [9], [2], [3], [4], [5], [6]]
+    links, margins = _boundaries(src, tgt)
+    near = [m for (s, t), m in zip(links, margins, strict=True) if 2 in t]
+    far = [m for (s, t), m in zip(links, margins, strict=True) if s and s[0] >= 4]
+    assert max(near) < 0.5 < min(far)
+
+
+@pytest.mark.parametrize("band", [0, 3])
+@pytest.mark.parametrize(("n", "m"), [(1, 1), (5, 3), (3, 5), (30, 27)])
+def test_boundary_margins_one_per_link_between_zero_and_the_cap(n: int, m: int, band: int) -> None:
+    from aligner.align import BOUNDARY_CAP
+
+    rng = np.random.default_rng(n * 100 + m)
+    src = [[int(c)] for c in rng.integers(0, DIM, n)]
+    tgt = [[int(c)] for c in rng.integers(0, DIM, m)]
+    links, margins = _boundaries(src, tgt, band)
+    assert len(margins) == len(links)
+    # no path is cheaper than the best one, so no margin is negative
+    assert all(-1e-9 <= mg <= BOUNDARY_CAP for mg in margins)

@@ -86,10 +86,10 @@ def test_the_learned_signal_keeps_the_seed_pair_exact(encoder: CachedEncoder, mo
     monkeypatch.setattr(lexicon, "MIN_PAIRS", 5)
     src, tgt = _seed_sentences()
     config = AlignConfig(learned_weight=0.5)
-    scorer, steps = search_path(encoder.encode(src), encoder.encode(tgt), src, tgt, config)
-    assert len(scorer.lexical) == 1  # the learned signal was added
+    path = search_path(encoder.encode(src), encoder.encode(tgt), src, tgt, config)
+    assert len(path.scorer.lexical) == 1  # the learned signal was added
     gold = read_links((SEEDS / "000-001.gold").read_text().splitlines())
-    got = [(tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) for s in steps]
+    got = [(tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) for s in path.steps]
     assert got == [(g.src, g.tgt) for g in gold]
 
 
@@ -97,9 +97,9 @@ def test_too_few_confident_links_learn_nothing(encoder: CachedEncoder) -> None:
     src, tgt = _seed_sentences()
     assert len(src) < lexicon.MIN_PAIRS
     vs, vt = encoder.encode(src), encoder.encode(tgt)
-    scorer, steps = search_path(vs, vt, src, tgt, AlignConfig(learned_weight=0.5))
-    _, plain_steps = search_path(vs, vt, src, tgt, AlignConfig())
-    assert scorer.lexical == [] and steps == plain_steps
+    learned = search_path(vs, vt, src, tgt, AlignConfig(learned_weight=0.5))
+    plain = search_path(vs, vt, src, tgt, AlignConfig())
+    assert learned.scorer.lexical == [] and learned.steps == plain.steps
 
 
 def test_only_confident_links_are_learned_from(encoder: CachedEncoder, monkeypatch) -> None:
@@ -114,9 +114,9 @@ def test_only_confident_links_are_learned_from(encoder: CachedEncoder, monkeypat
     monkeypatch.setattr(lexicon, "learn", spy)
     monkeypatch.setattr(align_mod, "LEARN_MIN_SCORE", 1.01)  # no link is that sure
     src, tgt = _seed_sentences()
-    scorer, _ = search_path(encoder.encode(src), encoder.encode(tgt), src, tgt, AlignConfig(learned_weight=0.5))
-    assert seen == [] and scorer.lexical == []
+    path = search_path(encoder.encode(src), encoder.encode(tgt), src, tgt, AlignConfig(learned_weight=0.5))
+    assert seen == [] and path.scorer.lexical == []
     monkeypatch.setattr(align_mod, "LEARN_MIN_SCORE", 0.5)
-    scorer, _ = search_path(encoder.encode(src), encoder.encode(tgt), src, tgt, AlignConfig(learned_weight=0.5))
+    search_path(encoder.encode(src), encoder.encode(tgt), src, tgt, AlignConfig(learned_weight=0.5))
     assert len(seen) == 1 and len(seen[0]) == len(src)  # the ten seed links, all confident
     assert (src[0], tgt[0]) in seen[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib.metadata import version
 
 from aligner import __version__
-from aligner.calibrate import calibration_id
+from aligner.calibrate import FEATURES, calibration_id
 from aligner.model import AlignConfig, PairConfig
 from aligner.pair import weights_id
 from aligner.signature import signature
@@ -27,4 +27,4 @@ def test_presplit_signature_has_no_splitter_or_pairing() -> None:
 
 
 def test_calibration_id_names_the_coefficients() -> None:
-    assert calibration_id().startswith("logit(") and calibration_id().count(",") == 5
+    assert calibration_id().startswith("logit(") and calibration_id().count(",") == len(FEATURES) - 1
