@@ -2,7 +2,7 @@
 
 The search finds the monotone sequence of links covering both documents with
 the least total cost. Allowed links are ``a``-``b`` with ``1 <= a <= max_src``
-and ``1 <= b <= max_tgt`` (up to 3-3 by default), plus deletions (1-0) and
+and ``1 <= b <= max_tgt`` (up to 4-4 by default), plus deletions (1-0) and
 insertions (0-1).
 
 Cost of an ``a``-``b`` link: its distance from :class:`~aligner.score.LinkScorer`
@@ -10,9 +10,10 @@ Cost of an ``a``-``b`` link: its distance from :class:`~aligner.score.LinkScorer
 ``(a + b) / 2``, so that covering the same sentences with one link or with
 several costs the same for equally good matches, plus a penalty for the link's
 type, ``type_weight * log(P(1-1) / P(a-b))``, from the link-type frequencies
-Gale and Church (1993) measured (:data:`TYPE_PRIORS`; the 3-sentence types,
-which they did not count, are extrapolated at a tenth per extra sentence). A
-deletion or insertion costs ``deletion_cost`` per sentence.
+Gale and Church (1993) measured (:data:`TYPE_PRIORS`; the types with 3 or
+more sentences a side, which they did not count, are extrapolated at a tenth
+per extra sentence). A deletion or insertion costs ``deletion_cost`` per
+sentence.
 
 Time and memory grow linearly with length. The table is searched row by row
 (one row per source position), each row only over a window of target

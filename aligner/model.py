@@ -162,8 +162,8 @@ class Step:
 class AlignConfig:
     """Every knob of the sentence aligner. The signature is built from it."""
 
-    max_src: int = 3  # largest number of source sentences in one link
-    max_tgt: int = 3
+    max_src: int = 4  # largest number of source sentences in one link
+    max_tgt: int = 4
     deletion_cost: float = 0.7  # cost of leaving one sentence without counterpart
     length_weight: float = 0.6  # weight of the length model against the embedding cost
     lexical_weight: float = 0.0  # weight of the lexical (character n-gram) overlap

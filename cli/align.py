@@ -48,7 +48,7 @@ def align_command(
     force: Annotated[bool, typer.Option("--force", help="Overwrite the output file.")] = False,
     min_score: MinScore = 0.0,
     max_link: Annotated[
-        int, typer.Option("--max-link", min=1, max=4, help="Most sentences on one side of a link.")
+        int, typer.Option("--max-link", min=1, max=6, help="Most sentences on one side of a link.")
     ] = AlignConfig.max_src,
     encoder: EncoderName = "e5-small",
     joined_weight: JoinedWeight = DEFAULT_JOINED,

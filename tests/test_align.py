@@ -93,13 +93,14 @@ def test_links_cover_every_sentence_once_in_order(n: int, m: int) -> None:
     tv = rng.normal(size=(m, DIM)).astype(np.float32)
     sv /= np.maximum(np.linalg.norm(sv, axis=1, keepdims=True), 1e-9)
     tv /= np.maximum(np.linalg.norm(tv, axis=1, keepdims=True), 1e-9)
-    links = align_vectors(sv, tv, _texts([50] * n), _texts([50] * m), AlignConfig())
+    config = AlignConfig()
+    links = align_vectors(sv, tv, _texts([50] * n), _texts([50] * m), config)
     assert [i for lk in links for i in lk.src] == list(range(n))
     assert [j for lk in links for j in lk.tgt] == list(range(m))
     for lk in links:
         assert 0.0 <= lk.score <= 1.0
         assert lk.src or lk.tgt
-        assert len(lk.src) <= 3 and len(lk.tgt) <= 3
+        assert len(lk.src) <= config.max_src and len(lk.tgt) <= config.max_tgt
 
 
 def test_band_gives_the_same_links_on_a_near_diagonal_pair() -> None:
@@ -168,8 +169,8 @@ def test_joined_text_embeddings_mix_only_into_multi_sentence_spans() -> None:
     mixed = LinkScorer(vecs, vecs, texts, texts, AlignConfig(joined_weight=0.5), enc.encode)
     assert np.allclose(plain.emb_s[1], mixed.emb_s[1])
     assert not np.allclose(plain.emb_s[2], mixed.emb_s[2])
-    # each distinct text embedded once: 4 sentences, 3 pairs, 2 triples, though both sides ask
-    assert len(enc.inner.seen) == 4 + 3 + 2
+    # each distinct text embedded once: 4 sentences, 3 pairs, 2 triples, 1 quadruple, though both sides ask
+    assert len(enc.inner.seen) == 4 + 3 + 2 + 1
     assert len(set(enc.inner.seen)) == len(enc.inner.seen)
 
 
