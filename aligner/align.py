@@ -161,6 +161,18 @@ def search(
     :param penalties: the type penalty of each move (ignored for null moves).
     """
     _, backs = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties)
+    return _backtrack(backs, n, m, lo, hi, moves)
+
+
+def _backtrack(
+    backs: Sequence[npt.NDArray[np.int8]],
+    n: int,
+    m: int,
+    lo: Ints,
+    hi: Ints,
+    moves: Sequence[tuple[int, int]],
+) -> list[Step]:
+    """The path to (n, m) from the moves :func:`_forward` recorded."""
     steps: list[Step] = []
     i, j = n, m
     while i > 0 or j > 0:
@@ -176,6 +188,7 @@ def search(
 
 def boundary_margins(
     row_cost: RowCost,
+    forward: Sequence[npt.NDArray[np.float64]],
     n: int,
     m: int,
     lo: Ints,
@@ -195,8 +208,9 @@ def boundary_margins(
     :data:`BOUNDARY_REACH` positions of an end along its row or column: a small
     margin means the path could have cut the link differently at little cost,
     which is how most wrong links are wrong (a boundary off by a sentence).
+    ``forward`` holds the least costs from (0, 0), as :func:`_forward` gave them
+    for the search that found ``steps``.
     """
-    forward, _ = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties)
     # Reversed documents: row r is original row n - r, target position y is m - y.
     rlo = (m - hi[::-1]).astype(np.int64)
     rhi = (m - lo[::-1]).astype(np.int64)
@@ -312,18 +326,23 @@ def search_path(
     moves = _moves(max_s, max_t)
     penalties = [type_penalty(a, b, config) for a, b in moves]
     args = (n, m, lo, hi, moves, config.deletion_cost, penalties)
-    steps = search(scorer.row, *args)
+
+    def best() -> tuple[list[npt.NDArray[np.float64]], list[Step]]:
+        forward, backs = _forward(scorer.row, *args)
+        return forward, _backtrack(backs, n, m, lo, hi, moves)
+
+    forward, steps = best()
     # Second pass: centre the length model on the ratio of the 1-1 links just
     # found; the whole documents' ratio is skewed by untranslated passages.
     ratio = scorer.ratio_of([(s.i, s.j) for s in steps if s.a == 1 and s.b == 1])
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
         scorer.log_ratio = ratio
-        steps = search(scorer.row, *args)
-    path = Path(scorer, steps, boundary_margins(scorer.row, *args, steps))
+        forward, steps = best()
+    path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps))
     # Third pass, if asked: word translations learned from this path's confident links.
     if config.learned_weight and _learn_translations(path, src_texts, tgt_texts):
-        steps = search(scorer.row, *args)
-        path = Path(scorer, steps, boundary_margins(scorer.row, *args, steps))
+        forward, steps = best()
+        path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps))
     return path
 
 
