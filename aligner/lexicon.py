@@ -21,13 +21,13 @@ to learn much from.
 from __future__ import annotations
 
 import math
-import re
-import zlib
 from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
+
+from .score import WORD, hashed_slot
 
 Vectors = npt.NDArray[np.float32]
 
@@ -43,15 +43,13 @@ MIN_PAIRS = 20
 TOP = 5
 MIN_PROB = 0.01
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
 #: A learned table: source word -> its likeliest target words with their probabilities.
 Table = dict[str, list[tuple[str, float]]]
 
 
 def words(text: str) -> list[str]:
     """The lower-cased word tokens of ``text``."""
-    return [w.lower() for w in _WORD.findall(text)]
+    return [w.lower() for w in WORD.findall(text)]
 
 
 def learn(pairs: Sequence[tuple[str, str]], iterations: int = ITERATIONS) -> Table:
@@ -77,11 +75,6 @@ def learn(pairs: Sequence[tuple[str, str]], iterations: int = ITERATIONS) -> Tab
     return {s: sorted(ts, key=lambda tp: (-tp[1], tp[0]))[:TOP] for s, ts in table.items()}
 
 
-def _slot(word: str) -> int:
-    # crc32 rather than hash(): stable across processes (PYTHONHASHSEED).
-    return zlib.crc32(word.encode("utf-8")) % DIM
-
-
 def _idf(texts: Sequence[str]) -> dict[str, float]:
     df = Counter(w for t in texts for w in set(words(t)))
     n = len(texts)
@@ -103,8 +96,8 @@ def translation_vectors(
     for row, text in enumerate(src_texts):
         for w in words(text):
             for t, prob in table.get(w, ()):
-                src[row, _slot(t)] += prob * idf.get(t, 1.0)
+                src[row, hashed_slot(t, DIM)] += prob * idf.get(t, 1.0)
     for row, text in enumerate(tgt_texts):
         for t in words(text):
-            tgt[row, _slot(t)] += idf.get(t, 1.0)
+            tgt[row, hashed_slot(t, DIM)] += idf.get(t, 1.0)
     return src, tgt

@@ -47,12 +47,16 @@ LEXICAL_DIM = 512
 #: Character n-gram size of the lexical vectors.
 NGRAM = 4
 
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+#: A word: what both lexical signals count.
+WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def _hash(s: str) -> int:
-    # crc32 rather than hash(): stable across processes (PYTHONHASHSEED).
-    return zlib.crc32(s.encode("utf-8")) % LEXICAL_DIM
+def hashed_slot(key: str, dim: int = LEXICAL_DIM) -> int:
+    """The slot of ``key`` in a hashed vector of ``dim`` dimensions.
+
+    crc32 rather than hash(): stable across processes (PYTHONHASHSEED).
+    """
+    return zlib.crc32(key.encode("utf-8")) % dim
 
 
 def lexical_vectors(texts: Sequence[str]) -> Vectors:
@@ -65,13 +69,13 @@ def lexical_vectors(texts: Sequence[str]) -> Vectors:
     """
     out = np.zeros((len(texts), LEXICAL_DIM), dtype=np.float32)
     for row, text in enumerate(texts):
-        for tok in _TOKEN.findall(text):
+        for tok in WORD.findall(text):
             if tok.isdigit():
-                out[row, _hash("#" + tok)] += 2.0
+                out[row, hashed_slot("#" + tok)] += 2.0
             elif len(tok) >= 5 or (tok[:1].isupper() and len(tok) >= 3):
                 w = f"<{tok.lower()}>"
                 for k in range(len(w) - NGRAM + 1):
-                    out[row, _hash(w[k : k + NGRAM])] += 1.0
+                    out[row, hashed_slot(w[k : k + NGRAM])] += 1.0
     norms = np.linalg.norm(out, axis=1, keepdims=True)
     return np.asarray(out / np.maximum(norms, 1e-9), dtype=np.float32)
 

@@ -47,7 +47,7 @@ from aligner.align import search_path
 from aligner.calibrate import COEFFICIENTS, FEATURES, features, probability
 from aligner.encode import get_encoder
 from aligner.evaluate import calibration_of
-from aligner.model import AlignConfig
+from aligner.model import AlignConfig, is_null_kind, link_kind
 from aligner.signature import signature
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,7 +134,8 @@ def main() -> int:
         f = features(scorer, s.i, s.a, s.j, s.b, margin)
         rows.append([f[k] for k in FEATURES])
         labels.append(float((tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) in gold))
-        kinds.append("null" if not (s.a and s.b) else "1-1" if s.a == s.b == 1 else "other")
+        kind = link_kind(tuple(range(s.a)), tuple(range(s.b)))
+        kinds.append("null" if is_null_kind(kind) else kind if kind == "1-1" else "other")
     n_real = len(rows)
     weights = type_weights(kinds)
     rng = np.random.default_rng(SEED)
