@@ -28,6 +28,8 @@ pass, on the median ratio of the 1-1 links of the first: an untranslated
 passage skews the documents' ratio, not the median. With
 ``AlignConfig.learned_weight`` set, a third pass adds word translations
 learned from the confident links of the second (:mod:`aligner.lexicon`).
+With ``AlignConfig.dictionary_weight`` set, an installed bilingual dictionary
+is one more lexical signal from the start (:mod:`aligner.dictionary`).
 
 Every link's features are kept; :mod:`aligner.calibrate` turns them into the
 link score.
@@ -42,7 +44,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from . import lexicon
+from . import dictionary, lexicon
 from .calibrate import link_scores
 from .encode import CachedEncoder, Vectors
 from .model import AlignConfig, Alignment, Link, Sentence, Step
@@ -71,6 +73,8 @@ TYPE_PRIORS = {
 }
 
 Ints = npt.NDArray[np.int64]
+#: An extra lexical signal: its weight and the source and target sentences' vectors.
+Signal = tuple[float, Vectors, Vectors]
 RowCost = Callable[[int, int, int, Ints], npt.NDArray[np.float64]]
 
 
@@ -284,6 +288,7 @@ def coarse_windows(
         lexical_weight=0.0,
         joined_weight=0.0,
         learned_weight=0.0,
+        dictionary_weight=0.0,
     )
     scorer = LinkScorer(cs, ct, block_s, block_t, coarse)
     nc, mc = len(cs), len(ct)
@@ -311,14 +316,19 @@ def search_path(
     tgt_texts: Sequence[str],
     config: AlignConfig,
     embed: Callable[[Sequence[str]], Vectors] | None = None,
+    signals: Sequence[Signal] = (),
 ) -> Path:
     """Find the best path; return it with the scorer that can describe its links.
 
     :param embed: the encoder, needed only when ``config.joined_weight`` is set.
+    :param signals: extra lexical signals, each ``(weight, source sentence
+        vectors, target sentence vectors)`` (see :meth:`LinkScorer.add_lexical`).
     """
     n, m = len(src_texts), len(tgt_texts)
     max_s, max_t = min(config.max_src, n), min(config.max_tgt, m)
     scorer = LinkScorer(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed)
+    for weight, src_signal, tgt_signal in signals:
+        scorer.add_lexical(weight, src_signal, tgt_signal)
     if config.band == 0 and (n + 1) * (m + 1) <= FULL_TABLE_CELLS:
         lo, hi = _full_windows(n, m)
     else:
@@ -374,8 +384,10 @@ def align_vectors(
     tgt_texts: Sequence[str],
     config: AlignConfig,
     embed: Callable[[Sequence[str]], Vectors] | None = None,
+    signals: Sequence[Signal] = (),
 ) -> list[Link]:
-    """Align two documents given their sentence vectors and texts.
+    """Align two documents given their sentence vectors and texts (``embed`` and
+    ``signals`` as in :func:`search_path`).
 
     :returns: links in document order covering every sentence of both sides,
         each scored with the probability that it is right.
@@ -383,7 +395,7 @@ def align_vectors(
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
-    path = search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed)
+    path = search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed, signals)
     return link_scores(path.scorer, path.steps, path.boundary)
 
 
@@ -399,14 +411,22 @@ def align(
     tgt_doc: str = "",
     date: str | None = None,
 ) -> Alignment:
-    """Align two lists of sentences with ``encoder``'s vectors, lexical overlap and lengths.
+    """Align two lists of sentences with ``encoder``'s vectors, lexical overlap and lengths
+    (and a bilingual dictionary when ``config.dictionary_weight`` is set).
 
     ``signature``, ``src_doc``, ``tgt_doc`` and ``date`` are recorded in the result.
+
+    :raises aligner.dictionary.DictionaryError: a dictionary is asked for and none is installed.
     """
     src_texts = [s.text for s in source]
     tgt_texts = [s.text for s in target]
+    signals: list[Signal] = []
+    if config.dictionary_weight:
+        table = dictionary.load(src_lang, tgt_lang, config.dictionary_dir)
+        src_dict, tgt_dict = dictionary.dictionary_vectors(table, src_texts, tgt_texts)
+        signals.append((config.dictionary_weight, src_dict, tgt_dict))
     src_vecs, tgt_vecs = encoder.encode(src_texts), encoder.encode(tgt_texts)
-    links = align_vectors(src_vecs, tgt_vecs, src_texts, tgt_texts, config, encoder.encode)
+    links = align_vectors(src_vecs, tgt_vecs, src_texts, tgt_texts, config, encoder.encode, signals)
     return Alignment(
         tuple(source), tuple(target), tuple(links), src_lang, tgt_lang, signature, src_doc, tgt_doc, date
     )

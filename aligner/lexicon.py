@@ -75,7 +75,8 @@ def learn(pairs: Sequence[tuple[str, str]], iterations: int = ITERATIONS) -> Tab
     return {s: sorted(ts, key=lambda tp: (-tp[1], tp[0]))[:TOP] for s, ts in table.items()}
 
 
-def _idf(texts: Sequence[str]) -> dict[str, float]:
+def idf_of(texts: Sequence[str]) -> dict[str, float]:
+    """Inverse document frequency of each word of ``texts`` (each text a document), smoothed."""
     df = Counter(w for t in texts for w in set(words(t)))
     n = len(texts)
     return {w: math.log((n + 1) / (c + 0.5)) for w, c in df.items()}
@@ -90,7 +91,7 @@ def translation_vectors(
     words' inverse document frequency; rows are not normalised (spans are
     summed first, then normalised, by :func:`aligner.score.span_vectors`).
     """
-    idf = _idf(tgt_texts)
+    idf = idf_of(tgt_texts)
     src = np.zeros((len(src_texts), DIM), dtype=np.float32)
     tgt = np.zeros((len(tgt_texts), DIM), dtype=np.float32)
     for row, text in enumerate(src_texts):

@@ -169,6 +169,8 @@ class AlignConfig:
     lexical_weight: float = 0.0  # weight of the lexical (character n-gram) overlap
     joined_weight: float = 0.0  # share of the joined-text embedding in multi-sentence spans
     learned_weight: float = 0.0  # weight of word translations learned from a first pass (aligner.lexicon)
+    dictionary_weight: float = 0.0  # weight of a bilingual dictionary's translations (aligner.dictionary)
+    dictionary_dir: str = "/usr/share/dictd"  # where the FreeDict dictd files are (Debian's dict-freedict-*)
     type_weight: float = 0.06  # weight of the link-type prior (see aligner.align)
     band: int = 0  # search band half-width in sentences; 0 = chosen from the lengths
     encoder: str = "e5-small"

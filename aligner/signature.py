@@ -45,6 +45,7 @@ def signature(
         f"lex:{_fmt(config.lexical_weight)}",
         f"joined:{_fmt(config.joined_weight)}",
         f"learned:{_fmt(config.learned_weight)}",
+        f"dict:{_fmt(config.dictionary_weight)}",
         f"type:{_fmt(config.type_weight)}",
         f"band:{config.band or 'auto'}",
         f"score:{calibration_id()}",

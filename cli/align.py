@@ -19,9 +19,12 @@ from aligner.write import write_text_atomic
 
 from .common import (
     BAD_INPUT,
+    DEFAULT_DICTIONARY,
     DEFAULT_JOINED,
     DEFAULT_LEARNED,
     EXISTS,
+    DictionaryDir,
+    DictionaryWeight,
     EncoderName,
     Format,
     JoinedWeight,
@@ -29,6 +32,7 @@ from .common import (
     MinScore,
     SrcLang,
     TgtLang,
+    check_dictionary,
     error,
 )
 
@@ -53,6 +57,8 @@ def align_command(
     encoder: EncoderName = "e5-small",
     joined_weight: JoinedWeight = DEFAULT_JOINED,
     learned_weight: LearnedWeight = DEFAULT_LEARNED,
+    dictionary_weight: DictionaryWeight = DEFAULT_DICTIONARY,
+    dictionary_dir: DictionaryDir = AlignConfig.dictionary_dir,
 ) -> None:
     """Align the sentences of SRC and TGT and print (or write) the alignment.
 
@@ -65,7 +71,10 @@ def align_command(
         encoder=encoder,
         joined_weight=joined_weight,
         learned_weight=learned_weight,
+        dictionary_weight=dictionary_weight,
+        dictionary_dir=dictionary_dir,
     )
+    check_dictionary(config, src_lang, tgt_lang)
     try:
         if output is not None and output.exists() and not force:
             raise OutputExistsError(output)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from aligner.dictionary import DictionaryError, load
 from aligner.encode import ENCODERS
 from aligner.export import EXPORTERS
 from aligner.model import AlignConfig
@@ -70,3 +71,30 @@ LearnedWeight = Annotated[
     ),
 ]
 DEFAULT_LEARNED = AlignConfig.learned_weight
+DictionaryWeight = Annotated[
+    float,
+    typer.Option(
+        "--dictionary-weight",
+        min=0.0,
+        max=2.0,
+        help="Weight of a FreeDict bilingual dictionary's translations (0.3 was best on our dev set); "
+        "0 = off. Needs the dictionary installed (apt install dict-freedict-ita-eng dict-freedict-eng-ita).",
+    ),
+]
+DEFAULT_DICTIONARY = AlignConfig.dictionary_weight
+DictionaryDir = Annotated[
+    str,
+    typer.Option("--dictionary-dir", help="Folder of FreeDict dictd files (freedict-ita-eng.index, ...)."),
+]
+
+
+def check_dictionary(config: AlignConfig, src_lang: str, tgt_lang: str) -> None:
+    """Exit with USAGE, saying what to install, if a dictionary is asked for and none is there."""
+    if not config.dictionary_weight:
+        return
+    try:
+        load(src_lang, tgt_lang, config.dictionary_dir)
+    except DictionaryError as err:
+        error(str(err))
+        raise typer.Exit(USAGE) from None
+

@@ -34,10 +34,13 @@ from aligner.pipeline import RunResult, make_job, run
 
 from .common import (
     BAD_INPUT,
+    DEFAULT_DICTIONARY,
     DEFAULT_JOINED,
     DEFAULT_LEARNED,
     EXISTS,
     USAGE,
+    DictionaryDir,
+    DictionaryWeight,
     EncoderName,
     Format,
     JoinedWeight,
@@ -45,6 +48,7 @@ from .common import (
     MinScore,
     SrcLang,
     TgtLang,
+    check_dictionary,
     error,
     warn,
 )
@@ -131,6 +135,8 @@ def run_command(
     encoder: EncoderName = "e5-small",
     joined_weight: JoinedWeight = DEFAULT_JOINED,
     learned_weight: LearnedWeight = DEFAULT_LEARNED,
+    dictionary_weight: DictionaryWeight = DEFAULT_DICTIONARY,
+    dictionary_dir: DictionaryDir = AlignConfig.dictionary_dir,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processes on this machine (each loads the model once).")
     ] = 1,
@@ -152,10 +158,18 @@ def run_command(
     A rerun with the same settings resumes: pairs already complete are skipped.
     """
     fmts = [f.value for f in formats] if formats else list(EXPORTERS)
+    config = AlignConfig(
+        encoder=encoder,
+        joined_weight=joined_weight,
+        learned_weight=learned_weight,
+        dictionary_weight=dictionary_weight,
+        dictionary_dir=dictionary_dir,
+    )
+    check_dictionary(config, src_lang, tgt_lang)
     try:
         job = make_job(
             get_encoder(encoder).name,
-            AlignConfig(encoder=encoder, joined_weight=joined_weight, learned_weight=learned_weight),
+            config,
             PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang),
             fmts,
             min_score,

@@ -1,0 +1,205 @@
+"""Bilingual dictionaries as a lexical signal (FreeDict, in the dictd format Debian installs).
+
+Debian packages FreeDict's dictionaries as ``dict-freedict-<src>-<tgt>``
+(``apt install dict-freedict-ita-eng dict-freedict-eng-ita``), which put
+``freedict-ita-eng.index`` and ``freedict-ita-eng.dict.dz`` in
+``/usr/share/dictd``. The index lists each headword with the base64 offset and
+length of its entry in the ``.dict.dz`` file, a dictzip file that gzip reads
+whole. An entry is the headword line (``casa /kˈaza/``) and then the
+translations, one sense per line, numbered when there are several
+(``1. house``, ``2. home``); the larger WikDict-based dictionaries put a
+definition in the source language under each sense, which is skipped.
+
+For a language pair both directions are used when installed: the
+``src``-``tgt`` dictionary as it is and the ``tgt``-``src`` one inverted.
+Only single-word headwords and single-word translations are kept.
+
+The signal works like the learned word translations (:mod:`aligner.lexicon`):
+each source sentence is projected into the target vocabulary (each word
+replaced by its translations) and compared with the target sentence's words.
+Dictionaries list lemmas and texts are inflected, so words are compared by
+their first :data:`STEM` letters, and a source word that is not a headword is
+looked up by its stem. Weighted by ``AlignConfig.dictionary_weight`` (off by
+default: on Text+Berg it helped the dev document and hurt the test set, see the
+README's Accuracy section).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from . import lexicon
+from .errors import AlignerError
+from .model import AlignConfig
+from .score import WORD, hashed_slot
+
+Vectors = npt.NDArray[np.float32]
+
+#: Where Debian's dict-freedict-* packages install their files.
+DEFAULT_FOLDER = AlignConfig.dictionary_dir
+#: Letters a word is compared by (lemma and inflected forms share them).
+STEM = 4
+#: ISO 639-1 codes (what the aligner uses) to FreeDict's ISO 639-3 names.
+ISO3 = {
+    "ar": "ara", "bg": "bul", "cs": "ces", "cy": "cym", "da": "dan", "de": "deu", "el": "ell",
+    "en": "eng", "eo": "epo", "es": "spa", "fi": "fin", "fr": "fra", "ga": "gle", "hr": "hrv",
+    "hu": "hun", "is": "isl", "it": "ita", "ja": "jpn", "la": "lat", "lt": "lit", "nl": "nld",
+    "no": "nor", "pl": "pol", "pt": "por", "ro": "ron", "ru": "rus", "sk": "slk", "sl": "slv",
+    "sr": "srp", "sv": "swe", "tr": "tur", "uk": "ukr",
+}  # fmt: skip
+
+_B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+_NUMBERED = re.compile(r"^\s*\d+\.\s*(.*)$")
+_TRAILING_NUMBER = re.compile(r"\s\d+\.\s*$")
+_BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>")
+
+#: A dictionary: source word -> its target words.
+Dictionary = dict[str, frozenset[str]]
+
+
+class DictionaryError(AlignerError):
+    """A dictionary that cannot be found or read; the message names the file and the fix."""
+
+
+def _b64(text: str, path: Path, line: int) -> int:
+    value = 0
+    for ch in text:
+        digit = _B64.find(ch)
+        if digit < 0:
+            raise DictionaryError(f"{path}:{line}: {text!r} is not a dictd base64 number; not a dictd index?")
+        value = value * 64 + digit
+    return value
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def translations(entry: str) -> list[str]:
+    """The single-word translations in the text of one dictd entry.
+
+    >>> translations("casa /kˈaza/\\n1. house\\n2. home\\n")
+    ['house', 'home']
+    >>> translations("Aufstieg /ˈaʊ̯fˌʃtiːk/ <n, masc>\\nascension\\ndas Emporsteigen, Hinaufsteigen\\n")
+    ['ascension']
+    """
+    out: list[str] = []
+    for k, line in enumerate(entry.split("\n")[1:]):
+        numbered = _NUMBERED.match(line)
+        if numbered:
+            body = numbered.group(1)
+        elif k == 0:
+            body = line  # one unnumbered sense; later unnumbered lines are definitions
+        else:
+            continue
+        body = _BRACKETS.sub(" ", _TRAILING_NUMBER.sub("", body))
+        for sense in re.split(r"[,;]", body):
+            words = _words(sense)
+            if len(words) == 1 and words[0] not in out:
+                out.append(words[0])
+    return out
+
+
+def read_dictd(index: Path) -> Dictionary:
+    """Read a dictd dictionary (``index`` and the ``.dict.dz`` or ``.dict`` beside it)."""
+    stem = index.name.removesuffix(".index")
+    candidates = [index.with_name(stem + ".dict.dz"), index.with_name(stem + ".dict")]
+    data_path = next((p for p in candidates if p.exists()), None)
+    if data_path is None:
+        raise DictionaryError(f"{index}: no {stem}.dict.dz or {stem}.dict beside it; reinstall it")
+    try:
+        if data_path.suffix == ".dz":
+            with gzip.open(data_path) as packed:
+                data = packed.read()
+        else:
+            data = data_path.read_bytes()
+        lines = index.read_text("utf-8").splitlines()
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise DictionaryError(f"{data_path}: cannot read it ({exc}); reinstall the dictionary") from exc
+    out: dict[str, set[str]] = {}
+    for number, line in enumerate(lines, 1):
+        parts = line.split("\t")
+        if len(parts) < 3:
+            raise DictionaryError(f"{index}:{number}: expected 'headword<TAB>offset<TAB>length'")
+        head = parts[0].strip().lower()
+        if not head or head.startswith("00database") or len(_words(head)) != 1 or _words(head)[0] != head:
+            continue
+        start, size = _b64(parts[1], index, number), _b64(parts[2], index, number)
+        entry = data[start : start + size].decode("utf-8", "replace")
+        found = translations(entry)
+        if found:
+            out.setdefault(head, set()).update(found)
+    return {w: frozenset(ts) for w, ts in out.items()}
+
+
+def files_for(src_lang: str, tgt_lang: str, folder: str | Path = DEFAULT_FOLDER) -> list[tuple[Path, bool]]:
+    """The FreeDict index files installed in ``folder`` for the pair, each with
+    whether it must be inverted (a ``tgt``-``src`` dictionary)."""
+    s, t = ISO3.get(src_lang, src_lang), ISO3.get(tgt_lang, tgt_lang)
+    found = []
+    for name, inverted in ((f"freedict-{s}-{t}.index", False), (f"freedict-{t}-{s}.index", True)):
+        path = Path(folder) / name
+        if path.exists():
+            found.append((path, inverted))
+    return found
+
+
+@functools.lru_cache(maxsize=8)
+def load(src_lang: str, tgt_lang: str, folder: str = DEFAULT_FOLDER) -> Dictionary:
+    """Both directions' dictionaries for the pair, merged into one ``src`` -> ``tgt`` dictionary.
+
+    :raises DictionaryError: when none is installed, saying which package to install.
+    """
+    files = files_for(src_lang, tgt_lang, folder)
+    if not files:
+        s, t = ISO3.get(src_lang, src_lang), ISO3.get(tgt_lang, tgt_lang)
+        raise DictionaryError(
+            f"{folder}: no FreeDict dictionary for {src_lang}-{tgt_lang} (freedict-{s}-{t}.index or "
+            f"freedict-{t}-{s}.index); install one (apt install dict-freedict-{s}-{t}), "
+            "point --dictionary-dir at the folder holding it, or leave --dictionary-weight at 0"
+        )
+    merged: dict[str, set[str]] = {}
+    for path, inverted in files:
+        for head, found in read_dictd(path).items():
+            if inverted:
+                for word in found:
+                    merged.setdefault(word, set()).add(head)
+            else:
+                merged.setdefault(head, set()).update(found)
+    return {w: frozenset(ts) for w, ts in merged.items()}
+
+
+def dictionary_vectors(
+    dictionary: Dictionary, src_texts: Sequence[str], tgt_texts: Sequence[str]
+) -> tuple[Vectors, Vectors]:
+    """Source sentences projected through ``dictionary`` into the target
+    vocabulary, and the target sentences' words, both by stem, hashed into
+    :data:`aligner.lexicon.DIM` dimensions and weighted by the target stems'
+    inverse document frequency (rows not normalised, as in
+    :func:`aligner.lexicon.translation_vectors`)."""
+    dim = lexicon.DIM
+    by_stem: dict[str, set[str]] = {}
+    for head, found in dictionary.items():
+        by_stem.setdefault(head[:STEM], set()).update(found)
+    idf: dict[str, float] = {}
+    for word, value in lexicon.idf_of(tgt_texts).items():
+        idf[word[:STEM]] = max(value, idf.get(word[:STEM], 0.0))
+    src = np.zeros((len(src_texts), dim), dtype=np.float32)
+    tgt = np.zeros((len(tgt_texts), dim), dtype=np.float32)
+    for row, text in enumerate(src_texts):
+        for word in _words(text):
+            targets = dictionary.get(word) or by_stem.get(word[:STEM]) or ()
+            stems = {t[:STEM] for t in targets}
+            for stem in stems:
+                src[row, hashed_slot(stem, dim)] += idf.get(stem, 1.0) / len(stems)
+    for row, text in enumerate(tgt_texts):
+        for word in _words(text):
+            tgt[row, hashed_slot(word[:STEM], dim)] += idf.get(word[:STEM], 1.0)
+    return src, tgt
