@@ -30,6 +30,7 @@ import functools
 import gzip
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -60,8 +61,27 @@ _NUMBERED = re.compile(r"^\s*\d+\.\s*(.*)$")
 _TRAILING_NUMBER = re.compile(r"\s\d+\.\s*$")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|<[^>]*>")
 
-#: A dictionary: source word -> its target words.
-Dictionary = dict[str, frozenset[str]]
+#: Source word -> its target words.
+Entries = dict[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """A bilingual dictionary: its entries, and the same merged by the headwords' stems."""
+
+    words: Entries
+    stems: Entries
+
+    @classmethod
+    def of(cls, words: Entries) -> Dictionary:
+        by_stem: dict[str, set[str]] = {}
+        for head, found in words.items():
+            by_stem.setdefault(head[:STEM], set()).update(found)
+        return cls(words, {k: frozenset(v) for k, v in by_stem.items()})
+
+    def lookup(self, word: str) -> frozenset[str]:
+        """The translations of ``word`` (lower case), or those of the headwords sharing its stem."""
+        return self.words.get(word) or self.stems.get(word[:STEM]) or frozenset()
 
 
 class DictionaryError(AlignerError):
@@ -107,7 +127,7 @@ def translations(entry: str) -> list[str]:
     return out
 
 
-def read_dictd(index: Path) -> Dictionary:
+def read_dictd(index: Path) -> Entries:
     """Read a dictd dictionary (``index`` and the ``.dict.dz`` or ``.dict`` beside it)."""
     stem = index.name.removesuffix(".index")
     candidates = [index.with_name(stem + ".dict.dz"), index.with_name(stem + ".dict")]
@@ -173,7 +193,7 @@ def load(src_lang: str, tgt_lang: str, folder: str = DEFAULT_FOLDER) -> Dictiona
                     merged.setdefault(word, set()).add(head)
             else:
                 merged.setdefault(head, set()).update(found)
-    return {w: frozenset(ts) for w, ts in merged.items()}
+    return Dictionary.of({w: frozenset(ts) for w, ts in merged.items()})
 
 
 def dictionary_vectors(
@@ -185,9 +205,6 @@ def dictionary_vectors(
     inverse document frequency (rows not normalised, as in
     :func:`aligner.lexicon.translation_vectors`)."""
     dim = lexicon.DIM
-    by_stem: dict[str, set[str]] = {}
-    for head, found in dictionary.items():
-        by_stem.setdefault(head[:STEM], set()).update(found)
     idf: dict[str, float] = {}
     for word, value in lexicon.idf_of(tgt_texts).items():
         idf[word[:STEM]] = max(value, idf.get(word[:STEM], 0.0))
@@ -195,8 +212,7 @@ def dictionary_vectors(
     tgt = np.zeros((len(tgt_texts), dim), dtype=np.float32)
     for row, text in enumerate(src_texts):
         for word in _words(text):
-            targets = dictionary.get(word) or by_stem.get(word[:STEM]) or ()
-            stems = {t[:STEM] for t in targets}
+            stems = {t[:STEM] for t in dictionary.lookup(word)}
             for stem in stems:
                 src[row, hashed_slot(stem, dim)] += idf.get(stem, 1.0) / len(stems)
     for row, text in enumerate(tgt_texts):

@@ -105,12 +105,12 @@ def test_read_dictd_keeps_one_word_headwords(dict_dir: Path) -> None:
 
 
 def test_load_merges_both_directions(dict_dir: Path) -> None:
-    got = dictionary.load("it", "en", str(dict_dir))
+    got = dictionary.load("it", "en", str(dict_dir)).words
     # eng-ita inverted: neve -> snow, monte -> mountain; montagna gets "mountain" from both
     assert got["neve"] == {"snow"} and got["monte"] == {"mountain"} and got["montagna"] == {"mountain"}
     assert got["casa"] == {"house", "home"}
     # and the other way round, for an English source
-    back = dictionary.load("en", "it", str(dict_dir))
+    back = dictionary.load("en", "it", str(dict_dir)).words
     assert back["house"] == {"casa"} and back["snow"] == {"neve"} and back["mountain"] == {"montagna", "monte"}
 
 
@@ -152,6 +152,15 @@ def test_an_index_without_its_data_file(tmp_path: Path) -> None:
 def _cos(src: np.ndarray, tgt: np.ndarray, i: int, j: int) -> float:
     s, t = span_vectors(src, 1), span_vectors(tgt, 1)
     return float(s[i] @ t[j])
+
+
+def test_lookup_falls_back_on_the_stem(dict_dir: Path) -> None:
+    table = dictionary.load("it", "en", str(dict_dir))
+    assert table.lookup("casa") == {"house", "home"}
+    assert table.lookup("montagne") == {"mountain"}  # not a headword: "montagna" shares its stem
+    assert table.lookup("governi") == {"administration", "government"}
+    assert table.lookup("case") == frozenset()  # plural of "casa", but the 4th letter differs
+    assert table.lookup("buongiorno") == frozenset()
 
 
 def test_translations_match_across_inflection(dict_dir: Path) -> None:
