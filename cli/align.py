@@ -22,6 +22,7 @@ from .common import (
     DEFAULT_DICTIONARY,
     DEFAULT_JOINED,
     DEFAULT_LEARNED,
+    DEFAULT_LEXICAL,
     EXISTS,
     DictionaryDir,
     DictionaryWeight,
@@ -29,6 +30,7 @@ from .common import (
     Format,
     JoinedWeight,
     LearnedWeight,
+    LexicalWeight,
     MinScore,
     SrcLang,
     TgtLang,
@@ -57,6 +59,7 @@ def align_command(
     encoder: EncoderName = "e5-small",
     joined_weight: JoinedWeight = DEFAULT_JOINED,
     learned_weight: LearnedWeight = DEFAULT_LEARNED,
+    lexical_weight: LexicalWeight = DEFAULT_LEXICAL,
     dictionary_weight: DictionaryWeight = DEFAULT_DICTIONARY,
     dictionary_dir: DictionaryDir = AlignConfig.dictionary_dir,
 ) -> None:
@@ -71,6 +74,7 @@ def align_command(
         encoder=encoder,
         joined_weight=joined_weight,
         learned_weight=learned_weight,
+        lexical_weight=lexical_weight,
         dictionary_weight=dictionary_weight,
         dictionary_dir=dictionary_dir,
     )

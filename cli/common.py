@@ -71,6 +71,17 @@ LearnedWeight = Annotated[
     ),
 ]
 DEFAULT_LEARNED = AlignConfig.learned_weight
+LexicalWeight = Annotated[
+    float,
+    typer.Option(
+        "--lexical-weight",
+        min=0.0,
+        max=2.0,
+        help="Weight of the words both sides share nearly unchanged (numbers, names, cognates: "
+        "character 4-grams); 0 = off.",
+    ),
+]
+DEFAULT_LEXICAL = AlignConfig.lexical_weight
 DictionaryWeight = Annotated[
     float,
     typer.Option(

@@ -37,6 +37,7 @@ from .common import (
     DEFAULT_DICTIONARY,
     DEFAULT_JOINED,
     DEFAULT_LEARNED,
+    DEFAULT_LEXICAL,
     EXISTS,
     USAGE,
     DictionaryDir,
@@ -45,6 +46,7 @@ from .common import (
     Format,
     JoinedWeight,
     LearnedWeight,
+    LexicalWeight,
     MinScore,
     SrcLang,
     TgtLang,
@@ -135,6 +137,7 @@ def run_command(
     encoder: EncoderName = "e5-small",
     joined_weight: JoinedWeight = DEFAULT_JOINED,
     learned_weight: LearnedWeight = DEFAULT_LEARNED,
+    lexical_weight: LexicalWeight = DEFAULT_LEXICAL,
     dictionary_weight: DictionaryWeight = DEFAULT_DICTIONARY,
     dictionary_dir: DictionaryDir = AlignConfig.dictionary_dir,
     workers: Annotated[
@@ -162,6 +165,7 @@ def run_command(
         encoder=encoder,
         joined_weight=joined_weight,
         learned_weight=learned_weight,
+        lexical_weight=lexical_weight,
         dictionary_weight=dictionary_weight,
         dictionary_dir=dictionary_dir,
     )

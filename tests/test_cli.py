@@ -226,12 +226,13 @@ def test_align_presplit_any_language_pair(tmp_path: Path) -> None:
     ]
 
 
-def test_align_learned_weight_is_in_the_signature() -> None:
-    res = _invoke("align", str(IT_SEED), str(EN_SEED), "--learned-weight", "0.5")
+@pytest.mark.parametrize(("option", "part"), [("--learned-weight", "learned"), ("--lexical-weight", "lex")])
+def test_align_signal_weights_are_in_the_signature(option: str, part: str) -> None:
+    res = _invoke("align", str(IT_SEED), str(EN_SEED), option, "0.5")
     assert res.exit_code == OK, res.output
     sig = ET.fromstring(res.output).find("header/prop[@type='x-signature']")
-    assert sig is not None and "|learned:0.5|" in (sig.text or "")
-    assert _invoke("align", str(IT_SEED), str(EN_SEED), "--learned-weight", "-1").exit_code != OK
+    assert sig is not None and f"|{part}:0.5|" in (sig.text or "")
+    assert _invoke("align", str(IT_SEED), str(EN_SEED), option, "-1").exit_code != OK
 
 
 def test_align_bad_input(tmp_path: Path) -> None:
