@@ -527,7 +527,8 @@ def published_table(ours: SetResult | None) -> list[str]:
                 s.strict_f1,
                 [
                     f"**this aligner {__version__}**",
-                    "e5-small embeddings (CPU), default settings",
+                    "e5-small embeddings (CPU), "
+                    + (f"`{shlex.join(EXTRA_ARGS)}`" if EXTRA_ARGS else "default settings"),
                     f"**{s.strict_f1:.3f}**",
                     f"**{s.lax_f1:.3f}**",
                     "this run",
