@@ -280,7 +280,7 @@ def pairing_corpus(
 def run_pairing(folder: Path, out: Path, langs: str) -> Measured:
     """``aligner run`` on one language pair's folder (links only: alignment is not measured here)."""
     src_lang, tgt_lang = langs.split("-")
-    cmd = [aligner_exe(), "run", folder, "--out", out, "--quiet", "--format", "links"]
+    cmd: list[str | Path] = [aligner_exe(), "run", folder, "--out", out, "--quiet", "--format", "links"]
     run = run_measured([*cmd, "--src-lang", src_lang, "--tgt-lang", tgt_lang, "--force"])
     if run.returncode not in (0, 1):
         raise SystemExit(f"error: aligner run failed on {folder}:\n{run.stderr}")

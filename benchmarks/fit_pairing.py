@@ -28,7 +28,8 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-from batch import ROOT, log, pairing_corpus, run_pairing
+from alignment import log
+from batch import ROOT, pairing_corpus, run_pairing
 from fit_calibration import fit_logistic
 
 from aligner.model import PairConfig

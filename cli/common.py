@@ -108,4 +108,3 @@ def check_dictionary(config: AlignConfig, src_lang: str, tgt_lang: str) -> None:
     except DictionaryError as err:
         error(str(err))
         raise typer.Exit(USAGE) from None
-

@@ -116,4 +116,3 @@ def export_review(
         write_text_atomic(out / name, text, force=force)
     summary.files = list(texts)
     return summary
-
