@@ -39,7 +39,6 @@ import numpy.typing as npt
 from . import lexicon
 from .errors import AlignerError
 from .model import AlignConfig
-from .score import WORD, hashed_slot
 
 Vectors = npt.NDArray[np.float32]
 
@@ -98,10 +97,6 @@ def _b64(text: str, path: Path, line: int) -> int:
     return value
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in WORD.findall(text)]
-
-
 def translations(entry: str) -> list[str]:
     """The single-word translations in the text of one dictd entry.
 
@@ -121,7 +116,7 @@ def translations(entry: str) -> list[str]:
             continue
         body = _BRACKETS.sub(" ", _TRAILING_NUMBER.sub("", body))
         for sense in re.split(r"[,;]", body):
-            words = _words(sense)
+            words = lexicon.words(sense)
             if len(words) == 1 and words[0] not in out:
                 out.append(words[0])
     return out
@@ -149,7 +144,7 @@ def read_dictd(index: Path) -> Entries:
         if len(parts) < 3:
             raise DictionaryError(f"{index}:{number}: expected 'headword<TAB>offset<TAB>length'")
         head = parts[0].strip().lower()
-        if not head or head.startswith("00database") or len(_words(head)) != 1 or _words(head)[0] != head:
+        if head.startswith("00database") or lexicon.words(head) != [head]:  # one word, nothing else
             continue
         start, size = _b64(parts[1], index, number), _b64(parts[2], index, number)
         entry = data[start : start + size].decode("utf-8", "replace")
@@ -200,22 +195,12 @@ def dictionary_vectors(
     dictionary: Dictionary, src_texts: Sequence[str], tgt_texts: Sequence[str]
 ) -> tuple[Vectors, Vectors]:
     """Source sentences projected through ``dictionary`` into the target
-    vocabulary, and the target sentences' words, both by stem, hashed into
-    :data:`aligner.lexicon.DIM` dimensions and weighted by the target stems'
-    inverse document frequency (rows not normalised, as in
-    :func:`aligner.lexicon.translation_vectors`)."""
-    dim = lexicon.DIM
-    idf: dict[str, float] = {}
-    for word, value in lexicon.idf_of(tgt_texts).items():
-        idf[word[:STEM]] = max(value, idf.get(word[:STEM], 0.0))
-    src = np.zeros((len(src_texts), dim), dtype=np.float32)
-    tgt = np.zeros((len(tgt_texts), dim), dtype=np.float32)
-    for row, text in enumerate(src_texts):
-        for word in _words(text):
-            stems = {t[:STEM] for t in dictionary.lookup(word)}
-            for stem in stems:
-                src[row, hashed_slot(stem, dim)] += idf.get(stem, 1.0) / len(stems)
-    for row, text in enumerate(tgt_texts):
-        for word in _words(text):
-            tgt[row, hashed_slot(word[:STEM], dim)] += idf.get(word[:STEM], 1.0)
-    return src, tgt
+    vocabulary, and the target sentences' words, both by stem (each of a
+    word's translated stems weighing 1 / their number), as
+    :func:`aligner.lexicon.projected_vectors` makes them."""
+
+    def translate(word: str) -> list[tuple[str, float]]:
+        stems = {t[:STEM] for t in dictionary.lookup(word)}
+        return [(stem, 1.0 / len(stems)) for stem in stems]
+
+    return lexicon.projected_vectors(translate, src_texts, tgt_texts, key=lambda w: w[:STEM])

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -85,20 +85,37 @@ def idf_of(texts: Sequence[str]) -> dict[str, float]:
 def translation_vectors(
     table: Table, src_texts: Sequence[str], tgt_texts: Sequence[str]
 ) -> tuple[Vectors, Vectors]:
+    """Source sentences projected through a learned ``table`` into the target
+    vocabulary, and the target sentences' words (see :func:`projected_vectors`)."""
+    return projected_vectors(lambda w: table.get(w, ()), src_texts, tgt_texts)
+
+
+def projected_vectors(
+    translate: Callable[[str], Iterable[tuple[str, float]]],
+    src_texts: Sequence[str],
+    tgt_texts: Sequence[str],
+    key: Callable[[str], str] = str,
+) -> tuple[Vectors, Vectors]:
     """Source sentences projected into the target vocabulary, and the target sentences' words.
 
-    Both are hashed into :data:`DIM` dimensions and weighted by the target
-    words' inverse document frequency; rows are not normalised (spans are
-    summed first, then normalised, by :func:`aligner.score.span_vectors`).
+    ``translate(word)`` gives a source word's target words with their weights;
+    target words are compared by ``key(word)`` (the word itself, or a stem).
+    Both sides are hashed into :data:`DIM` dimensions and weighted by the
+    target keys' inverse document frequency; rows are not normalised (spans
+    are summed first, then normalised, by :func:`aligner.score.span_vectors`).
     """
-    idf = idf_of(tgt_texts)
+    idf: dict[str, float] = {}
+    for word, value in idf_of(tgt_texts).items():
+        idf[key(word)] = max(value, idf.get(key(word), 0.0))
     src = np.zeros((len(src_texts), DIM), dtype=np.float32)
     tgt = np.zeros((len(tgt_texts), DIM), dtype=np.float32)
     for row, text in enumerate(src_texts):
         for w in words(text):
-            for t, prob in table.get(w, ()):
-                src[row, hashed_slot(t, DIM)] += prob * idf.get(t, 1.0)
+            for t, weight in translate(w):
+                k = key(t)
+                src[row, hashed_slot(k, DIM)] += weight * idf.get(k, 1.0)
     for row, text in enumerate(tgt_texts):
         for t in words(text):
-            tgt[row, hashed_slot(t, DIM)] += idf.get(t, 1.0)
+            k = key(t)
+            tgt[row, hashed_slot(k, DIM)] += idf.get(k, 1.0)
     return src, tgt
