@@ -280,16 +280,8 @@ def coarse_windows(
     cs, ct = _block_means(src_vecs, size), _block_means(tgt_vecs, size)
     block_s = [" ".join(src_texts[k : k + size]) for k in range(0, n, size)]
     block_t = [" ".join(tgt_texts[k : k + size]) for k in range(0, m, size)]
-    coarse = replace(
-        config,
-        max_src=2,
-        max_tgt=2,
-        length_weight=0.0,
-        lexical_weight=0.0,
-        joined_weight=0.0,
-        learned_weight=0.0,
-        dictionary_weight=0.0,
-    )
+    # No encoder and no extra signals are given, so only the lexical and length signals need turning off.
+    coarse = replace(config, max_src=2, max_tgt=2, length_weight=0.0, lexical_weight=0.0)
     scorer = LinkScorer(cs, ct, block_s, block_t, coarse)
     nc, mc = len(cs), len(ct)
     moves = [(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)]
