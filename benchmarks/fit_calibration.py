@@ -47,7 +47,7 @@ from aligner.align import search_path
 from aligner.calibrate import COEFFICIENTS, FEATURES, features, probability
 from aligner.encode import get_encoder
 from aligner.evaluate import calibration_of
-from aligner.model import AlignConfig, is_null_kind, link_kind
+from aligner.model import AlignConfig
 from aligner.signature import signature
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -59,6 +59,7 @@ FAR_L2 = 0.01
 #: Random off-path links added as wrong examples (see the module docstring).
 NEGATIVES = 100
 SEED = 13
+Array = npt.NDArray[np.float64]
 #: Boundary margin given to the random off-path links: no path places their ends.
 RANDOM_BOUNDARY = 0.0
 #: Shares of link types in translated text (Gale and Church 1993, Table 5: 1-1 89 %,
@@ -74,9 +75,6 @@ def type_weights(kinds: list[str]) -> Array:
     total = sum(TYPE_SHARES[k] for k in counts)
     w = np.array([TYPE_SHARES[k] / total / (counts[k] / len(kinds)) for k in kinds])
     return np.asarray(w / w.mean(), dtype=np.float64)
-
-
-Array = npt.NDArray[np.float64]
 
 
 def fit_logistic(
@@ -134,8 +132,7 @@ def main() -> int:
         f = features(scorer, s.i, s.a, s.j, s.b, margin)
         rows.append([f[k] for k in FEATURES])
         labels.append(float((tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) in gold))
-        kind = link_kind(tuple(range(s.a)), tuple(range(s.b)))
-        kinds.append("null" if is_null_kind(kind) else kind if kind == "1-1" else "other")
+        kinds.append("null" if not (s.a and s.b) else "1-1" if s.a == s.b == 1 else "other")
     n_real = len(rows)
     weights = type_weights(kinds)
     rng = np.random.default_rng(SEED)
