@@ -19,10 +19,6 @@ from aligner.write import write_text_atomic
 
 from .common import (
     BAD_INPUT,
-    DEFAULT_DICTIONARY,
-    DEFAULT_JOINED,
-    DEFAULT_LEARNED,
-    DEFAULT_LEXICAL,
     EXISTS,
     DictionaryDir,
     DictionaryWeight,
@@ -57,10 +53,10 @@ def align_command(
         int, typer.Option("--max-link", min=1, max=6, help="Most sentences on one side of a link.")
     ] = AlignConfig.max_src,
     encoder: EncoderName = "e5-small",
-    joined_weight: JoinedWeight = DEFAULT_JOINED,
-    learned_weight: LearnedWeight = DEFAULT_LEARNED,
-    lexical_weight: LexicalWeight = DEFAULT_LEXICAL,
-    dictionary_weight: DictionaryWeight = DEFAULT_DICTIONARY,
+    joined_weight: JoinedWeight = AlignConfig.joined_weight,
+    learned_weight: LearnedWeight = AlignConfig.learned_weight,
+    lexical_weight: LexicalWeight = AlignConfig.lexical_weight,
+    dictionary_weight: DictionaryWeight = AlignConfig.dictionary_weight,
     dictionary_dir: DictionaryDir = AlignConfig.dictionary_dir,
 ) -> None:
     """Align the sentences of SRC and TGT and print (or write) the alignment.

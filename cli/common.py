@@ -59,7 +59,6 @@ JoinedWeight = Annotated[
         help="Mix embeddings of joined sentences into multi-sentence links (slower, about 5x).",
     ),
 ]
-DEFAULT_JOINED = AlignConfig.joined_weight
 LearnedWeight = Annotated[
     float,
     typer.Option(
@@ -70,7 +69,6 @@ LearnedWeight = Annotated[
         "0 = off. Slower: a few seconds per thousand links.",
     ),
 ]
-DEFAULT_LEARNED = AlignConfig.learned_weight
 LexicalWeight = Annotated[
     float,
     typer.Option(
@@ -81,7 +79,6 @@ LexicalWeight = Annotated[
         "character 4-grams); 0 = off.",
     ),
 ]
-DEFAULT_LEXICAL = AlignConfig.lexical_weight
 DictionaryWeight = Annotated[
     float,
     typer.Option(
@@ -92,7 +89,6 @@ DictionaryWeight = Annotated[
         "0 = off. Needs the dictionary installed (apt install dict-freedict-ita-eng dict-freedict-eng-ita).",
     ),
 ]
-DEFAULT_DICTIONARY = AlignConfig.dictionary_weight
 DictionaryDir = Annotated[
     str,
     typer.Option("--dictionary-dir", help="Folder of FreeDict dictd files (freedict-ita-eng.index, ...)."),

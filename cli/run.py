@@ -34,10 +34,6 @@ from aligner.pipeline import RunResult, make_job, run
 
 from .common import (
     BAD_INPUT,
-    DEFAULT_DICTIONARY,
-    DEFAULT_JOINED,
-    DEFAULT_LEARNED,
-    DEFAULT_LEXICAL,
     EXISTS,
     USAGE,
     DictionaryDir,
@@ -135,10 +131,10 @@ def run_command(
     src_lang: SrcLang = PairConfig.src_lang,
     tgt_lang: TgtLang = PairConfig.tgt_lang,
     encoder: EncoderName = "e5-small",
-    joined_weight: JoinedWeight = DEFAULT_JOINED,
-    learned_weight: LearnedWeight = DEFAULT_LEARNED,
-    lexical_weight: LexicalWeight = DEFAULT_LEXICAL,
-    dictionary_weight: DictionaryWeight = DEFAULT_DICTIONARY,
+    joined_weight: JoinedWeight = AlignConfig.joined_weight,
+    learned_weight: LearnedWeight = AlignConfig.learned_weight,
+    lexical_weight: LexicalWeight = AlignConfig.lexical_weight,
+    dictionary_weight: DictionaryWeight = AlignConfig.dictionary_weight,
     dictionary_dir: DictionaryDir = AlignConfig.dictionary_dir,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processes on this machine (each loads the model once).")
