@@ -80,13 +80,17 @@ def _hits(reference: set[Pair], candidates: set[Pair]) -> tuple[int, int]:
     return strict, lax
 
 
+def _non_null(pairs: set[Pair]) -> set[Pair]:
+    """The links with sentences on both sides (recall counts only these)."""
+    return {x for x in pairs if x[0] and x[1]}
+
+
 def count(gold: Iterable[Link | Pair], predicted: Iterable[Link | Pair]) -> Counts:
     """Count the hits of one document's predicted links against its gold links."""
     g, p = pairs_of(gold), pairs_of(predicted)
     sp, lp = _hits(g, p)
-    g_real = {x for x in g if x[0] and x[1]}
-    p_real = {x for x in p if x[0] and x[1]}
-    sr, lr = _hits(p_real, g_real)
+    g_real = _non_null(g)
+    sr, lr = _hits(_non_null(p), g_real)
     return Counts(sp, lp, len(p), sr, lr, len(g_real))
 
 
@@ -121,13 +125,13 @@ def by_type(
     per: dict[str, Counts] = defaultdict(Counts)
     for g, p in zip(gold, predicted, strict=True):
         gs, ps = pairs_of(g), pairs_of(p)
+        ps_real = _non_null(ps)
         for kind in {link_kind(s, t) for s, t in gs | ps}:
-            gk = {x for x in gs if link_kind(*x) == kind}
+            gk_real = _non_null({x for x in gs if link_kind(*x) == kind})
             pk = {x for x in ps if link_kind(*x) == kind}
             sp, lp = _hits(gs, pk)
-            sr, lr = _hits({x for x in ps if x[0] and x[1]}, {x for x in gk if x[0] and x[1]})
-            real = len({x for x in gk if x[0] and x[1]})
-            per[kind] = per[kind] + Counts(sp, lp, len(pk), sr, lr, real)
+            sr, lr = _hits(ps_real, gk_real)
+            per[kind] = per[kind] + Counts(sp, lp, len(pk), sr, lr, len(gk_real))
     return {k: scores(per[k]) for k in sorted(per)}
 
 
