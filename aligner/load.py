@@ -4,11 +4,13 @@ A document must be UTF-8 text (a byte-order mark is accepted). Other encodings,
 binary files and empty files are refused with an :class:`InputError` that names
 the file, says what it seems to be and how to fix it. Line ends are normalised
 to ``\\n``; a leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token is lifted into
-:attr:`Document.date` and removed from the text; boilerplate lines are flagged.
+:attr:`Document.date` and removed from the text, as written (:func:`date_problem`
+tells whether it names a real day or month); boilerplate lines are flagged.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -128,6 +130,21 @@ def parse(text: str, doc_id: str) -> Document:
         lines.append(Line(number, pos, pos + len(raw), flag))
         pos += len(raw) + 1
     return Document(id=doc_id, text=text, date=date, lines=tuple(lines))
+
+
+def date_problem(doc: Document) -> str | None:
+    """What is wrong with ``doc``'s date token (always on line 1), or None if it
+    is absent or a real day (``YYYY-MM-DD``) or month (``YYYY-MM``)."""
+    if doc.date is None:
+        return None
+    try:
+        dt.date.fromisoformat(doc.date if len(doc.date) == 10 else doc.date + "-01")
+    except ValueError as err:
+        return (
+            f"the date token gives {doc.date}, which is not a calendar date ({err}), so the document "
+            "is treated as undated; write it as date YYYY-MM-DD or date YYYY-MM, e.g. date 2025-11-25"
+        )
+    return None
 
 
 def read_document_bytes(path: Path) -> bytes:

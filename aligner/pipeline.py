@@ -58,7 +58,7 @@ from .encode import CachedEncoder, Vectors, get_encoder
 from .errors import AlignerError, InputError, OutputExistsError
 from .export import EXPORTERS
 from .langid import MIN_CONFIDENCE, identify
-from .load import document_from_bytes, list_documents, read_document_bytes
+from .load import date_problem, document_from_bytes, list_documents, read_document_bytes
 from .model import AlignConfig, Alignment, DocPair, Document, PairConfig, Sentence, Unpaired
 from .pair import DocProfile, centroid, pair_documents, profile
 from .signature import document_signature, signature
@@ -304,8 +304,10 @@ def _scan(path: Path, work: Path, job: Job) -> Scanned:
     doc = document_from_bytes(data, path)
     cfg = job.pair
     guess = identify(doc.content_text)
-    doc = Document(doc.id, doc.text, doc.date, doc.lines, guess.lang, round(guess.confidence, 4))
-    problems = []
+    bad_date = date_problem(doc)
+    date = None if bad_date else doc.date
+    doc = Document(doc.id, doc.text, date, doc.lines, guess.lang, round(guess.confidence, 4))
+    problems = [Problem(doc.id, bad_date, line=1)] if bad_date else []
     if guess.confidence < MIN_CONFIDENCE:
         problems.append(
             Problem(doc.id, f"language uncertain: {guess.lang} with probability {guess.confidence:.2f}")

@@ -10,7 +10,7 @@ import typer
 from aligner.align import align
 from aligner.encode import get_encoder
 from aligner.errors import AlignerError, OutputExistsError
-from aligner.load import load_document, load_presplit
+from aligner.load import date_problem, load_document, load_presplit
 from aligner.model import AlignConfig
 from aligner.pipeline import render_alignment
 from aligner.signature import signature
@@ -32,6 +32,7 @@ from .common import (
     TgtLang,
     check_dictionary,
     error,
+    warn,
 )
 
 
@@ -85,7 +86,14 @@ def align_command(
         else:
             sdoc, tdoc = load_document(src), load_document(tgt)
             source, target = split(sdoc, src_lang), split(tdoc, tgt_lang)
-            date = sdoc.date or tdoc.date
+            dates = []
+            for path, doc in ((src, sdoc), (tgt, tdoc)):
+                problem = date_problem(doc)
+                if problem:
+                    warn(f"{path}, line 1: {problem}")
+                else:
+                    dates.append(doc.date)
+            date = next((d for d in dates if d), None)
         sig = signature(config, enc.name, presplit=presplit)
         al = align(source, target, enc, config, src_lang, tgt_lang, sig, src.name, tgt.name, date)
         text = render_alignment(al, fmt.value, min_score)

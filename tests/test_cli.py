@@ -152,6 +152,7 @@ def test_bad_documents_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     (src / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(300))
     (src / "tedesco.txt").write_text(GERMAN, encoding="utf-8")
     (src / "oneline.txt").write_text("parola " * 3000, encoding="utf-8")
+    (src / "baddate.txt").write_text("date 2025-13-45\n" + GERMAN, encoding="utf-8")
     out = tmp_path / "out"
     res = _invoke("run", str(src), "--out", str(out))
     assert res.exit_code == SKIPPED, res.output
@@ -165,10 +166,15 @@ def test_bad_documents_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
         f"{src / 'oneline.txt'}, line 1: a line of 21,000 characters with no sentence-ending punctuation"
         in text
     )
+    assert (
+        f"{src / 'baddate.txt'}, line 1: the date token gives 2025-13-45, which is not a calendar date "
+        "(month must be in 1..12), so the document is treated as undated; write it as date YYYY-MM-DD"
+    ) in text
     manifest = json.loads((out / "manifest.json").read_text())
     status = {d["file"]: d["status"] for d in manifest["documents"]}
     assert status["empty.txt"] == status["latin1.txt"] == status["binary.txt"] == "skipped"
-    assert status["tedesco.txt"] == status["oneline.txt"] == "read"
+    assert status["tedesco.txt"] == status["oneline.txt"] == status["baddate.txt"] == "read"
+    assert next(d["date"] for d in manifest["documents"] if d["file"] == "baddate.txt") is None
     assert len(manifest["pairs"]) == 1 and manifest["exit_code"] == SKIPPED
     errors = {p["file"] for p in manifest["problems"] if p["severity"] == "error"}
     assert errors == {"empty.txt", "latin1.txt", "binary.txt"}
@@ -188,6 +194,18 @@ def test_unusable_input_folder(tmp_path: Path, make, message: str) -> None:
     assert res.exit_code == BAD_INPUT
     assert message in res.output
     assert not (tmp_path / "out").exists()
+
+
+def test_align_warns_of_an_impossible_date_and_leaves_it_out(tmp_path: Path) -> None:
+    src = tmp_path / "it.txt"
+    text = IT_SEED.read_text(encoding="utf-8")
+    src.write_text(text.replace("2025-11-25", "2025-11-31", 1), encoding="utf-8")
+    res = _invoke("align", str(src), str(EN_SEED), "--format", "tmx")
+    assert res.exit_code == OK, res.output
+    warning = f"warning: {src}, line 1: the date token gives 2025-11-31, which is not a calendar date"
+    assert warning in res.output
+    # the English seed has no date either: the TMX has no creationdate rather than an invalid one
+    assert "creationdate" not in res.output and "<tu " in res.output
 
 
 def test_align_links_format_and_output_file(tmp_path: Path) -> None:

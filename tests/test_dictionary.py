@@ -17,8 +17,8 @@ from aligner.load import load_document
 from aligner.model import AlignConfig
 from aligner.score import span_vectors
 from aligner.split import split
-from cli.main import app
 from cli.common import OK, USAGE
+from cli.main import app
 
 from .conftest import EN_SEED, IT_SEED
 

@@ -77,7 +77,15 @@ def test_tmx_min_score_and_missing_date() -> None:
 
 
 @pytest.mark.parametrize(
-    ("date", "expected"), [("2025-11-25", "20251125T000000Z"), ("2022-07", None), (None, None)]
+    ("date", "expected"),
+    [
+        ("2025-11-25", "20251125T000000Z"),
+        ("2024-02-29", "20240229T000000Z"),  # a leap day
+        ("2022-07", None),
+        (None, None),
+        ("2025-13-45", None),  # no such day: no creationdate rather than an invalid one
+        ("2023-02-29", None),
+    ],
 )
 def test_tmx_date(date, expected) -> None:
     assert tmx_date(date) == expected

@@ -8,7 +8,7 @@ import pytest
 
 from aligner.boilerplate import flag_lines
 from aligner.errors import InputError
-from aligner.load import list_documents, load_document, parse
+from aligner.load import date_problem, list_documents, load_document, parse
 
 from .conftest import IT_SEED, SEEDS
 
@@ -35,6 +35,28 @@ def test_date_token_is_lifted(raw: str, date: str | None, text_start: str) -> No
     assert doc.date == date
     assert doc.text.startswith(text_start)
     assert "date 20" not in doc.text[:20] or date is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("date 2025-11-25 Roma.", None),
+        ("date 2024-02-29 Roma.", None),  # a leap day
+        ("date 2022-07 Roma.", None),  # a month
+        ("Roma.", None),  # no date at all
+        ("date 2025-13-45 Roma.", "month must be in 1..12"),
+        ("date 2023-02-29 Roma.", "day is out of range for month"),
+        ("date 2022-00 Roma.", "month must be in 1..12"),
+    ],
+)
+def test_impossible_dates_are_lifted_and_reported(raw: str, problem: str | None) -> None:
+    doc = parse(raw, "x.txt")
+    assert doc.text == "Roma."  # the token is lifted, possible or not
+    found = date_problem(doc)
+    if problem is None:
+        assert found is None
+    else:
+        assert found is not None and problem in found and "date YYYY-MM-DD" in found
 
 
 def test_crlf_is_normalised_and_lines_keep_their_numbers() -> None:
