@@ -184,14 +184,23 @@ def load_document(path: Path) -> Document:
 
 
 def list_documents(folder: Path) -> list[Path]:
-    """The ``.txt`` files of ``folder``, sorted by name; raise if there are none."""
+    """The ``.txt`` files of ``folder`` (``.TXT`` too), sorted by name; raise if there are none."""
     if not folder.exists():
         raise InputError(folder, "does not exist", "Give the folder that holds the dispatches (.txt files).")
     if not folder.is_dir():
         raise InputError(folder, "is not a folder", "Give the folder that holds the .txt files, not a file.")
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
     if not files:
         raise InputError(folder, "holds no .txt documents", "Put one dispatch per .txt file in it.")
+    seen: dict[str, Path] = {}
+    for path in files:
+        if path.stem in seen:  # a.txt and a.TXT: their outputs would share one name
+            raise InputError(
+                path,
+                f"has the same name as {seen[path.stem].name} but for the case of its extension",
+                "Rename one of them: output files are named after the documents' names without extension.",
+            )
+        seen[path.stem] = path
     return files
 
 

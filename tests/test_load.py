@@ -192,3 +192,17 @@ def test_folder_without_txt(tmp_path: Path) -> None:
 def test_file_given_as_folder() -> None:
     with pytest.raises(InputError, match="is not a folder"):
         list_documents(IT_SEED)
+
+
+def test_upper_case_extension_is_read_and_sorted_by_name(tmp_path: Path) -> None:
+    for name in ["b.TXT", "a.txt", "c.Txt", "notes.md", "d.txt.bak"]:
+        (tmp_path / name).write_text("Roma.")
+    assert [p.name for p in list_documents(tmp_path)] == ["a.txt", "b.TXT", "c.Txt"]
+
+
+def test_two_documents_whose_names_differ_only_in_the_extension_case(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Roma.")
+    (tmp_path / "a.TXT").write_text("Rome.")
+    with pytest.raises(InputError, match=r"a\.txt: has the same name as a\.TXT but for the case") as err:
+        list_documents(tmp_path)
+    assert "Rename one of them" in str(err.value)
