@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import gzip
 import re
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -164,6 +165,25 @@ def files_for(src_lang: str, tgt_lang: str, folder: str | Path = DEFAULT_FOLDER)
         if path.exists():
             found.append((path, inverted))
     return found
+
+
+def identity(src_lang: str, tgt_lang: str, folder: str | Path = DEFAULT_FOLDER) -> str:
+    """Which dictionary files :func:`load` reads for the pair, each with a
+    checksum of its index and data files, for the job signature: the same
+    weight with another release of a dictionary gives other links.
+
+    Empty when none is installed.
+    """
+    names = []
+    for index, _ in files_for(src_lang, tgt_lang, folder):
+        stem = index.name.removesuffix(".index")
+        crc = zlib.crc32(index.read_bytes())
+        for data in (index.with_name(stem + ".dict.dz"), index.with_name(stem + ".dict")):
+            if data.exists():
+                crc = zlib.crc32(data.read_bytes(), crc)
+                break
+        names.append(f"{stem}@{crc:08x}")
+    return "+".join(names)
 
 
 @functools.lru_cache(maxsize=8)

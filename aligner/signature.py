@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import version as pkg_version
 
-from . import __version__
+from . import __version__, dictionary
 from .calibrate import calibration_id
 from .model import AlignConfig, PairConfig
 from .pair import weights_id
@@ -27,14 +27,33 @@ def _langid_part() -> str:
     return f"langid:py3langid-{pkg_version('py3langid')}"
 
 
+def _dictionary_part(config: AlignConfig, langs: tuple[str, str] | None) -> str:
+    """``dict:W``, and with a weight the dictionary files used (see :func:`aligner.dictionary.identity`)."""
+    part = f"dict:{_fmt(config.dictionary_weight)}"
+    if config.dictionary_weight and langs is not None:
+        files = dictionary.identity(*langs, config.dictionary_dir)
+        if files:
+            part += f"({files})"
+    return part
+
+
 def signature(
-    config: AlignConfig, encoder_name: str, pair: PairConfig | None = None, presplit: bool = False
+    config: AlignConfig,
+    encoder_name: str,
+    pair: PairConfig | None = None,
+    presplit: bool = False,
+    langs: tuple[str, str] | None = None,
 ) -> str:
     """Build the signature of an alignment job.
+
+    ``langs`` (source, target) name the dictionary files in it when
+    ``config.dictionary_weight`` is set; ``pair``'s languages are used if given.
 
     >>> signature(AlignConfig(), "e5")  # doctest: +ELLIPSIS
     'aligner:0.1.0|split:punkt-nltk...'
     """
+    if pair is not None:
+        langs = (pair.src_lang, pair.tgt_lang)
     parts = [
         f"aligner:{__version__}",
         _split_part(presplit),
@@ -45,7 +64,7 @@ def signature(
         f"lex:{_fmt(config.lexical_weight)}",
         f"joined:{_fmt(config.joined_weight)}",
         f"learned:{_fmt(config.learned_weight)}",
-        f"dict:{_fmt(config.dictionary_weight)}",
+        _dictionary_part(config, langs),
         f"type:{_fmt(config.type_weight)}",
         f"band:{config.band or 'auto'}",
         f"score:{calibration_id()}",

@@ -94,7 +94,7 @@ def align_command(
                 else:
                     dates.append(doc.date)
             date = next((d for d in dates if d), None)
-        sig = signature(config, enc.name, presplit=presplit)
+        sig = signature(config, enc.name, presplit=presplit, langs=(src_lang, tgt_lang))
         al = align(source, target, enc, config, src_lang, tgt_lang, sig, src.name, tgt.name, date)
         text = render_alignment(al, fmt.value, min_score)
         if output is None:

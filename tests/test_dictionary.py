@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -122,6 +123,16 @@ def test_files_for_a_pair(dict_dir: Path) -> None:
     assert dictionary.files_for("de", "fr", dict_dir) == []
 
 
+def test_identity_names_the_files_and_changes_with_them(dict_dir: Path) -> None:
+    first = dictionary.identity("it", "en", dict_dir)
+    assert re.fullmatch(r"freedict-ita-eng@[0-9a-f]{8}\+freedict-eng-ita@[0-9a-f]{8}", first)
+    assert dictionary.identity("en", "it", dict_dir).split("+") == first.split("+")[::-1]
+    write_dictd(dict_dir, "freedict-eng-ita", [*ENG_ITA, ("valley", "valley\nvalle\n")], packed=False)
+    second = dictionary.identity("it", "en", dict_dir)
+    assert second.split("+")[0] == first.split("+")[0] and second.split("+")[1] != first.split("+")[1]
+    assert dictionary.identity("de", "fr", dict_dir) == ""
+
+
 def test_a_missing_dictionary_says_what_to_install(tmp_path: Path) -> None:
     with pytest.raises(dictionary.DictionaryError) as err:
         dictionary.load("de", "fr", str(tmp_path))
@@ -199,7 +210,8 @@ def test_cli_dictionary_weight(dict_dir: Path) -> None:
     res = runner.invoke(app, [*args, "--dictionary-dir", str(dict_dir)])
     assert res.exit_code == OK, res.output
     sig = ET.fromstring(res.stdout).find("header/prop[@type='x-signature']")
-    assert sig is not None and "|dict:0.3|" in (sig.text or "")
+    assert sig is not None and "|dict:0.3(freedict-ita-eng@" in (sig.text or "")
+    assert dictionary.identity("it", "en", dict_dir) in (sig.text or "")
     missing = runner.invoke(app, [*args, "--dictionary-dir", str(dict_dir / "none")])
     assert missing.exit_code == USAGE
     assert "no FreeDict dictionary for it-en" in missing.stderr and "apt install dict-freedict-ita-eng" in missing.stderr
