@@ -51,6 +51,27 @@ def read_link_file(path: Path) -> LinkFile:
     return LinkFile(path, links, unscored[0] if unscored else None, len(unscored) < len(links))
 
 
+def last_sentences(links: Sequence[Link]) -> tuple[int, int]:
+    """The highest source and target sentence index the links mention (-1 for none)."""
+    return (
+        max((i for lk in links for i in lk.src), default=-1),
+        max((j for lk in links for j in lk.tgt), default=-1),
+    )
+
+
+def mismatch(gold: LinkFile, pred: LinkFile) -> str | None:
+    """A warning when ``gold`` and ``pred`` end at different sentences: likely not the same document."""
+    g, p = last_sentences(gold.links), last_sentences(pred.links)
+    if g == p:
+        return None
+    g_s, g_t, p_s, p_t = (str(k) if k >= 0 else "none" for k in (*g, *p))
+    return (
+        f"{gold.path} and {pred.path}: the gold's last sentences are {g_s} (source) and {g_t} (target), "
+        f"the prediction's {p_s} and {p_t}; check that they are the same document and that the "
+        "prediction was not filtered (--min-score)"
+    )
+
+
 def has_scores(files: Sequence[LinkFile]) -> bool:
     """True when some link line carries a score and none lacks one."""
     return any(f.any_scored for f in files) and all(f.first_unscored is None for f in files)
@@ -227,6 +248,10 @@ def evaluate_command(
     except AlignerError as err:
         error(str(err))
         raise typer.Exit(BAD_INPUT) from None
+    for g, p in pairs:
+        problem = mismatch(g, p)
+        if problem:
+            warn(problem)
     rep = report(pairs)
     preds = [p for _, p in pairs]
     if rep["calibration"] is None and any(p.any_scored for p in preds):

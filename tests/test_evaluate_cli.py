@@ -165,6 +165,27 @@ def test_empty_prediction_scores_zero(tmp_path: Path) -> None:
     assert rep["calibration"] is None  # no score was given
 
 
+@pytest.mark.parametrize(
+    ("pred", "ends"),
+    [
+        ("[0]:[0]:0.9\n[1, 2]:[1]:0.8\n[3]:[]:0.5\n[4]:[2]:0.9\n", None),  # the same sentences: no warning
+        ("[0, 1, 2, 3, 4]:[0, 1, 2]:0.9\n", None),  # one big link still ends where the gold does
+        ("[0]:[0]:0.9\n[1, 2]:[1]:0.8\n", "the prediction's 2 and 1"),  # cut short (or --min-score)
+        (PRED_A, "the prediction's 4 and 3"),  # a target sentence the gold does not have
+        ("", "the prediction's none and none"),
+    ],
+)
+def test_gold_and_prediction_ending_apart_are_warned_of(tmp_path: Path, pred: str, ends: str | None) -> None:
+    g, p = _write(tmp_path, "a.gold", GOLD_A), _write(tmp_path, "a.links", pred)
+    res = _invoke("--gold", g, "--pred", p)
+    assert res.exit_code == OK, res.output
+    if ends is None:
+        assert "warning" not in res.stderr
+    else:
+        assert f"warning: {g} and {p}: the gold's last sentences are 4 (source) and 2 (target), {ends}" in res.stderr
+        assert "same document" in res.stderr
+
+
 # --- bad input ---------------------------------------------------------------------
 
 
