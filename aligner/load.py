@@ -10,7 +10,7 @@ tells whether it names a real day or month); boilerplate lines are flagged.
 
 from __future__ import annotations
 
-import datetime as dt
+import calendar
 import json
 import re
 from pathlib import Path
@@ -137,14 +137,19 @@ def date_problem(doc: Document) -> str | None:
     is absent or a real day (``YYYY-MM-DD``) or month (``YYYY-MM``)."""
     if doc.date is None:
         return None
-    try:
-        dt.date.fromisoformat(doc.date if len(doc.date) == 10 else doc.date + "-01")
-    except ValueError as err:
-        return (
-            f"the date token gives {doc.date}, which is not a calendar date ({err}), so the document "
-            "is treated as undated; write it as date YYYY-MM-DD or date YYYY-MM, e.g. date 2025-11-25"
-        )
-    return None
+    year, month, *day = (int(part) for part in doc.date.split("-"))
+    if year < 1:
+        why = "there is no year 0000"
+    elif not 1 <= month <= 12:
+        why = f"there is no month {month:02d}"
+    elif day and not 1 <= day[0] <= calendar.monthrange(year, month)[1]:
+        why = f"{year}-{month:02d} has no day {day[0]:02d}"
+    else:
+        return None
+    return (
+        f"the date token gives {doc.date}, which is not a calendar date ({why}), so the document "
+        "is treated as undated; write it as date YYYY-MM-DD or date YYYY-MM, e.g. date 2025-11-25"
+    )
 
 
 def read_document_bytes(path: Path) -> bytes:

@@ -168,7 +168,7 @@ def test_bad_documents_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     )
     assert (
         f"{src / 'baddate.txt'}, line 1: the date token gives 2025-13-45, which is not a calendar date "
-        "(month must be in 1..12), so the document is treated as undated; write it as date YYYY-MM-DD"
+        "(there is no month 13), so the document is treated as undated; write it as date YYYY-MM-DD"
     ) in text
     manifest = json.loads((out / "manifest.json").read_text())
     status = {d["file"]: d["status"] for d in manifest["documents"]}
