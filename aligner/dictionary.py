@@ -123,12 +123,18 @@ def translations(entry: str) -> list[str]:
     return out
 
 
-def read_dictd(index: Path) -> Entries:
-    """Read a dictd dictionary (``index`` and the ``.dict.dz`` or ``.dict`` beside it)."""
+def _data_file(index: Path) -> Path | None:
+    """The ``.dict.dz`` (or plain ``.dict``) file beside ``index``, if there is one."""
     stem = index.name.removesuffix(".index")
     candidates = [index.with_name(stem + ".dict.dz"), index.with_name(stem + ".dict")]
-    data_path = next((p for p in candidates if p.exists()), None)
+    return next((p for p in candidates if p.exists()), None)
+
+
+def read_dictd(index: Path) -> Entries:
+    """Read a dictd dictionary (``index`` and the ``.dict.dz`` or ``.dict`` beside it)."""
+    data_path = _data_file(index)
     if data_path is None:
+        stem = index.name.removesuffix(".index")
         raise DictionaryError(f"{index}: no {stem}.dict.dz or {stem}.dict beside it; reinstall it")
     try:
         if data_path.suffix == ".dz":
@@ -158,13 +164,19 @@ def read_dictd(index: Path) -> Entries:
 def files_for(src_lang: str, tgt_lang: str, folder: str | Path = DEFAULT_FOLDER) -> list[tuple[Path, bool]]:
     """The FreeDict index files installed in ``folder`` for the pair, each with
     whether it must be inverted (a ``tgt``-``src`` dictionary)."""
-    s, t = ISO3.get(src_lang, src_lang), ISO3.get(tgt_lang, tgt_lang)
+    forward, backward = _names(src_lang, tgt_lang)
     found = []
-    for name, inverted in ((f"freedict-{s}-{t}.index", False), (f"freedict-{t}-{s}.index", True)):
-        path = Path(folder) / name
+    for name, inverted in ((forward, False), (backward, True)):
+        path = Path(folder) / f"{name}.index"
         if path.exists():
             found.append((path, inverted))
     return found
+
+
+def _names(src_lang: str, tgt_lang: str) -> tuple[str, str]:
+    """FreeDict's names of the pair's two dictionaries: ``freedict-ita-eng``, ``freedict-eng-ita``."""
+    s, t = ISO3.get(src_lang, src_lang), ISO3.get(tgt_lang, tgt_lang)
+    return f"freedict-{s}-{t}", f"freedict-{t}-{s}"
 
 
 def identity(src_lang: str, tgt_lang: str, folder: str | Path = DEFAULT_FOLDER) -> str:
@@ -176,13 +188,11 @@ def identity(src_lang: str, tgt_lang: str, folder: str | Path = DEFAULT_FOLDER) 
     """
     names = []
     for index, _ in files_for(src_lang, tgt_lang, folder):
-        stem = index.name.removesuffix(".index")
         crc = zlib.crc32(index.read_bytes())
-        for data in (index.with_name(stem + ".dict.dz"), index.with_name(stem + ".dict")):
-            if data.exists():
-                crc = zlib.crc32(data.read_bytes(), crc)
-                break
-        names.append(f"{stem}@{crc:08x}")
+        data = _data_file(index)
+        if data is not None:
+            crc = zlib.crc32(data.read_bytes(), crc)
+        names.append(f"{index.name.removesuffix('.index')}@{crc:08x}")
     return "+".join(names)
 
 
@@ -194,10 +204,10 @@ def load(src_lang: str, tgt_lang: str, folder: str = DEFAULT_FOLDER) -> Dictiona
     """
     files = files_for(src_lang, tgt_lang, folder)
     if not files:
-        s, t = ISO3.get(src_lang, src_lang), ISO3.get(tgt_lang, tgt_lang)
+        forward, backward = _names(src_lang, tgt_lang)
         raise DictionaryError(
-            f"{folder}: no FreeDict dictionary for {src_lang}-{tgt_lang} (freedict-{s}-{t}.index or "
-            f"freedict-{t}-{s}.index); install one (apt install dict-freedict-{s}-{t}), "
+            f"{folder}: no FreeDict dictionary for {src_lang}-{tgt_lang} ({forward}.index or "
+            f"{backward}.index); install one (apt install dict-{forward}), "
             "point --dictionary-dir at the folder holding it, or leave --dictionary-weight at 0"
         )
     merged: dict[str, set[str]] = {}
