@@ -10,7 +10,6 @@ tells whether it names a real day or month); boilerplate lines are flagged.
 
 from __future__ import annotations
 
-import calendar
 import json
 import re
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 from .boilerplate import flag_lines
 from .corpus import TrainingPair
 from .errors import InputError
-from .model import Document, Line, Sentence
+from .model import Document, Line, Sentence, date_fault
 
 # Horizontal white space only, so that line numbers stay those of the file.
 _DATE = re.compile(r"^[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)(?:[ \t]+|(?=\n)|$)", re.IGNORECASE)
@@ -135,16 +134,8 @@ def parse(text: str, doc_id: str) -> Document:
 def date_problem(doc: Document) -> str | None:
     """What is wrong with ``doc``'s date token (always on line 1), or None if it
     is absent or a real day (``YYYY-MM-DD``) or month (``YYYY-MM``)."""
-    if doc.date is None:
-        return None
-    year, month, *day = (int(part) for part in doc.date.split("-"))
-    if year < 1:
-        why = "there is no year 0000"
-    elif not 1 <= month <= 12:
-        why = f"there is no month {month:02d}"
-    elif day and not 1 <= day[0] <= calendar.monthrange(year, month)[1]:
-        why = f"{year}-{month:02d} has no day {day[0]:02d}"
-    else:
+    why = None if doc.date is None else date_fault(doc.date)
+    if why is None:
         return None
     return (
         f"the date token gives {doc.date}, which is not a calendar date ({why}), so the document "

@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
+
+
+def date_fault(date: str) -> str | None:
+    """Why ``date`` (``YYYY-MM-DD`` or ``YYYY-MM``, digits) names no real day or month, or None.
+
+    >>> date_fault("2025-11-25") is None, date_fault("2025-13-45"), date_fault("2023-02-29")
+    (True, 'there is no month 13', '2023-02 has no day 29')
+    """
+    year, month, *day = (int(part) for part in date.split("-"))
+    if year < 1:
+        return "there is no year 0000"
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d}"
+    if day and not 1 <= day[0] <= calendar.monthrange(year, month)[1]:
+        return f"{year}-{month:02d} has no day {day[0]:02d}"
+    return None
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,12 @@ Null links (deletions, insertions) have no translation and are left out.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from .. import __version__
-from ..model import Alignment
+from ..model import Alignment, date_fault
 from .text import one_line
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -36,11 +35,8 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 def tmx_date(date: str | None) -> str | None:
     """``2025-11-25`` -> ``20251125T000000Z``; partial, impossible or missing dates give None."""
-    if date is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-        return None
-    try:
-        dt.date.fromisoformat(date)
-    except ValueError:  # 2025-13-45 is no day: no creationdate rather than an invalid one
+    # 2025-13-45 is no day: no creationdate rather than an invalid one
+    if date is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) or date_fault(date):
         return None
     return date.replace("-", "") + "T000000Z"
 
