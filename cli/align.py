@@ -86,14 +86,12 @@ def align_command(
         else:
             sdoc, tdoc = load_document(src), load_document(tgt)
             source, target = split(sdoc, src_lang), split(tdoc, tgt_lang)
-            dates = []
+            date = None
             for path, doc in ((src, sdoc), (tgt, tdoc)):
-                problem = date_problem(doc)
-                if problem:
+                if problem := date_problem(doc):
                     warn(f"{path}, line 1: {problem}")
                 else:
-                    dates.append(doc.date)
-            date = next((d for d in dates if d), None)
+                    date = date or doc.date
         sig = signature(config, enc.name, presplit=presplit, langs=(src_lang, tgt_lang))
         al = align(source, target, enc, config, src_lang, tgt_lang, sig, src.name, tgt.name, date)
         text = render_alignment(al, fmt.value, min_score)
