@@ -40,9 +40,9 @@ class Document:
     """A loaded dispatch.
 
     ``text`` is the file's text with line ends normalised to ``\\n`` and a
-    leading ``date YYYY-MM-DD`` token lifted into :attr:`date`. ``line_offset``
-    is how many characters of the file's first line the date token took, so a
-    position in ``text`` maps back to the file.
+    leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token lifted into :attr:`date`,
+    as written (:func:`date_fault` tells whether it names a real day or month).
+    Each of :attr:`lines` keeps its line number in the file.
     """
 
     id: str
