@@ -155,8 +155,10 @@ def search(
     moves: Sequence[tuple[int, int]],
     deletion_cost: float,
     penalties: Sequence[float],
-) -> list[Step]:
-    """Least-cost monotone path from (0, 0) to (n, m) inside the row windows.
+) -> tuple[list[npt.NDArray[np.float64]], list[Step]]:
+    """Least-cost monotone path from (0, 0) to (n, m) inside the row windows,
+    with the least costs from (0, 0) of every cell (row ``i`` holding the cells
+    ``lo[i]..hi[i]``; :func:`boundary_margins` reads them).
 
     :param row_cost: ``row_cost(a, b, i, js)`` gives the distances of the links
         ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``j`` in ``js``.
@@ -164,8 +166,8 @@ def search(
     :param hi: last target position searched in each row (inclusive).
     :param penalties: the type penalty of each move (ignored for null moves).
     """
-    _, backs = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties)
-    return _backtrack(backs, n, m, lo, hi, moves)
+    costs, backs = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties)
+    return costs, _backtrack(backs, n, m, lo, hi, moves)
 
 
 def _backtrack(
@@ -212,7 +214,7 @@ def boundary_margins(
     :data:`BOUNDARY_REACH` positions of an end along its row or column: a small
     margin means the path could have cut the link differently at little cost,
     which is how most wrong links are wrong (a boundary off by a sentence).
-    ``forward`` holds the least costs from (0, 0), as :func:`_forward` gave them
+    ``forward`` holds the least costs from (0, 0), as :func:`search` gave them
     for the search that found ``steps``.
     """
     # Reversed documents: row r is original row n - r, target position y is m - y.
@@ -285,7 +287,7 @@ def coarse_windows(
     scorer = LinkScorer(cs, ct, block_s, block_t, coarse)
     nc, mc = len(cs), len(ct)
     moves = [(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)]
-    steps = search(scorer.row, nc, mc, *_full_windows(nc, mc), moves, 1.0, [0.0, 0.05, 0.05, 0.0, 0.0])
+    _, steps = search(scorer.row, nc, mc, *_full_windows(nc, mc), moves, 1.0, [0.0, 0.05, 0.05, 0.0, 0.0])
     # Expected target position of every source position, from the coarse path.
     xs, ys = [0.0], [0.0]
     for s in steps:
@@ -328,22 +330,17 @@ def search_path(
     moves = _moves(max_s, max_t)
     penalties = [type_penalty(a, b, config) for a, b in moves]
     args = (n, m, lo, hi, moves, config.deletion_cost, penalties)
-
-    def best() -> tuple[list[npt.NDArray[np.float64]], list[Step]]:
-        forward, backs = _forward(scorer.row, *args)
-        return forward, _backtrack(backs, n, m, lo, hi, moves)
-
-    forward, steps = best()
+    forward, steps = search(scorer.row, *args)
     # Second pass: centre the length model on the ratio of the 1-1 links just
     # found; the whole documents' ratio is skewed by untranslated passages.
     ratio = scorer.ratio_of([(s.i, s.j) for s in steps if s.a == 1 and s.b == 1])
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
         scorer.log_ratio = ratio
-        forward, steps = best()
+        forward, steps = search(scorer.row, *args)
     path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps))
     # Third pass, if asked: word translations learned from this path's confident links.
     if config.learned_weight and _learn_translations(path, src_texts, tgt_texts):
-        forward, steps = best()
+        forward, steps = search(scorer.row, *args)
         path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps))
     return path
 
