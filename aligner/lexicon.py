@@ -106,7 +106,8 @@ def projected_vectors(
     """
     idf: dict[str, float] = {}
     for word, value in idf_of(tgt_texts).items():
-        idf[key(word)] = max(value, idf.get(key(word), 0.0))
+        k = key(word)
+        idf[k] = max(value, idf.get(k, 0.0))
     src = np.zeros((len(src_texts), DIM), dtype=np.float32)
     tgt = np.zeros((len(tgt_texts), DIM), dtype=np.float32)
     for row, text in enumerate(src_texts):
