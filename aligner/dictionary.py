@@ -230,7 +230,8 @@ def dictionary_vectors(
     :func:`aligner.lexicon.projected_vectors` makes them."""
 
     def translate(word: str) -> list[tuple[str, float]]:
-        stems = {t[:STEM] for t in dictionary.lookup(word)}
+        # Sorted: a set's order follows PYTHONHASHSEED, and so would the float sums.
+        stems = sorted({t[:STEM] for t in dictionary.lookup(word)})
         return [(stem, 1.0 / len(stems)) for stem in stems]
 
     return lexicon.projected_vectors(translate, src_texts, tgt_texts, key=lambda w: w[:STEM])

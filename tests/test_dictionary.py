@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gzip
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -215,3 +218,30 @@ def test_cli_dictionary_weight(dict_dir: Path) -> None:
     missing = runner.invoke(app, [*args, "--dictionary-dir", str(dict_dir / "none")])
     assert missing.exit_code == USAGE
     assert "no FreeDict dictionary for it-en" in missing.stderr and "apt install dict-freedict-ita-eng" in missing.stderr
+
+
+_HASH_PROBE = """
+import hashlib, itertools, string
+from aligner import dictionary
+stems = ["".join(p) for p in itertools.islice(itertools.product(string.ascii_lowercase, repeat=4), 0, None, 97)][:400]
+table = dictionary.Dictionary.of({"casa": frozenset(s + "x" for s in stems), "neve": frozenset(s + "y" for s in stems[::3])})
+tgt = [" ".join(stems[: 50 * k]) for k in range(1, 9)]  # stems in more texts weigh less (idf)
+a, b = dictionary.dictionary_vectors(table, ["casa neve casa", "neve casa"], tgt)
+print(hashlib.sha256(a.tobytes() + b.tobytes()).hexdigest())
+"""
+
+
+def test_vectors_do_not_depend_on_the_string_hash_seed() -> None:
+    # A word with hundreds of translations: many of its stems share a hashed slot,
+    # so the order they are added in shows in the float sums.
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _HASH_PROBE],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1
