@@ -49,7 +49,7 @@ def export_command(
 ) -> None:
     """Build a training corpus from RUN_DIR: filter, deduplicate, write, and summarise.
 
-    Writes corpus.<src>/corpus.<tgt> (Moses), corpus.jsonl, corpus.tsv and
+    Writes `corpus.<src>` and `corpus.<tgt>` (Moses), corpus.jsonl, corpus.tsv and
     corpus.parquet, and export-summary.json with how many pairs each filter dropped.
     """
     target = out or run_dir / "corpus"

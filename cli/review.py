@@ -142,9 +142,9 @@ def review_export_command(
 ) -> None:
     """Export a review: every pair as the reviewer left it, rejected links left out.
 
-    Writes <pair>.<format> per pair and a manifest.json, so `aligner export` on
+    Writes `<pair>.<format>` per pair and a manifest.json, so `aligner export` on
     the folder makes the ML formats (Moses, JSON Lines, Parquet) from it. In TMX,
-    reviewed units carry changedate and changeid, and comments are <note>s.
+    reviewed units carry changedate and changeid, and comments are `<note>` elements.
     """
     try:
         run_folder, file, _ = locate(path, project_file)

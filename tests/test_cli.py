@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -44,6 +46,22 @@ def test_version_and_help() -> None:
         res = _invoke(*cmd, "--help")
         assert res.exit_code == 0, res.output
         assert "Exit codes" in res.output
+
+
+@pytest.mark.parametrize("info", app.registered_commands, ids=lambda info: str(info.name))
+def test_help_shows_each_paragraph_as_prose(info) -> None:
+    """A docstring's line breaks are not the help's: each paragraph reads as one line on a
+    wide terminal (typer's default "rich" mode kept them, leaving "are" alone on a line)."""
+    paragraphs = [" ".join(p.replace("`", "").split()) for p in inspect.getdoc(info.callback).split("\n\n")]
+    done = subprocess.run(
+        [aligner_script(), str(info.name), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TERMINAL_WIDTH": "400"},
+    )
+    lines = {" ".join(line.split()) for line in done.stdout.splitlines()}
+    assert [p for p in paragraphs if p not in lines] == []
 
 
 def test_installed_console_script_runs() -> None:
