@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -29,21 +30,81 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_BYTES = 50 * 1024 * 1024
 
 
-def _guess_encoding(data: bytes) -> str | None:
-    """The likeliest encoding of ``data``, as iconv spells it (``cp1252``, ``utf-16``).
+#: Letters and signs of Italian and English text beyond ASCII: a decoding that
+#: yields more of them is the likelier one.
+_WESTERN = frozenset("àèéìíîòóùúÀÈÉÌÍÎÒÓÙÚçÇñÑäöüÄÖÜ«»“”‘’„–—…€°ªº·§")
+#: Among equally likely decodings, these win in this order (Western European
+#: first, since the documents are Italian and English).
+_PREFERRED = ("cp1252", "mac_roman")
+#: iconv's names (GNU libc's, most also GNU libiconv's) for the Python codec
+#: names charset-normalizer gives where iconv spells them otherwise.
+_ICONV_NAMES = {
+    "latin_1": "ISO-8859-1",
+    "utf_16_be": "UTF-16BE",
+    "utf_16_le": "UTF-16LE",
+    "utf_32_be": "UTF-32BE",
+    "utf_32_le": "UTF-32LE",
+    "mac_roman": "MACINTOSH",
+    "mac_latin2": "MAC-CENTRALEUROPE",
+    "mac_iceland": "MAC-IS",
+    "iso2022_jp": "ISO-2022-JP",
+    "iso2022_jp_2": "ISO-2022-JP-2",
+    "iso2022_jp_3": "ISO-2022-JP-3",
+    "iso2022_kr": "ISO-2022-KR",
+    "euc_jis_2004": "EUC-JISX0213",
+    "shift_jis_2004": "SHIFT_JISX0213",
+    "shift_jisx0213": "SHIFT_JISX0213",
+    "kz1048": "RK1048",
+    "ptcp154": "PT154",
+}
+#: Python codecs GNU libc's iconv has no converter for: Python converts them.
+_NOT_IN_ICONV = frozenset(
+    {"cp720", "cp1006", "hz", "mac_greek", "mac_turkish", "iso2022_jp_1", "iso2022_jp_2004", "iso2022_jp_ext"}
+)
 
-    charset-normalizer ranks the candidates; among equally good ones Western
-    European cp1252 wins, since the documents are Italian and English (a short
-    sample fits cp1250 just as well, and converting from it turns "à" into "ŕ").
+
+def _western_letters(data: bytes, codec: str) -> int:
+    """How many non-ASCII characters of ``data`` decoded with ``codec`` are Italian or English ones."""
+    try:
+        text = data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return -1
+    return sum(1 for ch in text if ch in _WESTERN)
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    """The likeliest encoding of ``data``, as a Python codec name (``cp1252``, ``utf_16``).
+
+    charset-normalizer ranks the candidates by how garbled each decoding looks.
+    Among the least garbled (with Mac Roman wherever Mac Icelandic is: it folds
+    the two), the one giving the most Italian and English letters wins, and of
+    equals cp1252, then Mac Roman, then charset-normalizer's first (a short
+    Italian sample fits cp1250 as well, and converting from it turns "à" into "ŕ").
     """
     from charset_normalizer import from_bytes
 
-    matches = list(from_bytes(data[:200_000]))
+    sample = data[:200_000]
+    matches = list(from_bytes(sample))
     if not matches:
         return None
-    best = [m for m in matches if m.chaos == matches[0].chaos]
-    chosen = next((m for m in best if m.encoding == "cp1252"), best[0])
-    return str(chosen.encoding).replace("_", "-")
+    least = [str(m.encoding) for m in matches if m.chaos == matches[0].chaos]
+    if "mac_iceland" in least:
+        least.append("mac_roman")
+    candidates = [c for c in _PREFERRED if c in least] + [c for c in least if c not in _PREFERRED]
+    # max() keeps the first of equals, so the order above breaks ties.
+    return max(candidates, key=lambda c: _western_letters(sample, c))
+
+
+def conversion_command(codec: str, path: Path | str) -> str:
+    """A shell command that writes ``path``, encoded with the Python codec ``codec``, as UTF-8."""
+    quoted = shlex.quote(str(path))
+    if codec in _NOT_IN_ICONV:
+        return (
+            "python3 -c \"import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read()"
+            f'.decode(sys.argv[2]).encode())" {quoted} {codec} > converted.txt'
+        )
+    name = _ICONV_NAMES.get(codec, codec.replace("_", "-"))
+    return f"iconv -f {name} -t utf-8 {quoted} > converted.txt"
 
 
 def decode(data: bytes, path: Path | str) -> str:
@@ -59,12 +120,16 @@ def decode(data: bytes, path: Path | str) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         guess = _guess_encoding(data)
-        seems = f"it looks like {guess}" if guess else "its encoding could not be guessed"
-        conv = guess or "ENCODING"
+        seems = f"it looks like {guess.replace('_', '-')}" if guess else "its encoding could not be guessed"
+        command = (
+            conversion_command(guess, path)
+            if guess
+            else f"iconv -f ENCODING -t utf-8 {shlex.quote(str(path))} > converted.txt"
+        )
         raise InputError(
             path,
             f"is not UTF-8 (byte 0x{data[err.start]:02x}); {seems}",
-            f"Convert it with: iconv -f {conv} -t utf-8 '{path}' > converted.txt",
+            f"Convert it with: {command}",
             line=line,
         ) from None
     bad = _CONTROL.search(text)

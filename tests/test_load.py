@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
+from charset_normalizer.constant import IANA_SUPPORTED
 
 from aligner.boilerplate import flag_lines
 from aligner.errors import InputError
-from aligner.load import date_problem, list_documents, load_document, parse
+from aligner.load import conversion_command, date_problem, list_documents, load_document, parse
 
 from .conftest import IT_SEED, SEEDS
 
@@ -136,32 +139,74 @@ def test_empty_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "encoding", "line", "guess"),
+    ("text", "encoding", "line", "guess", "command"),
     [
         # a short Windows-1252 dispatch: the first bad byte is on line 2
-        ("Roma, 3 gen.\nIl governo ha deciso così: è una novità, però già attesa.\n", "cp1252", 2, "cp1252"),
+        (
+            "Roma, 3 gen.\nIl governo ha deciso così: è una novità, però già attesa.\n",
+            "cp1252",
+            2,
+            "cp1252",
+            "iconv -f cp1252 -t utf-8",
+        ),
         # a whole seed saved as Latin-1 by an old editor (’ « » – made ASCII first)
         (
             (SEEDS / "004_949a5f54501a7c62.txt").read_text().translate(str.maketrans("’«»–", '\'""-')),
             "latin-1",
             1,
             "cp1252",
+            "iconv -f cp1252 -t utf-8",
         ),
         # UTF-16 with a byte-order mark, as Windows Notepad saves "Unicode"
-        ("Il grande gioco è di equilibri.\n", "utf-16", 1, "utf-16"),
+        ("Il grande gioco è di equilibri.\n", "utf-16", 1, "utf-16", "iconv -f utf-16 -t utf-8"),
+        # an old Mac editor: charset-normalizer alone says Central European Mac,
+        # whose "città" is "cittą" (and iconv calls neither by Python's name)
+        (
+            "date 2025-11-25\nRoma – Il governo ha approvato la legge “sulla città” però.\nÈ una novità.\n",
+            "mac_roman",
+            2,
+            "mac-roman",
+            "iconv -f MACINTOSH -t utf-8",
+        ),
+        # an encoding iconv has no converter for: Python converts it
+        (
+            "Αθήνα, 25 Νοεμβρίου. Η κυβέρνηση ενέκρινε τον νόμο για τον προϋπολογισμό.\n",
+            "mac_greek",
+            1,
+            "mac-greek",
+            "python3 -c",
+        ),
     ],
 )
 def test_not_utf8_names_encoding_line_and_conversion(
-    tmp_path: Path, text: str, encoding: str, line: int, guess: str
+    tmp_path: Path, text: str, encoding: str, line: int, guess: str, command: str
 ) -> None:
     path = _write(tmp_path, "legacy.txt", text.encode(encoding))
     with pytest.raises(InputError) as info:
         load_document(path)
     msg = str(info.value)
     assert f"legacy.txt, line {line}: is not UTF-8" in msg
-    assert f"it looks like {guess}" in msg
-    assert f"iconv -f {guess} -t utf-8" in msg
+    assert f"it looks like {guess}." in msg
+    assert f"Convert it with: {command}" in msg
     assert info.value.line == line
+    # the command in the message, run as given, writes the text as UTF-8
+    shell_command = msg.split("Convert it with: ", 1)[1]
+    if shell_command.startswith("iconv") and shutil.which("iconv") is None:
+        pytest.skip("no iconv on this machine")
+    subprocess.run(shell_command, shell=True, cwd=tmp_path, check=True)
+    assert (tmp_path / "converted.txt").read_text(encoding="utf-8") == text
+
+
+@pytest.mark.skipif(shutil.which("iconv") is None, reason="no iconv on this machine")
+@pytest.mark.parametrize("codec", sorted(IANA_SUPPORTED))
+def test_conversion_command_works_for_every_encoding_guessed(tmp_path: Path, codec: str) -> None:
+    """Whatever charset-normalizer can name, the command we print converts it (iconv
+    spells many encodings otherwise than Python, and has none for a few)."""
+    text = "Roma, 25 novembre 2025. Il governo ha deciso.\n"
+    (tmp_path / "in file's.txt").write_bytes(text.encode(codec))
+    command = conversion_command(codec, "in file's.txt")
+    subprocess.run(command, shell=True, cwd=tmp_path, check=True, capture_output=True)
+    assert (tmp_path / "converted.txt").read_text(encoding="utf-8") == text
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
