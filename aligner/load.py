@@ -107,9 +107,34 @@ def conversion_command(codec: str, path: Path | str) -> str:
     return f"iconv -f {name} -t utf-8 {quoted} > converted.txt"
 
 
+def _bomless_utf16(head: bytes) -> str | None:
+    """``utf_16_le`` or ``utf_16_be`` if ``head`` reads as text in it with no byte-order
+    mark (as some Windows tools write), else None: nearly every other byte is NUL,
+    the others almost never, and the decoded text holds no control characters."""
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 8:
+        return None
+    for codec, zeros, letters in (("utf_16_le", odd, even), ("utf_16_be", even, odd)):
+        if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.01 * len(letters):
+            try:
+                text = head[: len(head) // 2 * 2].decode(codec)
+            except UnicodeDecodeError:
+                return None
+            return None if _CONTROL.search(text) else codec
+    return None
+
+
 def decode(data: bytes, path: Path | str) -> str:
     """Decode ``data`` read from ``path`` as UTF-8, or raise an :class:`InputError`."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        codec = _bomless_utf16(data[:8192])
+        if codec is not None:
+            raise InputError(
+                path,
+                f"is not UTF-8; it looks like {codec.replace('_', '-')} without a byte-order mark",
+                f"Convert it with: {conversion_command(codec, path)}",
+                line=1,
+            )
         raise InputError(
             path,
             f"looks like a binary file (a NUL byte at offset {data.index(0)})",

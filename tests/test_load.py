@@ -159,6 +159,21 @@ def test_empty_file(tmp_path: Path) -> None:
         ),
         # UTF-16 with a byte-order mark, as Windows Notepad saves "Unicode"
         ("Il grande gioco è di equilibri.\n", "utf-16", 1, "utf-16", "iconv -f utf-16 -t utf-8"),
+        # UTF-16 without one, as some Windows tools write it
+        (
+            "Roma – Il governo ha deciso così.\r\nÈ una novità.\r\n",
+            "utf-16-le",
+            1,
+            "utf-16-le without a byte-order mark",
+            "iconv -f UTF-16LE -t utf-8",
+        ),
+        (
+            "Il grande gioco è di equilibri.\n",
+            "utf-16-be",
+            1,
+            "utf-16-be without a byte-order mark",
+            "iconv -f UTF-16BE",
+        ),
         # an old Mac editor: charset-normalizer alone says Central European Mac,
         # whose "città" is "cittą" (and iconv calls neither by Python's name)
         (
@@ -194,7 +209,7 @@ def test_not_utf8_names_encoding_line_and_conversion(
     if shell_command.startswith("iconv") and shutil.which("iconv") is None:
         pytest.skip("no iconv on this machine")
     subprocess.run(shell_command, shell=True, cwd=tmp_path, check=True)
-    assert (tmp_path / "converted.txt").read_text(encoding="utf-8") == text
+    assert (tmp_path / "converted.txt").read_bytes().decode("utf-8") == text
 
 
 @pytest.mark.skipif(shutil.which("iconv") is None, reason="no iconv on this machine")
@@ -206,7 +221,7 @@ def test_conversion_command_works_for_every_encoding_guessed(tmp_path: Path, cod
     (tmp_path / "in file's.txt").write_bytes(text.encode(codec))
     command = conversion_command(codec, "in file's.txt")
     subprocess.run(command, shell=True, cwd=tmp_path, check=True, capture_output=True)
-    assert (tmp_path / "converted.txt").read_text(encoding="utf-8") == text
+    assert (tmp_path / "converted.txt").read_bytes().decode("utf-8") == text
 
 
 def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
