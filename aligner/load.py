@@ -20,6 +20,7 @@ from .boilerplate import flag_lines
 from .corpus import TrainingPair
 from .errors import InputError
 from .model import Document, Line, Sentence, date_fault
+from .repair import repair_lines
 
 # Horizontal white space only, so that line numbers stay those of the file.
 _DATE = re.compile(r"^[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)(?:[ \t]+|(?=\n)|$)", re.IGNORECASE)
@@ -211,14 +212,15 @@ def parse(text: str, doc_id: str) -> Document:
     if m is not None:
         date = m.group(1)
         text = text[m.end() :]
-    raw_lines = text.split("\n")
+    raw_lines, repairs = repair_lines(text.split("\n"))
+    text = "\n".join(raw_lines)
     flags = flag_lines(raw_lines)
     lines = []
     pos = 0
     for number, (raw, flag) in enumerate(zip(raw_lines, flags, strict=True), start=1):
         lines.append(Line(number, pos, pos + len(raw), flag))
         pos += len(raw) + 1
-    return Document(id=doc_id, text=text, date=date, lines=tuple(lines))
+    return Document(id=doc_id, text=text, date=date, lines=tuple(lines), repairs=repairs)
 
 
 def date_problem(doc: Document) -> str | None:

@@ -36,13 +36,23 @@ class Line:
 
 
 @dataclass(frozen=True)
+class Repair:
+    """Damage repaired in a document's text on loading (see :mod:`aligner.repair`)."""
+
+    kind: str  # "mojibake" or "markup"
+    lines: int  # how many lines had it
+    first_line: int  # the first of them (1-based line number in the file)
+
+
+@dataclass(frozen=True)
 class Document:
     """A loaded dispatch.
 
-    ``text`` is the file's text with line ends normalised to ``\\n`` and a
+    ``text`` is the file's text with line ends normalised to ``\\n``, a
     leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token lifted into :attr:`date`,
-    as written (:func:`date_fault` tells whether it names a real day or month).
-    Each of :attr:`lines` keeps its line number in the file.
+    as written (:func:`date_fault` tells whether it names a real day or month),
+    and each line repaired (:mod:`aligner.repair`; what changed the wording is
+    in :attr:`repairs`). Each of :attr:`lines` keeps its line number in the file.
     """
 
     id: str
@@ -51,6 +61,7 @@ class Document:
     lines: tuple[Line, ...] = ()
     lang: str | None = None
     lang_confidence: float = 0.0
+    repairs: tuple[Repair, ...] = ()
 
     @property
     def content_lines(self) -> tuple[Line, ...]:

@@ -45,7 +45,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
@@ -61,6 +61,7 @@ from .langid import MIN_CONFIDENCE, identify
 from .load import date_problem, document_from_bytes, list_documents, read_document_bytes
 from .model import AlignConfig, Alignment, DocPair, Document, PairConfig, Sentence, Unpaired
 from .pair import DocProfile, centroid, pair_documents, profile
+from .repair import describe
 from .signature import document_signature, signature
 from .split import MAX_SENTENCE_CHARS, split
 from .write import atomic_path, check_free, write_text_atomic
@@ -306,8 +307,9 @@ def _scan(path: Path, work: Path, job: Job) -> Scanned:
     guess = identify(doc.content_text)
     bad_date = date_problem(doc)
     date = None if bad_date else doc.date
-    doc = Document(doc.id, doc.text, date, doc.lines, guess.lang, round(guess.confidence, 4))
+    doc = replace(doc, date=date, lang=guess.lang, lang_confidence=round(guess.confidence, 4))
     problems = [Problem(doc.id, bad_date, line=1)] if bad_date else []
+    problems.extend(Problem(doc.id, describe(r), line=r.first_line) for r in doc.repairs)
     if guess.confidence < MIN_CONFIDENCE:
         problems.append(
             Problem(doc.id, f"language uncertain: {guess.lang} with probability {guess.confidence:.2f}")

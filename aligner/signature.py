@@ -20,7 +20,10 @@ def _fmt(value: float) -> str:
 
 
 def _split_part(presplit: bool) -> str:
-    return "split:" + ("presplit" if presplit else f"punkt-nltk{pkg_version('nltk')}+rules1")
+    if presplit:
+        return "split:presplit"
+    # The text split is the file's as repaired by aligner.repair (rules2), which uses ftfy.
+    return f"split:punkt-nltk{pkg_version('nltk')}+rules2+ftfy{pkg_version('ftfy')}"
 
 
 def _langid_part() -> str:

@@ -13,6 +13,7 @@ from aligner.errors import AlignerError, OutputExistsError
 from aligner.load import date_problem, load_document, load_presplit
 from aligner.model import AlignConfig
 from aligner.pipeline import render_alignment
+from aligner.repair import describe
 from aligner.signature import signature
 from aligner.split import split
 from aligner.write import write_text_atomic
@@ -88,6 +89,8 @@ def align_command(
             source, target = split(sdoc, src_lang), split(tdoc, tgt_lang)
             date = None
             for path, doc in ((src, sdoc), (tgt, tdoc)):
+                for repair in doc.repairs:
+                    warn(f"{path}, line {repair.first_line}: {describe(repair)}")
                 if problem := date_problem(doc):
                     warn(f"{path}, line 1: {problem}")
                 else:

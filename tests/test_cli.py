@@ -226,6 +226,40 @@ def test_align_warns_of_an_impossible_date_and_leaves_it_out(tmp_path: Path) -> 
     assert "creationdate" not in res.output and "<tu " in res.output
 
 
+def test_align_repairs_a_scraped_copy_to_the_same_alignment(tmp_path: Path) -> None:
+    """The Italian seed as a careless scraper saves it (HTML entities and tags,
+    UTF-8 read as Windows-1252) aligns exactly as the seed itself, with warnings."""
+    lines = IT_SEED.read_text(encoding="utf-8").split("\n")
+    lines[0] = lines[0].replace("–", "&ndash;")
+    lines[2] = lines[2].encode("utf-8").decode("cp1252")  # "è" -> "Ã¨", "’" -> "â€™"
+    lines[4] = "<p>" + lines[4].replace("à", "&agrave;") + "</p>"
+    lines[6] = lines[6].encode("utf-8").decode("cp1252")
+    scraped = tmp_path / "scraped.txt"
+    scraped.write_text("\n".join(lines), encoding="utf-8")
+    clean = _invoke("align", str(IT_SEED), str(EN_SEED), "--format", "tsv")
+    repaired = _invoke("align", str(scraped), str(EN_SEED), "--format", "tsv")
+    assert repaired.exit_code == OK, repaired.output
+    assert repaired.stdout == clean.stdout
+    assert f"warning: {scraped}, line 1: HTML markup removed on 2 lines, the first this one" in repaired.stderr
+    assert f"warning: {scraped}, line 3: mojibake repaired on 2 lines, the first this one" in repaired.stderr
+
+
+def test_run_lists_repairs_as_warnings(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "it.txt").write_text(
+        "<p>" + IT_SEED.read_text(encoding="utf-8").replace("à", "&agrave;") + "</p>", encoding="utf-8"
+    )
+    shutil.copy(EN_SEED, src / "en.txt")
+    res = _invoke("run", str(src), "--out", str(tmp_path / "out"))
+    assert res.exit_code == OK, res.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert [(p["file"], p["line"], p["severity"], p["message"][:20]) for p in manifest["problems"]] == [
+        ("it.txt", 1, "warning", "HTML markup removed ")
+    ]
+    assert len(manifest["pairs"]) == 1
+
+
 def test_align_links_format_and_output_file(tmp_path: Path) -> None:
     res = _invoke("align", str(IT_SEED), str(EN_SEED), "--format", "links")
     assert res.exit_code == OK, res.output

