@@ -13,7 +13,12 @@ Three kinds of evidence:
    counter such as "1678";
 3. the tail: once a flagged line starts a stretch of the document's end in which
    flagged lines hold most of the characters, the whole stretch is boilerplate
-   (an appeal between two prompts is part of the same footer).
+   (an appeal between two prompts is part of the same footer);
+4. menus: a line of three or more short labels between separators ("Home |
+   Politica | Esteri", a breadcrumb "News › World › Europe"), a line that is
+   only a navigation or sharing label ("Menu", "Torna su", "Tweet", "Commenti
+   (3)"), a tag list ("Tag: governo, manovra"), and a run of four or more
+   short labels at the document's head, as vertical menus are scraped.
 """
 
 from __future__ import annotations
@@ -35,6 +40,26 @@ _PROMPTS = re.compile(
     """,
     re.IGNORECASE | re.VERBOSE,
 )
+#: A whole line that is only a navigation, account or sharing label.
+_LABEL = re.compile(
+    r"""^\W*(?:
+    home | menu | cerca | search | login | log\ in | accedi | esci | logout | registrazione
+    | torna\ su | torna\ all'inizio | back\ to\ top | skip\ to\ (?:main\ )?content | vai\ al\ contenuto
+    | ultime\ notizie | latest\ news | breaking\ news | most\ read | trending | in\ evidenza
+    | (?:commenti|comments) (?:\ \(\d+\))? | commenta | comment\ \(\d+\)  # not "Comment !" (French)
+    | accedi\ per\ commentare | log\ in\ to\ comment
+    | tweet | stampa | print | e-?mail | whatsapp | facebook | twitter | linkedin | telegram | x
+    )\W*$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_TAGS = re.compile(r"^\s*(?:tags?|argomenti|topics?|parole\ chiave|keywords)\s*:", re.IGNORECASE | re.VERBOSE)
+#: Separators of a horizontal menu or breadcrumb (with spaces around them).
+_MENU_SEPARATOR = re.compile(r"\s+[|·•›»>~]\s+")
+#: A menu label: at most three words, no digits, no sentence punctuation at the end.
+MAX_LABEL_WORDS = 3
+MAX_LABEL_CHARS = 30
+#: A run of at least this many short labels at the head of a document is a vertical menu.
+MIN_MENU_RUN = 4
 _SHOUT = re.compile(r"^[^a-zà-ÿ]*[A-ZÀ-Þ]{4,}[^a-zà-ÿ]*$")  # "ATTENZIONE!"
 _COUNTER = re.compile(r"^[\s\d.,:/|()-]+$")  # "1678", "12 | 4"
 _EMAIL = re.compile(r"\S+@\S+\.\w+")
@@ -61,6 +86,23 @@ def _doubled(line: str) -> bool:
     return any(s[:k] == s[-k:] and s[:k].strip() for k in range(len(s) // 2, 9, -1))
 
 
+def _label(text: str) -> bool:
+    """True for a short menu label: "Politica", "Chi siamo", "Lavora con noi"."""
+    text = text.strip()
+    return (
+        0 < len(text) <= MAX_LABEL_CHARS
+        and len(text.split()) <= MAX_LABEL_WORDS
+        and not any(ch.isdigit() for ch in text)
+        and not text.endswith((".", "!", "?", ":", ";", ","))
+    )
+
+
+def _menu_line(line: str) -> bool:
+    """True for "Home | Politica | Esteri" or "News › World › Europe"."""
+    parts = _MENU_SEPARATOR.split(line.strip())
+    return len(parts) >= 3 and all(_label(p) for p in parts)
+
+
 def flag_lines(lines: list[str]) -> list[str | None]:
     """Return, for each line, the reason it is boilerplate, or ``None``.
 
@@ -85,9 +127,29 @@ def flag_lines(lines: list[str]) -> list[str | None]:
             flags[i] = "prompt or colophon"
         elif _SHOUT.match(line) and len(line) < 40:
             flags[i] = "shouted label"
+        elif _menu_line(line) or _LABEL.match(line):
+            flags[i] = "menu or navigation label"
+        elif _TAGS.match(line):
+            flags[i] = "tag list"
         seen.add(key)
+    _flag_head_menu(lines, nonblank, flags)
     _flag_tail(lines, nonblank, flags)
     return flags
+
+
+def _flag_head_menu(lines: list[str], nonblank: list[int], flags: list[str | None]) -> None:
+    """Flag a vertical menu: the document opens with at least :data:`MIN_MENU_RUN`
+    lines that are short labels or already flagged, two or more of them labels (so
+    that a short title before a sharing bar stays content)."""
+    run = []
+    for i in nonblank:
+        if flags[i] is None and not _label(lines[i]):
+            break
+        run.append(i)
+    labels = [i for i in run if flags[i] is None]
+    if len(run) >= MIN_MENU_RUN and len(labels) >= 2:
+        for i in labels:
+            flags[i] = "menu (short labels at the head)"
 
 
 def _flag_tail(lines: list[str], nonblank: list[int], flags: list[str | None]) -> None:

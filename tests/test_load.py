@@ -117,6 +117,57 @@ def test_clean_seeds_have_no_boilerplate(name: str) -> None:
         (["Body text here.", "1678"], [None, "number only"]),
         # an ordinary short line is content
         (["Bilanciamento", "Il Kazakistan mantiene un equilibrio."], [None, None]),
+        # a horizontal menu and breadcrumbs; "5 > 3 | 2" in a sentence is not one
+        (
+            ["Home | Politica | Economia | Esteri", "Politics > Europe > Italy", "News › World › Europe"]
+            + ["Il prezzo è salito, 5 > 3 | 2 per cento."],
+            ["menu or navigation label"] * 3 + [None],
+        ),
+        # navigation and sharing labels alone on a line, a tag list; a sentence naming them is content
+        (
+            [
+                "Il governo ha approvato la legge.",
+                "Torna su",
+                "Tweet",
+                "Commenti (12)",
+                "Tag: governo, manovra",
+            ]
+            + ["In un tweet il ministro ha risposto ai commenti."],
+            [
+                None,
+                "menu or navigation label",
+                "menu or navigation label",
+                "menu or navigation label",
+                "tag list",
+                None,
+            ],
+        ),
+        # French "Comment !" is a sentence, not the label "Comments"
+        (["Il a crié.", "--Comment !"], [None, None]),
+        # a vertical menu at the head (labels among flagged ones), then the title and the body
+        (
+            ["Home", "Politica", "Economia", "Esteri", "Cerca", "Il governo approva la manovra"]
+            + ["Roma, 25 nov. – Il governo ha approvato la legge."],
+            ["menu or navigation label"]
+            + ["menu (short labels at the head)"] * 3
+            + ["menu or navigation label", None, None],
+        ),
+        # a short title before a sharing bar stays content
+        (
+            [
+                "Manovra approvata",
+                "Condividi su Facebook",
+                "Tweet",
+                "Stampa",
+                "Il governo ha approvato la legge.",
+            ],
+            [None, "prompt or colophon", "menu or navigation label", "menu or navigation label", None],
+        ),
+        # place, byline and label at the head are not a menu (three lines, one with digits)
+        (
+            ["Roma", "di Mario Rossi", "25 novembre", "Il governo ha approvato la legge."],
+            [None, None, None, None],
+        ),
     ],
 )
 def test_flag_lines_table(lines: list[str], flags: list[str | None]) -> None:
