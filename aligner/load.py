@@ -5,7 +5,8 @@ binary files and empty files are refused with an :class:`InputError` that names
 the file, says what it seems to be and how to fix it. Line ends are normalised
 to ``\\n``; a leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token is lifted into
 :attr:`Document.date` and removed from the text, as written (:func:`date_problem`
-tells whether it names a real day or month); boilerplate lines are flagged.
+tells whether it names a real day or month); each line is repaired of scraped-web
+damage (:mod:`aligner.repair`) and boilerplate lines are flagged.
 """
 
 from __future__ import annotations
@@ -203,7 +204,8 @@ def load_presplit(path: Path) -> list[Sentence]:
 
 
 def parse(text: str, doc_id: str) -> Document:
-    """Build a :class:`Document` from decoded text: date lifted, lines flagged."""
+    """Build a :class:`Document` from decoded text: date lifted, lines repaired
+    (:mod:`aligner.repair`) and flagged."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Stray control characters would make invalid XML later; they carry no text.
     text = _CONTROL.sub(" ", text)
