@@ -254,11 +254,14 @@ def read_document_bytes(path: Path) -> bytes:
         ) from None
 
 
-def document_from_bytes(data: bytes, path: Path) -> Document:
-    """Decode and parse the bytes read from ``path``; raise :class:`InputError` if unusable."""
+def document_from_bytes(data: bytes, path: Path, doc_id: str | None = None) -> Document:
+    """Decode and parse the bytes read from ``path``; raise :class:`InputError` if unusable.
+
+    :param doc_id: the document's id (default: the file's name).
+    """
     if not data.strip():
         raise InputError(path, "is empty", "Remove it from the folder or put the dispatch's text in it.")
-    doc = parse(decode(data, path), path.name)
+    doc = parse(decode(data, path), doc_id or path.name)
     if not doc.content_lines:
         raise InputError(
             path,
@@ -273,25 +276,68 @@ def load_document(path: Path) -> Document:
     return document_from_bytes(read_document_bytes(path), path)
 
 
-def list_documents(folder: Path) -> list[Path]:
-    """The ``.txt`` files of ``folder`` (``.TXT`` too), sorted by name; raise if there are none."""
+def _is_document(path: Path) -> bool:
+    return path.suffix.lower() == ".txt" and path.is_file()
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    """True if a folder between ``folder`` and ``path`` is hidden (``.aligner``, ``.git``)."""
+    return any(part.startswith(".") for part in path.relative_to(folder).parts[:-1])
+
+
+def list_documents(folder: Path, recursive: bool = False, skip: Path | None = None) -> list[Path]:
+    """The ``.txt`` files of ``folder`` (``.TXT`` too), sorted by their path in it; raise if there are none.
+
+    :param recursive: also those of its subfolders, but hidden ones and ``skip``
+        (an output folder inside the input folder); a document's id is then its
+        path relative to ``folder`` (:func:`document_id`).
+    :raises InputError: none found, or two would give outputs of the same name.
+    """
     if not folder.exists():
         raise InputError(folder, "does not exist", "Give the folder that holds the dispatches (.txt files).")
     if not folder.is_dir():
         raise InputError(folder, "is not a folder", "Give the folder that holds the .txt files, not a file.")
-    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())
+    if recursive:
+        skipped = skip.resolve() if skip is not None else None
+        found = (
+            p
+            for p in folder.rglob("*")
+            if _is_document(p)
+            and not _hidden(p, folder)
+            and (skipped is None or not p.resolve().is_relative_to(skipped))
+        )
+        files = sorted(found, key=lambda p: document_id(p, folder))
+    else:
+        files = sorted(p for p in folder.iterdir() if _is_document(p))
     if not files:
+        below = (p for p in folder.rglob("*.[tT][xX][tT]") if _is_document(p) and not _hidden(p, folder))
+        nested = None if recursive else next(below, None)
+        if nested is not None:
+            raise InputError(
+                folder,
+                "holds no .txt documents itself, but its subfolders do "
+                f"(such as {document_id(nested, folder)})",
+                "Pass --recursive to read them, or give the subfolder that holds the dispatches.",
+            )
         raise InputError(folder, "holds no .txt documents", "Put one dispatch per .txt file in it.")
     seen: dict[str, Path] = {}
     for path in files:
-        if path.stem in seen:  # a.txt and a.TXT: their outputs would share one name
+        # a.txt and a.TXT, or 2025/a.txt and 2026/a.txt: their outputs would share one name
+        if path.stem in seen:
+            other = seen[path.stem]
+            how = "but for the case of its extension" if other.parent == path.parent else "in another folder"
             raise InputError(
                 path,
-                f"has the same name as {seen[path.stem].name} but for the case of its extension",
+                f"has the same name as {document_id(other, folder)} {how}",
                 "Rename one of them: output files are named after the documents' names without extension.",
             )
         seen[path.stem] = path
     return files
+
+
+def document_id(path: Path, folder: Path) -> str:
+    """The id of the document at ``path`` in the input ``folder``: its path in it, with ``/``."""
+    return path.relative_to(folder).as_posix()
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:

@@ -58,7 +58,7 @@ from .encode import CachedEncoder, Vectors, get_encoder
 from .errors import AlignerError, InputError, OutputExistsError
 from .export import EXPORTERS
 from .langid import MIN_CONFIDENCE, identify
-from .load import date_problem, document_from_bytes, list_documents, read_document_bytes
+from .load import date_problem, document_from_bytes, document_id, list_documents, read_document_bytes
 from .model import AlignConfig, Alignment, DocPair, Document, PairConfig, Sentence, Unpaired
 from .pair import DocProfile, centroid, pair_documents, profile
 from .repair import describe
@@ -279,30 +279,31 @@ def stored_documents(out: Path) -> Iterator[tuple[Scanned, Vectors]]:
         yield _scanned(meta, path.stem, vectors), vectors
 
 
-def scan_document(path: Path, work: Path, job: Job) -> Scanned:
+def scan_document(path: Path, work: Path, job: Job, root: Path | None = None) -> Scanned:
     """Read, identify, split and embed one document, or take it from the work folder.
 
+    The document's id is its path in the input folder ``root`` (its name if none).
     Never raises for a bad document: it comes back with an error problem.
     """
+    doc_id = path.name if root is None else document_id(path, root)
     try:
-        return _scan(path, work, job)
+        return _scan(path, doc_id, work, job)
     except InputError as err:
-        problem = Problem(path.name, f"{err.problem}. {err.fix}", "error", err.line)
+        problem = Problem(doc_id, f"{err.problem}. {err.fix}", "error", err.line)
     except Exception as err:  # one bad document never stops the batch
-        problem = Problem(
-            path.name, f"unexpected error ({type(err).__name__}: {err}); please report it", "error"
-        )
-    return Scanned(path.name, {"file": path.name, "status": "skipped"}, (problem,))
+        message = f"unexpected error ({type(err).__name__}: {err}); please report it"
+        problem = Problem(doc_id, message, "error")
+    return Scanned(doc_id, {"file": doc_id, "status": "skipped"}, (problem,))
 
 
-def _scan(path: Path, work: Path, job: Job) -> Scanned:
+def _scan(path: Path, doc_id: str, work: Path, job: Job) -> Scanned:
     data = read_document_bytes(path)
-    key = hashlib.sha256(b"\0".join([job.doc_signature.encode(), path.name.encode(), data])).hexdigest()[:32]
+    key = hashlib.sha256(b"\0".join([job.doc_signature.encode(), doc_id.encode(), data])).hexdigest()[:32]
     stored = doc_path(work, key)
     if stored.exists():
         meta, vectors = _load_doc(stored)
         return _scanned(meta, key, vectors)
-    doc = document_from_bytes(data, path)
+    doc = document_from_bytes(data, path, doc_id)
     cfg = job.pair
     guess = identify(doc.content_text)
     bad_date = date_problem(doc)
@@ -488,8 +489,10 @@ def run(
     executor: Executor | None = None,
     force: bool = False,
     progress: ProgressFn | None = None,
+    recursive: bool = False,
 ) -> RunResult:
-    """Run ``job`` on the ``.txt`` documents of ``folder``, writing into ``out``.
+    """Run ``job`` on the ``.txt`` documents of ``folder`` (and of its subfolders
+    if ``recursive``: see :func:`aligner.load.list_documents`), writing into ``out``.
 
     :raises InputError: the folder is missing or holds no ``.txt`` file.
     :raises OutputExistsError: ``out`` holds another run's output (or a file a
@@ -497,7 +500,7 @@ def run(
         then (documents read so far may be stored in the work folder).
     """
     folder, out = folder.resolve(), out.resolve()
-    paths = list_documents(folder)
+    paths = list_documents(folder, recursive, skip=out)
     if out.exists() and not out.is_dir():
         raise AlignerError(f"{out}: is a file, not a folder. Give --out a folder.")
     resuming = _prepare(out, job, force)
@@ -509,7 +512,7 @@ def run(
 
     sides: dict[str, list[Scanned]] = {cfg.src_lang: [], cfg.tgt_lang: []}
     report("reading", 0, len(paths))
-    scan = partial(scan_document, work=work, job=job)
+    scan = partial(scan_document, work=work, job=job, root=folder)
     for n, sc in enumerate(run_tasks(scan, paths, executor), 1):
         report("reading", n, len(paths))
         result.documents.append(sc.record)

@@ -147,6 +147,15 @@ def run_command(
             "input and output folders must be at the same path on every worker.",
         ),
     ] = None,
+    recursive: Annotated[
+        bool,
+        typer.Option(
+            "--recursive",
+            "-r",
+            help="Also read the .txt files of INPUT_DIR's subfolders (hidden ones and --out left out); "
+            "their names must differ, as outputs are named after them.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
 ) -> None:
     """Pair the Italian and English dispatches of INPUT_DIR (or --src-lang/--tgt-lang), align and export.
@@ -187,7 +196,7 @@ def run_command(
                     tasks[phase] = bar.add_task(phase, total=total)
                 bar.update(tasks[phase], completed=done, total=total)
 
-            result = run(input_dir, out, job, executor, force, progress)
+            result = run(input_dir, out, job, executor, force, progress, recursive)
     except OutputExistsError as err:
         error(str(err))
         raise typer.Exit(EXISTS) from None

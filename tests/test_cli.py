@@ -260,6 +260,26 @@ def test_run_lists_repairs_as_warnings(tmp_path: Path) -> None:
     assert len(manifest["pairs"]) == 1
 
 
+def test_run_recursive_reads_a_corpus_kept_in_subfolders(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    (src / "2025-11" / "it").mkdir(parents=True)
+    (src / "2025-11" / "en").mkdir(parents=True)
+    shutil.copy(IT_SEED, src / "2025-11" / "it" / IT_SEED.name)
+    shutil.copy(EN_SEED, src / "2025-11" / "en" / EN_SEED.name)
+    out = src / "out"  # an output folder inside the input folder is not read as input
+    flat = _invoke("run", str(src), "--out", str(out))
+    assert flat.exit_code == BAD_INPUT and "Pass --recursive" in flat.output
+    for _ in range(2):  # the second run resumes
+        res = _invoke("run", str(src), "--recursive", "--out", str(out))
+        assert res.exit_code == OK, res.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert [d["file"] for d in manifest["documents"]] == [f"2025-11/en/{EN_SEED.name}", f"2025-11/it/{IT_SEED.name}"]
+    assert [(p["source"], p["target"]) for p in manifest["pairs"]] == [
+        (f"2025-11/it/{IT_SEED.name}", f"2025-11/en/{EN_SEED.name}")
+    ]
+    assert (out / f"{PAIR}.tmx").exists() and "already complete" in res.output
+
+
 def test_align_links_format_and_output_file(tmp_path: Path) -> None:
     res = _invoke("align", str(IT_SEED), str(EN_SEED), "--format", "links")
     assert res.exit_code == OK, res.output

@@ -11,7 +11,14 @@ from charset_normalizer.constant import IANA_SUPPORTED
 
 from aligner.boilerplate import flag_lines
 from aligner.errors import InputError
-from aligner.load import conversion_command, date_problem, list_documents, load_document, parse
+from aligner.load import (
+    conversion_command,
+    date_problem,
+    document_id,
+    list_documents,
+    load_document,
+    parse,
+)
 
 from .conftest import IT_SEED, SEEDS
 
@@ -119,8 +126,12 @@ def test_clean_seeds_have_no_boilerplate(name: str) -> None:
         (["Bilanciamento", "Il Kazakistan mantiene un equilibrio."], [None, None]),
         # a horizontal menu and breadcrumbs; "5 > 3 | 2" in a sentence is not one
         (
-            ["Home | Politica | Economia | Esteri", "Politics > Europe > Italy", "News › World › Europe"]
-            + ["Il prezzo è salito, 5 > 3 | 2 per cento."],
+            [
+                "Home | Politica | Economia | Esteri",
+                "Politics > Europe > Italy",
+                "News › World › Europe",
+                "Il prezzo è salito, 5 > 3 | 2 per cento.",
+            ],
             ["menu or navigation label"] * 3 + [None],
         ),
         # navigation and sharing labels alone on a line, a tag list; a sentence naming them is content
@@ -131,8 +142,8 @@ def test_clean_seeds_have_no_boilerplate(name: str) -> None:
                 "Tweet",
                 "Commenti (12)",
                 "Tag: governo, manovra",
-            ]
-            + ["In un tweet il ministro ha risposto ai commenti."],
+                "In un tweet il ministro ha risposto ai commenti.",
+            ],
             [
                 None,
                 "menu or navigation label",
@@ -146,8 +157,15 @@ def test_clean_seeds_have_no_boilerplate(name: str) -> None:
         (["Il a crié.", "--Comment !"], [None, None]),
         # a vertical menu at the head (labels among flagged ones), then the title and the body
         (
-            ["Home", "Politica", "Economia", "Esteri", "Cerca", "Il governo approva la manovra"]
-            + ["Roma, 25 nov. – Il governo ha approvato la legge."],
+            [
+                "Home",
+                "Politica",
+                "Economia",
+                "Esteri",
+                "Cerca",
+                "Il governo approva la manovra",
+                "Roma, 25 nov. – Il governo ha approvato la legge.",
+            ],
             ["menu or navigation label"]
             + ["menu (short labels at the head)"] * 3
             + ["menu or navigation label", None, None],
@@ -320,3 +338,39 @@ def test_two_documents_whose_names_differ_only_in_the_extension_case(tmp_path: P
     with pytest.raises(InputError, match=r"a\.txt: has the same name as a\.TXT but for the case") as err:
         list_documents(tmp_path)
     assert "Rename one of them" in str(err.value)
+
+
+def _tree(root: Path, names: list[str]) -> None:
+    for name in names:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("Roma.")
+
+
+def test_recursive_reads_subfolders_but_hidden_ones_and_the_output(tmp_path: Path) -> None:
+    _tree(
+        tmp_path,
+        ["2025-12/b.txt", "2025-11/a/c.TXT", "top.txt", ".git/x.txt", "out/corpus.txt", "2025-11/notes.md"],
+    )
+    found = list_documents(tmp_path, recursive=True, skip=tmp_path / "out")
+    assert [document_id(p, tmp_path) for p in found] == ["2025-11/a/c.TXT", "2025-12/b.txt", "top.txt"]
+    assert [p.name for p in list_documents(tmp_path)] == ["top.txt"]
+
+
+def test_documents_only_in_subfolders_need_recursive(tmp_path: Path) -> None:
+    _tree(tmp_path, ["2025-11/a.txt", ".aligner/x.txt"])
+    with pytest.raises(InputError) as err:
+        list_documents(tmp_path)
+    assert "holds no .txt documents itself, but its subfolders do (such as 2025-11/a.txt)" in str(err.value)
+    assert "Pass --recursive" in str(err.value)
+    # hidden folders alone are no reason to suggest it
+    (tmp_path / "2025-11" / "a.txt").unlink()
+    with pytest.raises(InputError, match=r"holds no \.txt documents\. Put one"):
+        list_documents(tmp_path)
+
+
+def test_recursive_refuses_two_documents_of_the_same_name(tmp_path: Path) -> None:
+    _tree(tmp_path, ["2025-11/a.txt", "2025-12/a.txt"])
+    with pytest.raises(
+        InputError, match=r"2025-12/a\.txt: has the same name as 2025-11/a\.txt in another folder"
+    ):
+        list_documents(tmp_path, recursive=True)
