@@ -14,7 +14,9 @@ gets wrong in news text (see ``abbreviations/README.md``):
   ellipsis or abbreviation, or after a quoted sentence (``«È finita?» ha
   chiesto``);
 - a "sentence" that starts with a closing quote or bracket glued to a comma or
-  colon (``«Basta!», ha detto``), which Punkt cuts off after the ``!``.
+  colon (``«Basta!», ha detto``), which Punkt cuts off after the ``!``;
+- a "sentence" that is only a list item's number (``... modo. 2. Libere
+  utilizzazioni.``): it starts the next one.
 
 It also adds one break Punkt does not make: after a three-dot ellipsis, which
 Punkt weighs like an abbreviation while it always breaks after ``…``; both
@@ -72,6 +74,8 @@ _DAY = re.compile(r"^(?:[0-3]?\d)$")
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)[\"'»”’)\]]*$")
 _CLOSERS = "\"'»”’)]"
 _CLOSER_FIRST = re.compile(r"[\"'»”’)\]]+[,;:]")
+#: A "sentence" that is only a list item's number ("1.", "(2)", "3)"): it belongs to the next one.
+_LIST_NUMBER = re.compile(r"^\s*\(?\d{1,3}[.)]\s*$")
 _DOTS = re.compile(r"\.{3,}[\"'»”’)\]]*(?=\s)")
 
 
@@ -176,7 +180,7 @@ class Splitter:
         words = left.split()
         last = words[-1] if words else ""
         nxt = right.lstrip(_OPENERS)
-        if _CLOSER_FIRST.match(right):
+        if _CLOSER_FIRST.match(right) or _LIST_NUMBER.match(left):
             return True
         if last.endswith("."):
             core = _ELISION.sub("", last[:-1]).lstrip(_OPENERS).lower()

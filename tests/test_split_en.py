@@ -311,6 +311,15 @@ CASES = [
             "And from a security perspective, Moscow remains indispensable to Kyrgyzstan.",
         ],
     ),
+    (  # a numbered list: the item's number starts its sentence (ParTUT's Creative Commons licence)
+        "Subject to these terms and conditions. 1. Definitions. Collective Work means a periodical issue. 2. Fair Use Rights.",
+        [
+            "Subject to these terms and conditions.",
+            "1. Definitions.",
+            "Collective Work means a periodical issue.",
+            "2. Fair Use Rights.",
+        ],
+    ),
 ]
 
 

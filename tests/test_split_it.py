@@ -333,6 +333,23 @@ CASES = [
             "Il governo di Nur-Sultan (fino al 2019 Astana) ha aumentato le spese per la Difesa.",
         ],
     ),
+    (  # a numbered list: the item's number starts its sentence (ParTUT's Creative Commons licence)
+        "Si applicano le seguenti condizioni. 1. Definizioni. Ai fini della Licenza vale quanto segue. 2. Libere utilizzazioni.",
+        [
+            "Si applicano le seguenti condizioni.",
+            "1. Definizioni.",
+            "Ai fini della Licenza vale quanto segue.",
+            "2. Libere utilizzazioni.",
+        ],
+    ),
+    (  # an English title in Italian text ("Mr." is no sentence end)
+        "L'edizione del 1609 era dedicata a Mr. W. H., considerato l'ispiratore dei sonetti.",
+        ["L'edizione del 1609 era dedicata a Mr. W. H., considerato l'ispiratore dei sonetti."],
+    ),
+    (  # a year at the end of a sentence is not a list number
+        "La legge è del 1999. 2000 persone hanno protestato.",
+        ["La legge è del 1999.", "2000 persone hanno protestato."],
+    ),
 ]
 
 
