@@ -97,43 +97,34 @@ def _guess_encoding(data: bytes) -> str | None:
     return max(candidates, key=lambda c: _western_letters(sample, c))
 
 
-def conversion_command(codec: str, path: Path | str) -> str:
-    """A shell command that writes ``path``, encoded with the Python codec ``codec``, as UTF-8."""
+def _shown(codec: str) -> str:
+    """A Python codec name as the messages show it: ``utf_16_le`` -> ``utf-16-le``."""
+    return codec.replace("_", "-")
+
+
+def conversion_command(codec: str | None, path: Path | str) -> str:
+    """A shell command that writes ``path``, encoded with the Python codec ``codec``
+    (``None``: not known, left for the user to fill in), as UTF-8."""
     quoted = shlex.quote(str(path))
     if codec in _NOT_IN_ICONV:
         return (
             "python3 -c \"import sys; sys.stdout.buffer.write(open(sys.argv[1], 'rb').read()"
             f'.decode(sys.argv[2]).encode())" {quoted} {codec} > converted.txt'
         )
-    name = _ICONV_NAMES.get(codec, codec.replace("_", "-"))
+    name = "ENCODING" if codec is None else _ICONV_NAMES.get(codec, _shown(codec))
     return f"iconv -f {name} -t utf-8 {quoted} > converted.txt"
-
-
-def _bomless_utf16(head: bytes) -> str | None:
-    """``utf_16_le`` or ``utf_16_be`` if ``head`` reads as text in it with no byte-order
-    mark (as some Windows tools write), else None: nearly every other byte is NUL,
-    the others almost never, and the decoded text holds no control characters."""
-    even, odd = head[0::2], head[1::2]
-    if len(odd) < 8:
-        return None
-    for codec, zeros, letters in (("utf_16_le", odd, even), ("utf_16_be", even, odd)):
-        if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.01 * len(letters):
-            try:
-                text = head[: len(head) // 2 * 2].decode(codec)
-            except UnicodeDecodeError:
-                return None
-            return None if _CONTROL.search(text) else codec
-    return None
 
 
 def decode(data: bytes, path: Path | str) -> str:
     """Decode ``data`` read from ``path`` as UTF-8, or raise an :class:`InputError`."""
     if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = _bomless_utf16(data[:8192])
-        if codec is not None:
+        # charset-normalizer tells UTF-16 without a byte-order mark (as some Windows tools write it)
+        # from a binary file by its lanes of NUL bytes.
+        codec = _guess_encoding(data)
+        if codec in ("utf_16_le", "utf_16_be"):
             raise InputError(
                 path,
-                f"is not UTF-8; it looks like {codec.replace('_', '-')} without a byte-order mark",
+                f"is not UTF-8; it looks like {_shown(codec)} without a byte-order mark",
                 f"Convert it with: {conversion_command(codec, path)}",
                 line=1,
             )
@@ -147,16 +138,11 @@ def decode(data: bytes, path: Path | str) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         guess = _guess_encoding(data)
-        seems = f"it looks like {guess.replace('_', '-')}" if guess else "its encoding could not be guessed"
-        command = (
-            conversion_command(guess, path)
-            if guess
-            else f"iconv -f ENCODING -t utf-8 {shlex.quote(str(path))} > converted.txt"
-        )
+        seems = f"it looks like {_shown(guess)}" if guess else "its encoding could not be guessed"
         raise InputError(
             path,
             f"is not UTF-8 (byte 0x{data[err.start]:02x}); {seems}",
-            f"Convert it with: {command}",
+            f"Convert it with: {conversion_command(guess, path)}",
             line=line,
         ) from None
     bad = _CONTROL.search(text)
