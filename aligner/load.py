@@ -21,7 +21,7 @@ from .boilerplate import flag_lines
 from .corpus import TrainingPair
 from .errors import InputError
 from .model import Document, Line, Sentence, date_fault
-from .repair import repair_lines
+from .repair import describe, repair_lines
 
 # Horizontal white space only, so that line numbers stay those of the file.
 _DATE = re.compile(r"^[ \t\ufeff]*date[ \t]+(\d{4}-\d{2}(?:-\d{2})?)(?:[ \t]+|(?=\n)|$)", re.IGNORECASE)
@@ -221,6 +221,15 @@ def date_problem(doc: Document) -> str | None:
         f"the date token gives {doc.date}, which is not a calendar date ({why}), so the document "
         "is treated as undated; write it as date YYYY-MM-DD or date YYYY-MM, e.g. date 2025-11-25"
     )
+
+
+def loading_notes(doc: Document) -> list[tuple[int, str]]:
+    """What loading found in ``doc`` that its reader should be told, as ``(line,
+    message)`` in line order: an impossible date token (:func:`date_problem`) and
+    each repair of its text (:func:`aligner.repair.describe`)."""
+    problem = date_problem(doc)
+    notes = [(1, problem)] if problem else []
+    return notes + [(r.first_line, describe(r)) for r in doc.repairs]
 
 
 def read_document_bytes(path: Path) -> bytes:

@@ -58,10 +58,16 @@ from .encode import CachedEncoder, Vectors, get_encoder
 from .errors import AlignerError, InputError, OutputExistsError
 from .export import EXPORTERS
 from .langid import MIN_CONFIDENCE, identify
-from .load import date_problem, document_from_bytes, document_id, list_documents, read_document_bytes
+from .load import (
+    date_problem,
+    document_from_bytes,
+    document_id,
+    list_documents,
+    loading_notes,
+    read_document_bytes,
+)
 from .model import AlignConfig, Alignment, DocPair, Document, PairConfig, Sentence, Unpaired
 from .pair import DocProfile, centroid, pair_documents, profile
-from .repair import describe
 from .signature import document_signature, signature
 from .split import MAX_SENTENCE_CHARS, split
 from .write import atomic_path, check_free, write_text_atomic
@@ -306,11 +312,9 @@ def _scan(path: Path, doc_id: str, work: Path, job: Job) -> Scanned:
     doc = document_from_bytes(data, path, doc_id)
     cfg = job.pair
     guess = identify(doc.content_text)
-    bad_date = date_problem(doc)
-    date = None if bad_date else doc.date
+    problems = [Problem(doc.id, message, line=line) for line, message in loading_notes(doc)]
+    date = None if date_problem(doc) else doc.date
     doc = replace(doc, date=date, lang=guess.lang, lang_confidence=round(guess.confidence, 4))
-    problems = [Problem(doc.id, bad_date, line=1)] if bad_date else []
-    problems.extend(Problem(doc.id, describe(r), line=r.first_line) for r in doc.repairs)
     if guess.confidence < MIN_CONFIDENCE:
         problems.append(
             Problem(doc.id, f"language uncertain: {guess.lang} with probability {guess.confidence:.2f}")

@@ -10,10 +10,9 @@ import typer
 from aligner.align import align
 from aligner.encode import get_encoder
 from aligner.errors import AlignerError, OutputExistsError
-from aligner.load import date_problem, load_document, load_presplit
+from aligner.load import date_problem, load_document, load_presplit, loading_notes
 from aligner.model import AlignConfig
 from aligner.pipeline import render_alignment
-from aligner.repair import describe
 from aligner.signature import signature
 from aligner.split import split
 from aligner.write import write_text_atomic
@@ -89,11 +88,9 @@ def align_command(
             source, target = split(sdoc, src_lang), split(tdoc, tgt_lang)
             date = None
             for path, doc in ((src, sdoc), (tgt, tdoc)):
-                for repair in doc.repairs:
-                    warn(f"{path}, line {repair.first_line}: {describe(repair)}")
-                if problem := date_problem(doc):
-                    warn(f"{path}, line 1: {problem}")
-                else:
+                for line, message in loading_notes(doc):
+                    warn(f"{path}, line {line}: {message}")
+                if not date_problem(doc):
                     date = date or doc.date
         sig = signature(config, enc.name, presplit=presplit, langs=(src_lang, tgt_lang))
         al = align(source, target, enc, config, src_lang, tgt_lang, sig, src.name, tgt.name, date)
