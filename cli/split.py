@@ -9,8 +9,7 @@ import typer
 
 from aligner.errors import AlignerError
 from aligner.langid import identify
-from aligner.load import load_document
-from aligner.repair import describe
+from aligner.load import load_document, loading_notes
 from aligner.split import split
 
 from .common import BAD_INPUT, error, info, warn
@@ -36,8 +35,8 @@ def split_command(
     except AlignerError as err:
         error(str(err))
         raise typer.Exit(BAD_INPUT) from None
-    for repair in doc.repairs:
-        warn(f"{file}, line {repair.first_line}: {describe(repair)}")
+    for line, message in loading_notes(doc):
+        warn(f"{file}, line {line}: {message}")
     if doc.boilerplate_lines:
         info(f"{file}: {len(doc.boilerplate_lines)} boilerplate line(s) left out")
     for s in sentences:

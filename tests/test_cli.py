@@ -240,7 +240,9 @@ def test_align_repairs_a_scraped_copy_to_the_same_alignment(tmp_path: Path) -> N
     repaired = _invoke("align", str(scraped), str(EN_SEED), "--format", "tsv")
     assert repaired.exit_code == OK, repaired.output
     assert repaired.stdout == clean.stdout
-    assert f"warning: {scraped}, line 1: HTML markup removed on 2 lines, the first this one" in repaired.stderr
+    assert (
+        f"warning: {scraped}, line 1: HTML markup removed on 2 lines, the first this one" in repaired.stderr
+    )
     assert f"warning: {scraped}, line 3: mojibake repaired on 2 lines, the first this one" in repaired.stderr
 
 
@@ -273,11 +275,26 @@ def test_run_recursive_reads_a_corpus_kept_in_subfolders(tmp_path: Path) -> None
         res = _invoke("run", str(src), "--recursive", "--out", str(out))
         assert res.exit_code == OK, res.output
     manifest = json.loads((out / "manifest.json").read_text())
-    assert [d["file"] for d in manifest["documents"]] == [f"2025-11/en/{EN_SEED.name}", f"2025-11/it/{IT_SEED.name}"]
+    assert [d["file"] for d in manifest["documents"]] == [
+        f"2025-11/en/{EN_SEED.name}",
+        f"2025-11/it/{IT_SEED.name}",
+    ]
     assert [(p["source"], p["target"]) for p in manifest["pairs"]] == [
         (f"2025-11/it/{IT_SEED.name}", f"2025-11/en/{EN_SEED.name}")
     ]
     assert (out / f"{PAIR}.tmx").exists() and "already complete" in res.output
+
+
+def test_split_warns_of_an_impossible_date_and_of_repairs(tmp_path: Path) -> None:
+    src = tmp_path / "it.txt"
+    src.write_text(
+        "date 2025-02-30\nIl governo ha approvato la legge sulla citt&agrave;.\n", encoding="utf-8"
+    )
+    res = _invoke("split", str(src))
+    assert res.exit_code == OK, res.output
+    assert res.stdout == "Il governo ha approvato la legge sulla città.\n"
+    assert f"warning: {src}, line 1: the date token gives 2025-02-30" in res.stderr
+    assert f"warning: {src}, line 2: HTML markup removed on this line" in res.stderr
 
 
 def test_align_links_format_and_output_file(tmp_path: Path) -> None:
