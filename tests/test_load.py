@@ -197,6 +197,7 @@ def test_flag_lines_table(lines: list[str], flags: list[str | None]) -> None:
 
 def _write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     return path
 
@@ -342,8 +343,7 @@ def test_two_documents_whose_names_differ_only_in_the_extension_case(tmp_path: P
 
 def _tree(root: Path, names: list[str]) -> None:
     for name in names:
-        (root / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / name).write_text("Roma.")
+        _write(root, name, b"Roma.")
 
 
 def test_recursive_reads_subfolders_but_hidden_ones_and_the_output(tmp_path: Path) -> None:
