@@ -1,17 +1,13 @@
-"""Small review projects for the tests: a seed run, and hand-made pairs."""
+"""Small review projects for the tests: hand-made pairs."""
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
 from aligner.model import Sentence
-from aligner.pipeline import make_job, run
 from aligner.review.edits import ReviewLink
 from aligner.review.source import DocumentData, PairData, RunData
-
-from .conftest import EN_SEED, IT_SEED
 
 # A dispatch that tries to run script in the page (stored XSS), in both languages.
 HOSTILE_IT = (
@@ -24,17 +20,6 @@ HOSTILE_EN = (
     'A reader sent <img src="x" onerror="window.__pwned = 2"> in the comments.',
     "The editor & the publisher answer: \"no problem\" </div></main>.",
 )
-
-
-def seed_run(folder: Path) -> Path:
-    """Run the aligner on the seed pair (000 Italian, 001 English) into ``folder/out``."""
-    src = folder / "in"
-    src.mkdir(parents=True)
-    for path in (IT_SEED, EN_SEED):
-        shutil.copy(path, src / path.name)
-    out = folder / "out"
-    run(src, out, make_job("e5-small", input_name="in"))
-    return out
 
 
 def sentences(texts: Sequence[str], paragraphs: Sequence[int] | None = None) -> tuple[Sentence, ...]:

@@ -7,34 +7,20 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
+from aligner_cli.common import SKIPPED
+from aligner_cli.main import app
 from typer.testing import CliRunner
 
-from cli.common import SKIPPED
-from cli.main import app
+from .conftest import ITALIAN_ONLY, Ran, aligner_script
 
-from .conftest import SEEDS, aligner_script
-
-DISPATCHES = Path(__file__).resolve().parent / "data" / "dispatches"
 PAIRS = {"a1": "b7", "c3": "d9", "e2": "f5", "g4": "h8", "i6": "j1", "k2": "l0", "m3": "n4"}
 runner = CliRunner()
-
-
-def _corpus(folder: Path) -> Path:
-    """Seven pairs, the seeds' three Italian-only documents and one binary file."""
-    folder.mkdir(parents=True)
-    for path in DISPATCHES.glob("*.txt"):
-        shutil.copy(path, folder)
-    for name in ("002_abf4a547a46e6000.txt", "003_9f66fee8583b8b08.txt", "004_949a5f54501a7c62.txt"):
-        shutil.copy(SEEDS / name, folder)
-    (folder / "zz_binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(200))
-    return folder
 
 
 def _outputs(folder: Path) -> dict[str, bytes]:
@@ -51,26 +37,16 @@ def _temporaries(folder: Path) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _corpus(tmp_path_factory.mktemp("batch") / "in")
-
-
-@pytest.fixture(scope="module")
-def reference(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    out = tmp_path_factory.mktemp("reference") / "out"
-    res = runner.invoke(app, ["run", str(corpus), "--out", str(out)])
-    assert res.exit_code == SKIPPED, res.output  # the binary file is skipped
-    return _outputs(out)
+def reference(corpus_run: Ran) -> dict[str, bytes]:
+    """The output files and pair markers of the plain single-process run."""
+    assert corpus_run.exit_code == SKIPPED, corpus_run.output  # the binary file is skipped
+    return _outputs(corpus_run.out)
 
 
 def test_reference_run_pairs_all_seven_and_reports_the_bad_file(reference: dict[str, bytes]) -> None:
     manifest = json.loads(reference["manifest.json"])
     assert {Path(p["source"]).stem: Path(p["target"]).stem for p in manifest["pairs"]} == PAIRS
-    assert sorted(u["file"] for u in manifest["unpaired"]) == [
-        "002_abf4a547a46e6000.txt",
-        "003_9f66fee8583b8b08.txt",
-        "004_949a5f54501a7c62.txt",
-    ]
+    assert sorted(u["file"] for u in manifest["unpaired"]) == list(ITALIAN_ONLY)
     [bad] = [d for d in manifest["documents"] if d["status"] == "skipped"]
     assert bad["file"] == "zz_binary.txt"
     assert any(p["file"] == "zz_binary.txt" and "binary" in p["message"] for p in manifest["problems"])

@@ -11,14 +11,14 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from aligner_cli.common import BAD_INPUT, EXISTS, OK, SKIPPED
+from aligner_cli.main import app
 from lxml import etree
 from typer.testing import CliRunner
 
 from aligner import __version__
-from cli.common import BAD_INPUT, EXISTS, OK, SKIPPED
-from cli.main import app
 
-from .conftest import DTD, EN_SEED, IT_SEED, SEEDS, aligner_script
+from .conftest import DTD, EN_SEED, IT_SEED, SEEDS, Ran, aligner_script, copy_run
 
 runner = CliRunner()
 PAIR = "000_4f42991440b6f2b5__001_2311b19d4785c162"
@@ -27,13 +27,6 @@ GERMAN = (
     "Kasachstan eingetroffen. Dabei geht es vor allem um Energieprojekte in dem zentralasiatischen "
     "Land. Die Regierung in Astana wahrt im Krieg gegen die Ukraine ein Gleichgewicht.\n"
 )
-
-
-@pytest.fixture(scope="module")
-def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    out = tmp_path_factory.mktemp("run") / "out"
-    result = runner.invoke(app, ["run", str(SEEDS), "--out", str(out)])
-    return out, result.output
 
 
 def _invoke(*args: str):
@@ -69,8 +62,8 @@ def test_installed_console_script_runs() -> None:
     assert done.stdout.strip() == f"aligner {__version__}"
 
 
-def test_run_on_seeds_pairs_and_reports(seed_run: tuple[Path, str]) -> None:
-    out, output = seed_run
+def test_run_on_seeds_pairs_and_reports(seed_run: Ran) -> None:
+    out, output = seed_run.out, seed_run.output
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{PAIR}.tmx", f"{PAIR}.tsv", f"{PAIR}.links", "manifest.json", ".aligner"]
     )
@@ -100,8 +93,8 @@ def test_run_on_seeds_pairs_and_reports(seed_run: tuple[Path, str]) -> None:
     assert "1 pair(s) aligned, 3 document(s) unpaired" in output
 
 
-def test_seed_tmx_has_the_ten_units(seed_run: tuple[Path, str]) -> None:
-    out, _ = seed_run
+def test_seed_tmx_has_the_ten_units(seed_run: Ran) -> None:
+    out = seed_run.out
     path = out / f"{PAIR}.tmx"
     dtd = etree.DTD(str(DTD))
     assert dtd.validate(etree.parse(str(path))), dtd.error_log.filter_from_errors()
@@ -123,9 +116,9 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_rerun_resumes_other_settings_refuse_then_force_gives_identical_bytes(
-    seed_run: tuple[Path, str],
+    seed_run: Ran, tmp_path: Path
 ) -> None:
-    out, _ = seed_run
+    out = copy_run(seed_run, tmp_path)
     before = _files(out)
     # The same job again: everything is complete, nothing is rewritten.
     res = _invoke("run", str(SEEDS), "--out", str(out))

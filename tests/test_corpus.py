@@ -8,6 +8,8 @@ from pathlib import Path
 import pyarrow.json as pa_json
 import pyarrow.parquet as pq
 import pytest
+from aligner_cli.common import BAD_INPUT, EXISTS, OK
+from aligner_cli.main import app
 from typer.testing import CliRunner
 
 from aligner.corpus import (
@@ -19,10 +21,8 @@ from aligner.corpus import (
     max_length,
     min_score,
 )
-from cli.common import BAD_INPUT, EXISTS, OK
-from cli.main import app
 
-from .conftest import SEEDS
+from .conftest import Ran
 
 runner = CliRunner()
 IT = "Il governo ha approvato la riforma delle pensioni."
@@ -127,12 +127,12 @@ def test_export_summary_counts_each_filter(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def seed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("corpus")
-    assert runner.invoke(app, ["run", str(SEEDS), "--out", str(root / "run")]).exit_code == OK
-    res = runner.invoke(app, ["export", str(root / "run"), "--out", str(root / "corpus")])
+def seed_corpus(seed_run: Ran, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed run exported (into a folder of its own: the run is shared)."""
+    out = tmp_path_factory.mktemp("corpus") / "corpus"
+    res = runner.invoke(app, ["export", str(seed_run.out), "--out", str(out)])
     assert res.exit_code == OK, res.output
-    return root / "corpus"
+    return out
 
 
 def test_formats_read_back_by_their_users_libraries(seed_corpus: Path) -> None:
@@ -155,8 +155,10 @@ def test_formats_read_back_by_their_users_libraries(seed_corpus: Path) -> None:
     assert [r[0] for r in tsv] == it_lines and [float(r[2]) for r in tsv] == [r["score"] for r in rows]
 
 
-def test_export_refuses_to_overwrite_and_names_bad_input(seed_corpus: Path, tmp_path: Path) -> None:
-    run = seed_corpus.parent / "run"
+def test_export_refuses_to_overwrite_and_names_bad_input(
+    seed_run: Ran, seed_corpus: Path, tmp_path: Path
+) -> None:
+    run = seed_run.out
     res = runner.invoke(app, ["export", str(run), "--out", str(seed_corpus)])
     assert res.exit_code == EXISTS and "already exists" in res.output
     res = runner.invoke(app, ["export", str(tmp_path)])

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from aligner_cli.common import OK, USAGE
+from aligner_cli.main import app
 from typer.testing import CliRunner
 
 from aligner import dictionary
@@ -21,8 +23,6 @@ from aligner.load import load_document
 from aligner.model import AlignConfig
 from aligner.score import span_vectors
 from aligner.split import split
-from cli.common import OK, USAGE
-from cli.main import app
 
 from .conftest import EN_SEED, IT_SEED
 

@@ -22,12 +22,12 @@ import json
 from pathlib import Path
 
 import pytest
+from aligner_cli.common import BAD_INPUT, OK, USAGE
+from aligner_cli.main import app
 from typer.testing import CliRunner
 
 from aligner.evaluate import calibration, evaluate
 from aligner.model import Link
-from cli.common import BAD_INPUT, OK, USAGE
-from cli.main import app
 
 from .test_evaluate import G
 

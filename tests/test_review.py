@@ -24,7 +24,7 @@ from aligner.review.report import report_of_project, report_of_run
 from aligner.review.source import read_run
 from aligner.review.store import Project, StaleError
 
-from .conftest import DTD, aligner_script
+from .conftest import DTD, Ran, aligner_script
 from .reviewdata import hand_run, hostile_run, links
 
 STAMP = Stamp("ann", "2026-11-21T10:00:00Z")
@@ -237,9 +237,9 @@ def test_a_file_that_is_not_a_project_is_a_clear_error(tmp_path: Path) -> None:
 
 
 @pytest.fixture()
-def run_folder(pristine_seed_run: Path) -> Path:
+def run_folder(seed_run: Ran) -> Path:
     """The seed run; the tests below read it and write elsewhere (projects, reports)."""
-    return pristine_seed_run
+    return seed_run.out
 
 
 def test_a_run_opens_as_a_project_with_its_sentences_and_links(run_folder: Path, tmp_path: Path) -> None:

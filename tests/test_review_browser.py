@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -24,7 +23,7 @@ from typing import Any
 import pytest
 from lxml import etree
 
-from .conftest import DTD, ROOT, aligner_script
+from .conftest import DTD, ROOT, Ran, aligner_script, copy_run
 from .reviewdata import hostile_run
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -116,10 +115,8 @@ def driver() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def run_folder(tmp_path_factory: pytest.TempPathFactory, pristine_seed_run: Path) -> Path:
-    copy = tmp_path_factory.mktemp("browser") / "out"  # this module writes a review into it
-    shutil.copytree(pristine_seed_run, copy)
-    return copy
+def run_folder(tmp_path_factory: pytest.TempPathFactory, seed_run: Ran) -> Path:
+    return copy_run(seed_run, tmp_path_factory.mktemp("browser"))  # this module writes a review into it
 
 
 @pytest.fixture(scope="module")
