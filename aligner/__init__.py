@@ -2,14 +2,11 @@
 
 The library takes and returns in-memory values; files are read in
 :mod:`aligner.load` and written in :mod:`aligner.write`. The command-line
-application lives in the separate ``cli`` package.
+application lives in ``cli/`` (installed as the package ``aligner_cli``).
 
 >>> from aligner import load_document, split, align, get_encoder, AlignConfig
 """
 
-__version__ = "0.1.0"
-
-# Defined before the imports below: several of those modules read it.
 from .align import align, align_vectors
 from .encode import get_encoder
 from .errors import AlignerError, InputError, OutputExistsError
@@ -18,6 +15,7 @@ from .load import load_document, parse
 from .model import AlignConfig, Alignment, Document, Link, PairConfig, Sentence
 from .pipeline import make_job, run
 from .split import split, split_text
+from .version import __version__
 
 __all__ = [
     "AlignConfig",

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from importlib.metadata import version as pkg_version
 
-from . import __version__, dictionary
+from . import dictionary
 from .calibrate import calibration_id
 from .model import AlignConfig, PairConfig
 from .pair import weights_id
+from .version import __version__
 
 
 def _fmt(value: float) -> str:

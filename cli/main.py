@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from aligner import __version__
+from aligner.version import __version__
 
 from .align import align_command
 from .common import EXIT_CODES_HELP

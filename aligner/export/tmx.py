@@ -26,8 +26,8 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
-from .. import __version__
 from ..model import Alignment, date_fault
+from ..version import __version__
 from .text import one_line
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .. import __version__
+from ..version import __version__
 from .source import RunData
 from .store import PairView, Project
 from .view import environment, rows, static_text
