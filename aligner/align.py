@@ -28,8 +28,8 @@ pass, on the median ratio of the 1-1 links of the first: an untranslated
 passage skews the documents' ratio, not the median. With
 ``AlignConfig.learned_weight`` set, a third pass adds word translations
 learned from the confident links of the second (:mod:`aligner.lexicon`).
-With ``AlignConfig.dictionary_weight`` set, an installed bilingual dictionary
-is one more lexical signal from the start (:mod:`aligner.dictionary`).
+With ``AlignConfig.dictionary_weight`` set and a bilingual dictionary given,
+it is one more lexical signal from the start (:mod:`aligner.dictionary`).
 
 Every link's features are kept; :mod:`aligner.calibrate` turns them into the
 link score.
@@ -46,8 +46,9 @@ import numpy.typing as npt
 
 from . import dictionary, lexicon
 from .calibrate import link_scores
+from .dictionary import Dictionary
 from .encode import CachedEncoder, Vectors
-from .model import AlignConfig, Alignment, Link, Sentence, Step
+from .model import AlignConfig, Alignment, Link, PairInfo, Sentence, Step
 from .score import LinkScorer
 
 #: Tables up to this many cells are searched whole.
@@ -322,7 +323,7 @@ def search_path(
     max_s, max_t = min(config.max_src, n), min(config.max_tgt, m)
     scorer = LinkScorer(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed)
     for weight, src_signal, tgt_signal in signals:
-        scorer.add_lexical(weight, src_signal, tgt_signal)
+        scorer = scorer.with_lexical(weight, src_signal, tgt_signal)
     if config.band == 0 and (n + 1) * (m + 1) <= FULL_TABLE_CELLS:
         lo, hi = _full_windows(n, m)
     else:
@@ -335,22 +336,24 @@ def search_path(
     # found; the whole documents' ratio is skewed by untranslated passages.
     ratio = scorer.ratio_of([(s.i, s.j) for s in steps if s.a == 1 and s.b == 1])
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
-        scorer.log_ratio = ratio
+        scorer = scorer.centred(ratio)
         forward, steps = search(scorer.row, *args)
     path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps))
     # Third pass, if asked: word translations learned from this path's confident links.
-    if config.learned_weight and _learn_translations(path, src_texts, tgt_texts):
-        forward, steps = search(scorer.row, *args)
-        path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps))
+    learned = _learn_translations(path, src_texts, tgt_texts) if config.learned_weight else None
+    if learned is not None:
+        forward, steps = search(learned.row, *args)
+        path = Path(learned, steps, boundary_margins(learned.row, forward, *args, steps))
     return path
 
 
-def _learn_translations(path: Path, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> bool:
-    """Train a translation table on the path's confident links and add it to ``scorer``'s signals.
+def _learn_translations(path: Path, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> LinkScorer | None:
+    """``path``'s scorer with a translation table trained on the path's confident links
+    as one more lexical signal.
 
     Links scored at least :data:`LEARN_MIN_SCORE` are used, the most confident
-    first, at most :data:`aligner.lexicon.MAX_PAIRS`; returns False (and adds
-    nothing) when there are fewer than :data:`aligner.lexicon.MIN_PAIRS`.
+    first, at most :data:`aligner.lexicon.MAX_PAIRS`; None when there are fewer
+    than :data:`aligner.lexicon.MIN_PAIRS`.
     """
     scored = [
         (lk.score, " ".join(src_texts[i] for i in lk.src), " ".join(tgt_texts[j] for j in lk.tgt))
@@ -358,12 +361,11 @@ def _learn_translations(path: Path, src_texts: Sequence[str], tgt_texts: Sequenc
         if lk.src and lk.tgt and lk.score >= LEARN_MIN_SCORE
     ]
     if len(scored) < lexicon.MIN_PAIRS:
-        return False
+        return None
     scored.sort(key=lambda x: -x[0])
     table = lexicon.learn([(s, t) for _, s, t in scored[: lexicon.MAX_PAIRS]])
     src_vecs, tgt_vecs = lexicon.translation_vectors(table, src_texts, tgt_texts)
-    path.scorer.add_lexical(path.scorer.config.learned_weight, src_vecs, tgt_vecs)
-    return True
+    return path.scorer.with_lexical(path.scorer.config.learned_weight, src_vecs, tgt_vecs)
 
 
 def align_vectors(
@@ -393,29 +395,21 @@ def align(
     target: Sequence[Sentence],
     encoder: CachedEncoder,
     config: AlignConfig,
-    src_lang: str,
-    tgt_lang: str,
-    signature: str = "",
-    src_doc: str = "",
-    tgt_doc: str = "",
-    date: str | None = None,
+    info: PairInfo,
+    bilingual: Dictionary | None = None,
 ) -> Alignment:
     """Align two lists of sentences with ``encoder``'s vectors, lexical overlap and lengths
-    (and a bilingual dictionary when ``config.dictionary_weight`` is set).
+    (and the bilingual dictionary ``bilingual`` as one more signal, weighted by
+    ``config.dictionary_weight``, when both are given: see :func:`aligner.dictionary.load`).
 
-    ``signature``, ``src_doc``, ``tgt_doc`` and ``date`` are recorded in the result.
-
-    :raises aligner.dictionary.DictionaryError: a dictionary is asked for and none is installed.
+    Reads no file. ``info`` (languages, documents, date, signature) is recorded in the result.
     """
     src_texts = [s.text for s in source]
     tgt_texts = [s.text for s in target]
     signals: list[Signal] = []
-    if config.dictionary_weight:
-        table = dictionary.load(src_lang, tgt_lang, config.dictionary_dir)
-        src_dict, tgt_dict = dictionary.dictionary_vectors(table, src_texts, tgt_texts)
+    if config.dictionary_weight and bilingual is not None:
+        src_dict, tgt_dict = dictionary.dictionary_vectors(bilingual, src_texts, tgt_texts)
         signals.append((config.dictionary_weight, src_dict, tgt_dict))
     src_vecs, tgt_vecs = encoder.encode(src_texts), encoder.encode(tgt_texts)
     links = align_vectors(src_vecs, tgt_vecs, src_texts, tgt_texts, config, encoder.encode, signals)
-    return Alignment(
-        tuple(source), tuple(target), tuple(links), src_lang, tgt_lang, signature, src_doc, tgt_doc, date
-    )
+    return Alignment.of(source, target, links, info)

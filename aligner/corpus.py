@@ -4,7 +4,7 @@ What ML pipelines take in (../shared/FACTS.md section 7): sentence pairs, each
 with its score and the document pair it came from. A corpus is built in
 steps, each a pure function over in-memory pairs:
 
-1. :func:`aligner.load.load_run` reads the run's TSV files into
+1. :func:`read_run_pairs` reads the run's TSV files into
    :class:`TrainingPair` records (null links are not in them);
 2. :class:`FilterChain` scores every pair with each filter and drops those a
    filter rejects, counting per filter (OpusFilter's "score, then decide");
@@ -24,8 +24,11 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
+from .errors import InputError
 from .langid import identify
+from .workdir import RunFolder
 
 
 @dataclass(frozen=True)
@@ -192,3 +195,47 @@ def build_corpus(
     if config.dedup:
         dropped |= {k: dedupe.dropped[k] for k in ("exact_duplicate", "near_duplicate")}
     return kept, CorpusSummary((src_lang, tgt_lang), chain.seen, dropped, len(kept), config)
+
+
+def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:
+    """The sentence pairs of an ``aligner run`` (or ``review-export``) output folder:
+    the TSV file of every pair its manifest lists.
+
+    :returns: source language, target language, and the pairs in run order.
+    :raises InputError: a file is missing or is not what the run wrote, naming it (and the line).
+    """
+    run = RunFolder(folder)
+    manifest = run.read_manifest()
+    src_lang, tgt_lang = manifest.languages
+    pairs: list[TrainingPair] = []
+    for entry in manifest.pairs:
+        name = entry.files.get("tsv")
+        if name is None:
+            raise InputError(
+                run.manifest_path,
+                f"the pair {entry.source} + {entry.target} has no TSV file",
+                "Rerun `aligner run` with the tsv format (the default) and export again.",
+            )
+        doc = f"{entry.source}|{entry.target}"
+        path = run.output_path(name)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as err:
+            raise InputError(path, f"cannot be read ({err.strerror})", "Rerun `aligner run`.") from None
+        for number, line in enumerate(text.splitlines(), start=1):
+            fields = line.split("\t")
+            if len(fields) != 4:
+                raise InputError(
+                    path,
+                    f"expected 4 tab-separated fields, found {len(fields)}",
+                    "The file is not an `aligner run` TSV; rerun the alignment.",
+                    line=number,
+                )
+            try:
+                score = float(fields[2])
+            except ValueError:
+                raise InputError(
+                    path, f"score {fields[2]!r} is not a number", "Rerun `aligner run`.", number
+                ) from None
+            pairs.append(TrainingPair(fields[0], fields[1], score, doc, fields[3]))
+    return src_lang or "it", tgt_lang or "en", pairs

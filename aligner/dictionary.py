@@ -67,17 +67,19 @@ Entries = dict[str, frozenset[str]]
 
 @dataclass(frozen=True)
 class Dictionary:
-    """A bilingual dictionary: its entries, and the same merged by the headwords' stems."""
+    """A bilingual dictionary: its entries, the same merged by the headwords' stems,
+    and which files it was read from (``identity``: see :func:`load`)."""
 
     words: Entries
     stems: Entries
+    identity: str = ""
 
     @classmethod
-    def of(cls, words: Entries) -> Dictionary:
+    def of(cls, words: Entries, identity: str = "") -> Dictionary:
         by_stem: dict[str, set[str]] = {}
         for head, found in words.items():
             by_stem.setdefault(head[:STEM], set()).update(found)
-        return cls(words, {k: frozenset(v) for k, v in by_stem.items()})
+        return cls(words, {k: frozenset(v) for k, v in by_stem.items()}, identity)
 
     def lookup(self, word: str) -> frozenset[str]:
         """The translations of ``word`` (lower case), or those of the headwords sharing its stem."""
@@ -130,21 +132,25 @@ def _data_file(index: Path) -> Path | None:
     return next((p for p in candidates if p.exists()), None)
 
 
-def read_dictd(index: Path) -> Entries:
-    """Read a dictd dictionary (``index`` and the ``.dict.dz`` or ``.dict`` beside it)."""
+def read_dictd(index: Path) -> tuple[Entries, str]:
+    """Read a dictd dictionary (``index`` and the ``.dict.dz`` or ``.dict`` beside it).
+
+    :returns: its entries, and its identity: the name with a checksum of the
+        bytes of both files (``freedict-ita-eng@a6eaf78b``).
+    """
     data_path = _data_file(index)
     if data_path is None:
         stem = index.name.removesuffix(".index")
         raise DictionaryError(f"{index}: no {stem}.dict.dz or {stem}.dict beside it; reinstall it")
     try:
-        if data_path.suffix == ".dz":
-            with gzip.open(data_path) as packed:
-                data = packed.read()
-        else:
-            data = data_path.read_bytes()
-        lines = index.read_text("utf-8").splitlines()
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        index_bytes = index.read_bytes()
+        raw = data_path.read_bytes()
+        data = gzip.decompress(raw) if data_path.suffix == ".dz" else raw
+        lines = index_bytes.decode("utf-8").splitlines()
+    except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile, zlib.error) as exc:
         raise DictionaryError(f"{data_path}: cannot read it ({exc}); reinstall the dictionary") from exc
+    crc = zlib.crc32(raw, zlib.crc32(index_bytes))
+    identity = f"{index.name.removesuffix('.index')}@{crc:08x}"
     out: dict[str, set[str]] = {}
     for number, line in enumerate(lines, 1):
         parts = line.split("\t")
@@ -158,7 +164,7 @@ def read_dictd(index: Path) -> Entries:
         found = translations(entry)
         if found:
             out.setdefault(head, set()).update(found)
-    return {w: frozenset(ts) for w, ts in out.items()}
+    return {w: frozenset(ts) for w, ts in out.items()}, identity
 
 
 def files_for(src_lang: str, tgt_lang: str, folder: str | Path = DEFAULT_FOLDER) -> list[tuple[Path, bool]]:
@@ -179,26 +185,14 @@ def _names(src_lang: str, tgt_lang: str) -> tuple[str, str]:
     return f"freedict-{s}-{t}", f"freedict-{t}-{s}"
 
 
-def identity(src_lang: str, tgt_lang: str, folder: str | Path = DEFAULT_FOLDER) -> str:
-    """Which dictionary files :func:`load` reads for the pair, each with a
-    checksum of its index and data files, for the job signature: the same
-    weight with another release of a dictionary gives other links.
-
-    Empty when none is installed.
-    """
-    names = []
-    for index, _ in files_for(src_lang, tgt_lang, folder):
-        crc = zlib.crc32(index.read_bytes())
-        data = _data_file(index)
-        if data is not None:
-            crc = zlib.crc32(data.read_bytes(), crc)
-        names.append(f"{index.name.removesuffix('.index')}@{crc:08x}")
-    return "+".join(names)
-
-
 @functools.lru_cache(maxsize=8)
 def load(src_lang: str, tgt_lang: str, folder: str = DEFAULT_FOLDER) -> Dictionary:
     """Both directions' dictionaries for the pair, merged into one ``src`` -> ``tgt`` dictionary.
+
+    Its ``identity`` names the files read, each with a checksum of the bytes
+    read (``freedict-ita-eng@a6eaf78b+freedict-eng-ita@b97b6096``), for the
+    job signature: the same weight with another release of a dictionary gives
+    other links. Cached: each process reads a pair's files once.
 
     :raises DictionaryError: when none is installed, saying which package to install.
     """
@@ -211,14 +205,17 @@ def load(src_lang: str, tgt_lang: str, folder: str = DEFAULT_FOLDER) -> Dictiona
             "point --dictionary-dir at the folder holding it, or leave --dictionary-weight at 0"
         )
     merged: dict[str, set[str]] = {}
+    names = []
     for path, inverted in files:
-        for head, found in read_dictd(path).items():
+        entries, name = read_dictd(path)
+        names.append(name)
+        for head, found in entries.items():
             if inverted:
                 for word in found:
                     merged.setdefault(word, set()).add(head)
             else:
                 merged.setdefault(head, set()).update(found)
-    return Dictionary.of({w: frozenset(ts) for w, ts in merged.items()})
+    return Dictionary.of({w: frozenset(ts) for w, ts in merged.items()}, "+".join(names))
 
 
 def dictionary_vectors(

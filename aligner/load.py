@@ -11,14 +11,11 @@ damage (:mod:`aligner.repair`) and boilerplate lines are flagged.
 
 from __future__ import annotations
 
-import json
 import re
 import shlex
 from pathlib import Path
-from typing import Any
 
 from .boilerplate import flag_lines
-from .corpus import TrainingPair
 from .errors import InputError
 from .model import Document, Line, Sentence, date_fault
 from .repair import describe, repair_lines
@@ -223,6 +220,12 @@ def date_problem(doc: Document) -> str | None:
     )
 
 
+def usable_date(doc: Document) -> str | None:
+    """``doc``'s date when it names a real day or month; None when it has none or an
+    impossible one (:func:`date_problem`: such a document is treated as undated)."""
+    return None if date_problem(doc) else doc.date
+
+
 def loading_notes(doc: Document) -> list[tuple[int, str]]:
     """What loading found in ``doc`` that its reader should be told, as ``(line,
     message)`` in line order: an impossible date token (:func:`date_problem`) and
@@ -333,69 +336,3 @@ def list_documents(folder: Path, recursive: bool = False, skip: Path | None = No
 def document_id(path: Path, folder: Path) -> str:
     """The id of the document at ``path`` in the input ``folder``: its path in it, with ``/``."""
     return path.relative_to(folder).as_posix()
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """The ``manifest.json`` of an ``aligner run`` output folder.
-
-    :raises InputError: it is missing or is not JSON, with the fix.
-    """
-    manifest_path = folder / "manifest.json"
-    try:
-        manifest: dict[str, Any] = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except OSError as err:
-        raise InputError(
-            manifest_path, f"cannot be read ({err.strerror})", "Give the output folder of `aligner run`."
-        ) from None
-    except json.JSONDecodeError as err:
-        raise InputError(
-            manifest_path, f"is not valid JSON ({err.msg})", "Rerun `aligner run` to rebuild it.", err.lineno
-        ) from None
-    return manifest
-
-
-def load_run(folder: Path) -> tuple[str, str, list[TrainingPair]]:
-    """Read the sentence pairs of an ``aligner run`` output folder.
-
-    Reads ``manifest.json`` and the TSV file of every pair it lists.
-
-    :returns: source language, target language, and the pairs in run order.
-    """
-    manifest_path = folder / "manifest.json"
-    manifest = read_manifest(folder)
-    langs = {d["file"]: d.get("language") for d in manifest.get("documents", [])}
-    src_lang = tgt_lang = None
-    pairs: list[TrainingPair] = []
-    for entry in manifest.get("pairs", []):
-        name = entry.get("files", {}).get("tsv")
-        if name is None:
-            raise InputError(
-                manifest_path,
-                f"the pair {entry['source']} + {entry['target']} has no TSV file",
-                "Rerun `aligner run` with the tsv format (the default) and export again.",
-            )
-        src_lang = src_lang or langs.get(entry["source"])
-        tgt_lang = tgt_lang or langs.get(entry["target"])
-        doc = f"{entry['source']}|{entry['target']}"
-        path = folder / name
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as err:
-            raise InputError(path, f"cannot be read ({err.strerror})", "Rerun `aligner run`.") from None
-        for number, line in enumerate(text.splitlines(), start=1):
-            fields = line.split("\t")
-            if len(fields) != 4:
-                raise InputError(
-                    path,
-                    f"expected 4 tab-separated fields, found {len(fields)}",
-                    "The file is not an `aligner run` TSV; rerun the alignment.",
-                    line=number,
-                )
-            try:
-                score = float(fields[2])
-            except ValueError:
-                raise InputError(
-                    path, f"score {fields[2]!r} is not a number", "Rerun `aligner run`.", number
-                ) from None
-            pairs.append(TrainingPair(fields[0], fields[1], score, doc, fields[3]))
-    return src_lang or "it", tgt_lang or "en", pairs

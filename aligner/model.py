@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -147,6 +148,18 @@ class Link(Sides):
 
 
 @dataclass(frozen=True)
+class PairInfo:
+    """What an alignment records of its pair besides sentences and links."""
+
+    src_lang: str
+    tgt_lang: str
+    src_doc: str = ""  # the documents' names
+    tgt_doc: str = ""
+    date: str | None = None  # the dispatch date (a real day or month), if known
+    signature: str = ""  # the settings and versions that made it (aligner.signature)
+
+
+@dataclass(frozen=True)
 class Alignment:
     """The sentences of a document pair and the links between them."""
 
@@ -159,6 +172,23 @@ class Alignment:
     src_doc: str = ""
     tgt_doc: str = ""
     date: str | None = None
+
+    @classmethod
+    def of(
+        cls, source: Sequence[Sentence], target: Sequence[Sentence], links: Sequence[Link], info: PairInfo
+    ) -> Alignment:
+        """The alignment of ``source`` and ``target`` by ``links``, recording ``info``."""
+        return cls(
+            tuple(source),
+            tuple(target),
+            tuple(links),
+            info.src_lang,
+            info.tgt_lang,
+            info.signature,
+            info.src_doc,
+            info.tgt_doc,
+            info.date,
+        )
 
     def kind_counts(self) -> dict[str, int]:
         """How many links of each type ("1-1", "2-1", "1-0"...), sorted by type."""

@@ -13,7 +13,7 @@ For a candidate link of ``a`` source and ``b`` target sentences:
   of the words that cross languages unchanged or nearly so: numbers, names,
   cognates (see :func:`lexical_vectors`), and, when asked, with word
   translations learned from the document's own confident links
-  (:mod:`aligner.lexicon`, added by :meth:`LinkScorer.add_lexical`);
+  (:mod:`aligner.lexicon`, added by :meth:`LinkScorer.with_lexical`);
 - the length model penalises the squared log ratio of the sides' character
   lengths, centred on the document pair's own ratio (Italian runs longer than
   English; German shorter than French), as Gale and Church's model does with a
@@ -26,6 +26,7 @@ full n-by-m table.
 
 from __future__ import annotations
 
+import copy
 import re
 import zlib
 from collections.abc import Callable, Sequence
@@ -156,7 +157,9 @@ class LinkScorer:
         #: Lexical signals: (weight, source span vectors, target span vectors by size).
         self.lexical: list[tuple[float, dict[int, Vectors], dict[int, Vectors]]] = []
         if config.lexical_weight:
-            self.add_lexical(config.lexical_weight, lexical_vectors(src_texts), lexical_vectors(tgt_texts))
+            self.lexical.append(
+                self._spans(config.lexical_weight, lexical_vectors(src_texts), lexical_vectors(tgt_texts))
+            )
         self.len_s = {a: span_sums(np.array([len(t) for t in src_texts], float), a) for a in sizes_s}
         self.len_t = {b: span_sums(np.array([len(t) for t in tgt_texts], float), b) for b in sizes_t}
         total_s = sum(len(t) for t in src_texts) + LENGTH_SMOOTHING
@@ -170,16 +173,30 @@ class LinkScorer:
                 self.chance_s[a, b] = chance_distance(self.emb_s[a], self.emb_t[b])
                 self.chance_t[a, b] = chance_distance(self.emb_t[b], self.emb_s[a])
 
-    def add_lexical(self, weight: float, src: Vectors, tgt: Vectors) -> None:
-        """Add a lexical signal: sentence vectors of both sides whose span cosine,
-        times ``weight``, is taken off the distance."""
-        self.lexical.append(
-            (
-                weight,
-                {a: span_vectors(src, a) for a in self.emb_s},
-                {b: span_vectors(tgt, b) for b in self.emb_t},
-            )
+    def _spans(
+        self, weight: float, src: Vectors, tgt: Vectors
+    ) -> tuple[float, dict[int, Vectors], dict[int, Vectors]]:
+        return (
+            weight,
+            {a: span_vectors(src, a) for a in self.emb_s},
+            {b: span_vectors(tgt, b) for b in self.emb_t},
         )
+
+    def with_lexical(self, weight: float, src: Vectors, tgt: Vectors) -> LinkScorer:
+        """This scorer with one more lexical signal: sentence vectors of both sides
+        whose span cosine, times ``weight``, is taken off the distance.
+
+        A new scorer sharing this one's arrays; this one is left as it is.
+        """
+        new = copy.copy(self)
+        new.lexical = [*self.lexical, self._spans(weight, src, tgt)]
+        return new
+
+    def centred(self, log_ratio: float) -> LinkScorer:
+        """This scorer with the length model centred on ``log_ratio`` (a new scorer sharing its arrays)."""
+        new = copy.copy(self)
+        new.log_ratio = log_ratio
+        return new
 
     def row(self, a: int, b: int, i: int, js: npt.NDArray[np.int64]) -> Matrix:
         """Distances of the links ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``j`` in ``js``.

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from importlib.metadata import version as pkg_version
 
-from . import dictionary
 from .calibrate import calibration_id
+from .dictionary import Dictionary
 from .model import AlignConfig, PairConfig
 from .pair import weights_id
 from .version import __version__
@@ -31,13 +31,11 @@ def _langid_part() -> str:
     return f"langid:py3langid-{pkg_version('py3langid')}"
 
 
-def _dictionary_part(config: AlignConfig, langs: tuple[str, str] | None) -> str:
-    """``dict:W``, and with a weight the dictionary files used (see :func:`aligner.dictionary.identity`)."""
+def _dictionary_part(config: AlignConfig, bilingual: Dictionary | None) -> str:
+    """``dict:W``, and with a weight the dictionary's files (see :func:`aligner.dictionary.load`)."""
     part = f"dict:{_fmt(config.dictionary_weight)}"
-    if config.dictionary_weight and langs is not None:
-        files = dictionary.identity(*langs, config.dictionary_dir)
-        if files:
-            part += f"({files})"
+    if config.dictionary_weight and bilingual is not None and bilingual.identity:
+        part += f"({bilingual.identity})"
     return part
 
 
@@ -46,18 +44,16 @@ def signature(
     encoder_name: str,
     pair: PairConfig | None = None,
     presplit: bool = False,
-    langs: tuple[str, str] | None = None,
+    bilingual: Dictionary | None = None,
 ) -> str:
     """Build the signature of an alignment job.
 
-    ``langs`` (source, target) name the dictionary files in it when
-    ``config.dictionary_weight`` is set; ``pair``'s languages are used if given.
+    ``bilingual``, the dictionary the job aligns with when
+    ``config.dictionary_weight`` is set, is named with its files' checksums.
 
     >>> signature(AlignConfig(), "e5")  # doctest: +ELLIPSIS
     'aligner:0.1.0|split:punkt-nltk...'
     """
-    if pair is not None:
-        langs = (pair.src_lang, pair.tgt_lang)
     parts = [
         f"aligner:{__version__}",
         _split_part(presplit),
@@ -68,7 +64,7 @@ def signature(
         f"lex:{_fmt(config.lexical_weight)}",
         f"joined:{_fmt(config.joined_weight)}",
         f"learned:{_fmt(config.learned_weight)}",
-        _dictionary_part(config, langs),
+        _dictionary_part(config, bilingual),
         f"type:{_fmt(config.type_weight)}",
         f"band:{config.band or 'auto'}",
         f"score:{calibration_id()}",

@@ -59,8 +59,8 @@ from pathlib import Path
 
 from alignment import _limsi, _md, _mib, _parice, _textberg, aligner_exe, log, read_gold, read_lines
 
-from aligner.load import read_manifest
 from aligner.model import Link, is_null_kind
+from aligner.workdir import RunFolder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -297,8 +297,8 @@ def pairing(eval_dir: Path, n_pairs: int, work: Path, half: str = "test", seed: 
         log(f"pairing: {langs}, {docs[langs]} documents")
         run = run_pairing(work / "pairing" / langs, out, langs)
         seconds += run.seconds
-        manifest = read_manifest(out)
-        found = {p["source"]: p["target"] for p in manifest["pairs"]}
+        manifest = RunFolder(out).read_manifest()
+        found = {p.source: p.target for p in manifest.pairs}
         gold = truth.get(langs, {})
         right = sum(1 for s, t in found.items() if gold.get(s) == t)
         for s, t in found.items():
@@ -381,12 +381,9 @@ def throughput(
         )
         if run.returncode not in (0, 1):
             raise SystemExit(f"error: aligner run failed on {corpus}:\n{run.stderr}")
-        manifest = read_manifest(out)
-        links = sum(
-            sum(v for k, v in p["links"].items() if not is_null_kind(k))
-            for p in manifest["pairs"]
-        )
-        paired = len(manifest["pairs"])
+        manifest = RunFolder(out).read_manifest()
+        links = sum(sum(v for k, v in p.links.items() if not is_null_kind(k)) for p in manifest.pairs)
+        paired = len(manifest.pairs)
         if w == 1 and base is None:
             base = (run.seconds, n)
         ratio = f"{(run.seconds / base[0]) / (n / base[1]):.2f}" if base and w == 1 else ""

@@ -34,7 +34,8 @@ from fit_calibration import fit_logistic
 
 from aligner.model import PairConfig
 from aligner.pair import FEATURES, assign, score_candidates
-from aligner.pipeline import stored_documents
+from aligner.tasks import Scanned
+from aligner.workdir import RunFolder
 
 L2 = 1e-2
 #: Not fitted: the gold texts carry no dates (the evidence is 0 on every candidate),
@@ -67,7 +68,9 @@ def language_rows(
     candidate has no rival.
     """
     src_lang, tgt_lang = langs.split("-")
-    stored = list(stored_documents(out))
+    stored = [
+        (Scanned.of(key, doc, doc.vectors), doc.vectors) for key, doc in RunFolder(out).stored_documents()
+    ]
     vectors = {sc.file: v for sc, v in stored}.__getitem__
     sources = [sc.profile for sc, _ in stored if sc.profile and sc.lang == src_lang]
     targets = [sc.profile for sc, _ in stored if sc.profile and sc.lang == tgt_lang]
@@ -134,7 +137,7 @@ def main() -> int:
         dev: dict[str, list[tuple[Row, str, str]]] = {}
         for langs in sorted(truth):
             out = work / "out" / langs
-            if not (out / "manifest.json").exists():
+            if not RunFolder(out).is_run():
                 log(f"fit: running aligner on {langs}")
                 run_pairing(work / "corpus" / langs, out, langs)
             rows, dev[langs] = language_rows(out, langs, truth[langs], rng)

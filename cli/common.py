@@ -1,28 +1,39 @@
-"""What the commands share: exit codes, messages, language and format choices."""
+"""What the commands share: exit codes and the one place library errors become them,
+messages, and the options of ``run`` and ``align``."""
 
 from __future__ import annotations
 
+import functools
+import inspect
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from aligner.dictionary import DictionaryError, load
+from aligner import dictionary
 from aligner.encode import ENCODERS
+from aligner.errors import AlignerError, ConfigError, InputError, OutputExistsError
 from aligner.export import EXPORTERS
 from aligner.model import AlignConfig
+from aligner.workdir import LockedError
 
 # Exit codes (documented in the README and in `aligner --help`).
 OK = 0
 SKIPPED = 1  # the job was done, but some documents were skipped (listed on stderr)
-USAGE = 2  # wrong command-line usage (typer's own code)
+USAGE = 2  # wrong command-line usage (typer's own code), or a setting that cannot be used
 BAD_INPUT = 3  # nothing done: the input cannot be used
 EXISTS = 4  # nothing written: an output exists and --force was not given
+LOCKED = 5  # nothing done: another run is writing into the output folder
+STOPPED = 6  # the run stopped before the end (a worker died); the same command resumes it
+INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it); the same command resumes a run
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 done, but some documents were skipped (see stderr and manifest.json); "
     "2 wrong usage; 3 nothing done, the input cannot be used; "
-    "4 nothing written, an output exists (pass --force)."
+    "4 nothing written, an output exists (pass --force); "
+    "5 nothing done, another run is writing into the output folder; "
+    "6 stopped before the end, a worker died (rerun to resume); 130 interrupted (Ctrl-C; rerun to resume)."
 )
 
 Format = Enum("Format", {k: k for k in EXPORTERS}, type=str)  # type: ignore[misc]
@@ -43,64 +54,149 @@ def info(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def exit_code(err: AlignerError) -> int:
+    """The exit code of a command that stopped on ``err``."""
+    if isinstance(err, OutputExistsError):
+        return EXISTS
+    if isinstance(err, LockedError):
+        return LOCKED
+    if isinstance(err, ConfigError | dictionary.DictionaryError):
+        return USAGE
+    if isinstance(err, InputError):
+        return BAD_INPUT
+    return BAD_INPUT
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """The command, printing a library error's message and exiting with its code (:func:`exit_code`)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except AlignerError as err:
+            error(str(err))
+            raise typer.Exit(exit_code(err)) from None
+
+    return wrapper
+
+
 # Options shared by `run` and `align`.
 SrcLang = Annotated[str, typer.Option("--src-lang", help="Source language (ISO 639-1).")]
 TgtLang = Annotated[str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).")]
 MinScore = Annotated[
     float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
 ]
-EncoderName = Annotated[str, typer.Option("--encoder", help=f"Sentence encoder: {', '.join(ENCODERS)}.")]
-JoinedWeight = Annotated[
-    float,
-    typer.Option(
-        "--joined-weight",
-        min=0.0,
-        max=1.0,
-        help="Mix embeddings of joined sentences into multi-sentence links (slower, about 5x).",
+
+#: The alignment settings of `run` and `align`, each an option: name, type with its option, default.
+_ALIGN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
+    (
+        "encoder",
+        Annotated[str, typer.Option("--encoder", help=f"Sentence encoder: {', '.join(ENCODERS)}.")],
+        AlignConfig.encoder,
     ),
-]
-LearnedWeight = Annotated[
-    float,
-    typer.Option(
-        "--learned-weight",
-        min=0.0,
-        max=2.0,
-        help="Weight of word translations learned from a first pass's confident links (IBM Model 1); "
-        "0 = off. Slower: a few seconds per thousand links.",
+    (
+        "joined_weight",
+        Annotated[
+            float,
+            typer.Option(
+                "--joined-weight",
+                min=0.0,
+                max=1.0,
+                help="Mix embeddings of joined sentences into multi-sentence links (slower, about 5x).",
+            ),
+        ],
+        AlignConfig.joined_weight,
     ),
-]
-LexicalWeight = Annotated[
-    float,
-    typer.Option(
-        "--lexical-weight",
-        min=0.0,
-        max=2.0,
-        help="Weight of the words both sides share nearly unchanged (numbers, names, cognates: "
-        "character 4-grams); 0 = off.",
+    (
+        "learned_weight",
+        Annotated[
+            float,
+            typer.Option(
+                "--learned-weight",
+                min=0.0,
+                max=2.0,
+                help="Weight of word translations learned from a first pass's confident links "
+                "(IBM Model 1); 0 = off. Slower: a few seconds per thousand links.",
+            ),
+        ],
+        AlignConfig.learned_weight,
     ),
-]
-DictionaryWeight = Annotated[
-    float,
-    typer.Option(
-        "--dictionary-weight",
-        min=0.0,
-        max=2.0,
-        help="Weight of a FreeDict bilingual dictionary's translations (0.3 was best on our dev set); "
-        "0 = off. Needs the dictionary installed (apt install dict-freedict-ita-eng dict-freedict-eng-ita).",
+    (
+        "lexical_weight",
+        Annotated[
+            float,
+            typer.Option(
+                "--lexical-weight",
+                min=0.0,
+                max=2.0,
+                help="Weight of the words both sides share nearly unchanged (numbers, names, cognates: "
+                "character 4-grams); 0 = off.",
+            ),
+        ],
+        AlignConfig.lexical_weight,
     ),
-]
-DictionaryDir = Annotated[
-    str,
-    typer.Option("--dictionary-dir", help="Folder of FreeDict dictd files (freedict-ita-eng.index, ...)."),
-]
+    (
+        "dictionary_weight",
+        Annotated[
+            float,
+            typer.Option(
+                "--dictionary-weight",
+                min=0.0,
+                max=2.0,
+                help="Weight of a FreeDict bilingual dictionary's translations (0.3 was best on our dev "
+                "set); 0 = off. Needs the dictionary installed (apt install dict-freedict-ita-eng "
+                "dict-freedict-eng-ita).",
+            ),
+        ],
+        AlignConfig.dictionary_weight,
+    ),
+    (
+        "dictionary_dir",
+        Annotated[
+            str,
+            typer.Option(
+                "--dictionary-dir", help="Folder of FreeDict dictd files (freedict-ita-eng.index, ...)."
+            ),
+        ],
+        AlignConfig.dictionary_dir,
+    ),
+)
 
 
-def check_dictionary(config: AlignConfig, src_lang: str, tgt_lang: str) -> None:
-    """Exit with USAGE, saying what to install, if a dictionary is asked for and none is there."""
+def with_align_options(command: Callable[..., R]) -> Callable[..., R]:
+    """The command with the alignment options (``--encoder``, ``--joined-weight``...) in
+    place of its ``config`` parameter, which receives them as one :class:`AlignConfig`."""
+    sig = inspect.signature(command, eval_str=True)
+    if "config" not in sig.parameters:
+        raise TypeError(f"{command.__name__} takes no 'config' parameter")
+    kept = [p for p in sig.parameters.values() if p.name != "config"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, kind, default in _ALIGN_OPTIONS
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> R:
+        settings = {name: kwargs.pop(name) for name, _, _ in _ALIGN_OPTIONS}
+        return command(*args, config=AlignConfig(**settings), **kwargs)
+
+    params = [*(p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept), *added]
+    wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in params} | {"return": sig.return_annotation}
+    del wrapper.__wrapped__  # typer reads the signature above, not the command's
+    return wrapper
+
+
+def load_dictionary(config: AlignConfig, src_lang: str, tgt_lang: str) -> dictionary.Dictionary | None:
+    """The bilingual dictionary ``config`` asks for (None for none).
+
+    :raises aligner.dictionary.DictionaryError: it is not installed, saying what to install.
+    """
     if not config.dictionary_weight:
-        return
-    try:
-        load(src_lang, tgt_lang, config.dictionary_dir)
-    except DictionaryError as err:
-        error(str(err))
-        raise typer.Exit(USAGE) from None
+        return None
+    return dictionary.load(src_lang, tgt_lang, config.dictionary_dir)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from aligner.errors import AlignerError, OutputExistsError
+from aligner.errors import AlignerError
 from aligner.export import EXPORTERS
 from aligner.review import PROJECT_FILE, locate, open_project
 from aligner.review.export import export_review
@@ -20,7 +20,7 @@ from aligner.review.source import read_run
 from aligner.review.store import Project
 from aligner.write import write_text_atomic
 
-from .common import BAD_INPUT, EXISTS, Format, error, info, warn
+from .common import BAD_INPUT, Format, error, handle_errors, info, warn
 
 PathArg = Annotated[
     Path,
@@ -58,6 +58,7 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+@handle_errors
 def review_command(
     path: PathArg,
     port: Annotated[
@@ -86,11 +87,7 @@ def review_command(
     if not name:
         error("--reviewer is empty. Give the name to record with your edits.")
         raise typer.Exit(BAD_INPUT)
-    try:
-        opened = open_project(path, project_file)
-    except AlignerError as err:
-        error(str(err))
-        raise typer.Exit(BAD_INPUT) from None
+    opened = open_project(path, project_file)
     pairs = opened.project.pairs()
     hosts = ["127.0.0.1", "localhost", host]
     try:
@@ -123,6 +120,7 @@ def review_command(
     uvicorn.Server(config).run(sockets=[sock])
 
 
+@handle_errors
 def review_export_command(
     path: PathArg,
     out: Annotated[
@@ -146,21 +144,13 @@ def review_export_command(
     the folder makes the ML formats (Moses, JSON Lines, Parquet) from it. In TMX,
     reviewed units carry changedate and changeid, and comments are `<note>` elements.
     """
-    try:
-        run_folder, file, _ = locate(path, project_file)
-        if not file.exists():
-            raise AlignerError(f"{file}: there is no review project yet. Run `aligner review {path}` first.")
-        project = Project.open(file)
-    except AlignerError as err:
-        error(str(err))
-        raise typer.Exit(BAD_INPUT) from None
+    run_folder, file, _ = locate(path, project_file)
+    if not file.exists():
+        raise AlignerError(f"{file}: there is no review project yet. Run `aligner review {path}` first.")
+    project = Project.open(file)
     target = out or (run_folder or file.parent) / "reviewed"
     fmts = [f.value for f in formats] if formats else list(EXPORTERS)
-    try:
-        summary = export_review(project, target, fmts, approved_only, min_score, force)
-    except OutputExistsError as err:
-        error(str(err))
-        raise typer.Exit(EXISTS) from None
+    summary = export_review(project, target, fmts, approved_only, min_score, force)
     which = "approved" if approved_only else "kept (not rejected)"
     typer.echo(
         f"{summary.pairs} pair(s), {summary.units} {which} unit(s); wrote {len(summary.files)} "
@@ -168,6 +158,7 @@ def review_export_command(
     )
 
 
+@handle_errors
 def report_command(
     path: PathArg,
     out: Annotated[
@@ -181,21 +172,13 @@ def report_command(
     Shows the review's state if the run has a review project, the run's links
     otherwise. The page needs no server and runs no script.
     """
-    try:
-        run_folder, file, only = locate(path, project_file)
-        if file.exists():
-            html = report_of_project(Project.open(file), (run_folder or file.parent).name)
-        elif run_folder is not None:
-            html = report_of_run(read_run(run_folder, only=only))
-        else:
-            raise AlignerError(f"{file}: no such review project. Give a run's output folder.")
-    except AlignerError as err:
-        error(str(err))
-        raise typer.Exit(BAD_INPUT) from None
+    run_folder, file, only = locate(path, project_file)
+    if file.exists():
+        html = report_of_project(Project.open(file), (run_folder or file.parent).name)
+    elif run_folder is not None:
+        html = report_of_run(read_run(run_folder, only=only))
+    else:
+        raise AlignerError(f"{file}: no such review project. Give a run's output folder.")
     target = out or (run_folder or file.parent) / "report.html"
-    try:
-        write_text_atomic(target, html, force=force)
-    except OutputExistsError as err:
-        error(str(err))
-        raise typer.Exit(EXISTS) from None
+    write_text_atomic(target, html, force=force)
     typer.echo(f"wrote {target}")

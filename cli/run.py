@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shlex
+import signal
 import sys
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -27,32 +32,32 @@ from rich.progress import (
 from rich.text import Text
 
 from aligner.encode import get_encoder
-from aligner.errors import AlignerError, OutputExistsError
 from aligner.export import EXPORTERS
 from aligner.model import AlignConfig, PairConfig
-from aligner.pipeline import RunResult, make_job, run
+from aligner.pipeline import ProgressFn, RunResult, WorkerDied, make_job, run
+from aligner.workdir import MANIFEST
 
 from .common import (
     BAD_INPUT,
-    EXISTS,
+    INTERRUPTED,
+    STOPPED,
     USAGE,
-    DictionaryDir,
-    DictionaryWeight,
-    EncoderName,
     Format,
-    JoinedWeight,
-    LearnedWeight,
-    LexicalWeight,
     MinScore,
     SrcLang,
     TgtLang,
-    check_dictionary,
     error,
+    handle_errors,
+    info,
+    load_dictionary,
     warn,
+    with_align_options,
 )
 
 #: Pairs listed one by one on stdout; beyond this, manifest.json lists them.
 _LISTED_PAIRS = 20
+#: What each phase counts.
+_UNITS = {"reading": "documents", "aligning": "pairs"}
 
 
 class _RateColumn(ProgressColumn):
@@ -63,10 +68,81 @@ class _RateColumn(ProgressColumn):
         return Text(f"{speed:.1f}/s" if speed else "-/s", style="progress.data.speed")
 
 
+@dataclass
+class LineProgress:
+    """Progress as plain lines, for a stderr that is not a terminal (a log file, a pipe):
+    a line every ``interval`` seconds while a phase runs, with counts, rate and time
+    left, and one when a phase that printed any ends. A short run prints none."""
+
+    interval: float
+    write: Callable[[str], None]
+    clock: Callable[[], float] = time.monotonic
+    _started: dict[str, float] = field(default_factory=dict)
+    _last: dict[str, float] = field(default_factory=dict)
+    _printed: set[str] = field(default_factory=set)
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        now = self.clock()
+        start = self._started.setdefault(phase, now)
+        self._last.setdefault(phase, now)
+        unit = _UNITS.get(phase, "items")
+        elapsed = now - start
+        if done >= total and done:
+            if phase in self._printed:
+                speed = f", {done / elapsed:.1f}/s" if elapsed > 0 else ""
+                self.write(f"{phase}: all {total:,} {unit} done in {_clock(elapsed)}{speed}")
+            return
+        if not done or now - self._last[phase] < self.interval:
+            return
+        self._last[phase] = now
+        self._printed.add(phase)
+        rate = done / elapsed if elapsed > 0 else 0.0
+        left = f", about {_clock((total - done) / rate)} left" if rate else ""
+        self.write(
+            f"{phase}: {done:,}/{total:,} {unit} ({100 * done / total:.0f} %), "
+            f"{rate:.1f}/s, {_clock(elapsed)} elapsed{left}"
+        )
+
+
+def _clock(seconds: float) -> str:
+    return str(timedelta(seconds=round(seconds)))
+
+
+@dataclass
+class _Counts:
+    """How far each phase got, for the message of an interrupted run."""
+
+    done: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def __call__(self, phase: str, done: int, total: int) -> None:
+        self.done[phase] = (done, total)
+
+    def saved(self) -> str:
+        read, documents = self.done.get("reading", (0, 0))
+        if "aligning" not in self.done:
+            return f"{read} of {documents} document(s) read and stored; no pair aligned yet"
+        aligned, pairs = self.done["aligning"]
+        return (
+            f"all {documents} document(s) read and stored, {aligned} of {pairs} pair(s) aligned and written"
+        )
+
+
 @contextmanager
-def _progress(quiet: bool) -> Iterator[Progress]:
-    """A progress bar on stderr; silent with --quiet or when stderr is not a terminal."""
+def _progress(quiet: bool, interval: float, counts: _Counts) -> Iterator[ProgressFn]:
+    """Progress on stderr: a bar on a terminal, lines otherwise (:class:`LineProgress`), none if quiet."""
     console = Console(stderr=True)
+    if quiet:
+        yield counts
+        return
+    if not console.is_terminal:
+        lines = LineProgress(interval, info)
+
+        def both(phase: str, done: int, total: int) -> None:
+            counts(phase, done, total)
+            lines(phase, done, total)
+
+        yield both
+        return
     bar = Progress(
         TextColumn("{task.description:>9}"),
         BarColumn(),
@@ -76,19 +152,28 @@ def _progress(quiet: bool) -> Iterator[Progress]:
         TextColumn("left"),
         TimeRemainingColumn(),
         console=console,
-        disable=quiet or not console.is_terminal,
     )
+    tasks: dict[str, TaskID] = {}
+
+    def update(phase: str, done: int, total: int) -> None:
+        counts(phase, done, total)
+        if phase not in tasks:
+            tasks[phase] = bar.add_task(phase, total=total)
+        bar.update(tasks[phase], completed=done, total=total)
+
     with bar:
-        yield bar
+        yield update
 
 
 def _init_worker(threads: int) -> None:
     # Before the model's OpenMP runtime starts: N workers share the machine's cores.
     os.environ["OMP_NUM_THREADS"] = str(threads)
+    # Ctrl-C is the main process's to handle: it lets the tasks under way finish, then stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextmanager
-def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
+def _executor(workers: int, scheduler: str | None, timeout: float) -> Iterator[Executor | None]:
     """Dask's executor for --scheduler, a process pool for --workers > 1, else none."""
     if scheduler:
         try:
@@ -97,7 +182,7 @@ def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
             error("--scheduler needs Dask: pip install 'aligner[cluster]'")
             raise typer.Exit(USAGE) from None
         try:
-            client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+            client = Client(scheduler, timeout=f"{timeout}s")  # type: ignore[no-untyped-call]
         except (OSError, TimeoutError) as err:
             error(
                 f"cannot reach the Dask scheduler at {scheduler} ({err}). Check the address and that it runs."
@@ -115,8 +200,35 @@ def _executor(workers: int, scheduler: str | None) -> Iterator[Executor | None]:
         yield pool
 
 
+def resume_command(ctx: typer.Context) -> str:
+    """The command line that resumes this run: its arguments and every option not at its
+    default, ``--force`` left out (it would redo everything)."""
+    words = ["aligner", *ctx.command_path.split()[1:]]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name or "")
+        if param.param_type_name == "argument":
+            words.append(str(value))
+            continue
+        if param.param_type_name != "option" or param.name == "force" or value == param.default:
+            continue
+        flag = param.opts[0]
+        if getattr(param, "is_flag", False):
+            if value:
+                words.append(flag)
+            elif param.secondary_opts:
+                words.append(param.secondary_opts[0])
+            continue
+        for item in (value or []) if param.multiple else [value]:
+            words += [flag, str(getattr(item, "value", item))]
+    return shlex.join(words)
+
+
+@handle_errors
+@with_align_options
 def run_command(
+    ctx: typer.Context,
     input_dir: Annotated[Path, typer.Argument(help="Folder of dispatches, one .txt file each.")],
+    config: AlignConfig,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("output"),
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the output of a run with other settings.")
@@ -130,12 +242,6 @@ def run_command(
     ] = PairConfig.threshold,
     src_lang: SrcLang = PairConfig.src_lang,
     tgt_lang: TgtLang = PairConfig.tgt_lang,
-    encoder: EncoderName = "e5-small",
-    joined_weight: JoinedWeight = AlignConfig.joined_weight,
-    learned_weight: LearnedWeight = AlignConfig.learned_weight,
-    lexical_weight: LexicalWeight = AlignConfig.lexical_weight,
-    dictionary_weight: DictionaryWeight = AlignConfig.dictionary_weight,
-    dictionary_dir: DictionaryDir = AlignConfig.dictionary_dir,
     workers: Annotated[
         int, typer.Option("--workers", min=1, help="Processes on this machine (each loads the model once).")
     ] = 1,
@@ -147,6 +253,12 @@ def run_command(
             "input and output folders must be at the same path on every worker.",
         ),
     ] = None,
+    scheduler_timeout: Annotated[
+        float,
+        typer.Option(
+            "--scheduler-timeout", min=0.1, help="Seconds to wait for the Dask scheduler to answer."
+        ),
+    ] = 20.0,
     recursive: Annotated[
         bool,
         typer.Option(
@@ -156,59 +268,53 @@ def run_command(
             "their names must differ, as outputs are named after them.",
         ),
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress and no summary.")] = False,
+    progress_interval: Annotated[
+        float,
+        typer.Option(
+            "--progress-interval",
+            min=0.0,
+            help="When stderr is not a terminal (a log file), seconds between progress lines.",
+        ),
+    ] = 5.0,
 ) -> None:
     """Pair the Italian and English dispatches of INPUT_DIR (or --src-lang/--tgt-lang), align and export.
 
     Writes, per pair, TMX, TSV and link files, and OUT/manifest.json listing every
     document, pair, unpaired document and boilerplate line. Documents and pairs are
     processed one at a time, so memory grows only by a few kilobytes per document.
-    A rerun with the same settings resumes: pairs already complete are skipped.
+
+    A rerun with the same settings resumes: pairs already complete are skipped, so a
+    run stopped by Ctrl-C, a crash or a dead worker continues where it was. One run
+    at a time writes into OUT.
     """
     fmts = [f.value for f in formats] if formats else list(EXPORTERS)
-    config = AlignConfig(
-        encoder=encoder,
-        joined_weight=joined_weight,
-        learned_weight=learned_weight,
-        lexical_weight=lexical_weight,
-        dictionary_weight=dictionary_weight,
-        dictionary_dir=dictionary_dir,
+    bilingual = load_dictionary(config, src_lang, tgt_lang)
+    pair_config = PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang)
+    job = make_job(
+        get_encoder(config.encoder).name, config, pair_config, fmts, min_score, input_dir.name, bilingual
     )
-    check_dictionary(config, src_lang, tgt_lang)
+    resume = resume_command(ctx)
+    counts = _Counts()
     try:
-        job = make_job(
-            get_encoder(encoder).name,
-            config,
-            PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang),
-            fmts,
-            min_score,
-            input_dir.name,
-        )
-    except AlignerError as err:
-        error(str(err))
-        raise typer.Exit(USAGE) from None
-    tasks: dict[str, TaskID] = {}
-    try:
-        with _progress(quiet) as bar, _executor(workers, scheduler) as executor:
-
-            def progress(phase: str, done: int, total: int) -> None:
-                if phase not in tasks:
-                    tasks[phase] = bar.add_task(phase, total=total)
-                bar.update(tasks[phase], completed=done, total=total)
-
-            result = run(input_dir, out, job, executor, force, progress, recursive)
-    except OutputExistsError as err:
-        error(str(err))
-        raise typer.Exit(EXISTS) from None
-    except AlignerError as err:  # InputError included
-        error(str(err))
-        raise typer.Exit(BAD_INPUT) from None
+        with (
+            _progress(quiet, progress_interval, counts) as progress,
+            _executor(workers, scheduler, scheduler_timeout) as executor,
+        ):
+            result = run(input_dir, out, job, executor, force, progress, recursive, resume)
+    except KeyboardInterrupt:
+        error(f"interrupted: {counts.saved()} in {out}/ (no file is half-written). Resume with: {resume}")
+        raise typer.Exit(INTERRUPTED) from None
+    except WorkerDied as err:
+        error(f"{err}. Saved so far: {counts.saved()} in {out}/. Resume with: {resume}")
+        raise typer.Exit(STOPPED) from None
+    if result.took_over and not quiet:
+        info(f"{out}: took over the lock left by a run that is no longer running ({result.took_over})")
     for p in result.problems:
-        where = p.file if p.line is None else f"{p.file}, line {p.line}"
         if p.severity == "error":
-            error(f"{input_dir / where}: {p.message}")
+            error(f"{input_dir / p.where}: {p.message}")
         elif not quiet:
-            warn(f"{input_dir / where}: {p.message}")
+            warn(f"{input_dir / p.where}: {p.message}")
     if not quiet:
         _summary(result, out)
     raise typer.Exit(result.exit_code)
@@ -224,8 +330,8 @@ def _summary(result: RunResult, out: Path) -> None:
         f"wrote {len(result.written)} file(s) to {out}/"
     )
     for entry in result.pairs[:_LISTED_PAIRS]:
-        kinds = ", ".join(f"{k}: {v}" for k, v in entry["links"].items())
-        typer.echo(f"  {entry['source']} + {entry['target']} (pairing score {entry['score']:.2f}): {kinds}")
+        kinds = ", ".join(f"{k}: {v}" for k, v in entry.links.items())
+        typer.echo(f"  {entry.source} + {entry.target} (pairing score {entry.score:.2f}): {kinds}")
     if len(result.pairs) > _LISTED_PAIRS:
-        typer.echo(f"  … and {len(result.pairs) - _LISTED_PAIRS} more pairs: see {out / 'manifest.json'}")
+        typer.echo(f"  … and {len(result.pairs) - _LISTED_PAIRS} more pairs: see {out / MANIFEST}")
     sys.stdout.flush()

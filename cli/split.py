@@ -7,14 +7,14 @@ from typing import Annotated
 
 import typer
 
-from aligner.errors import AlignerError
 from aligner.langid import identify
 from aligner.load import load_document, loading_notes
 from aligner.split import split
 
-from .common import BAD_INPUT, error, info, warn
+from .common import handle_errors, info, warn
 
 
+@handle_errors
 def split_command(
     file: Annotated[Path, typer.Argument(help="A dispatch (.txt, UTF-8).")],
     lang: Annotated[
@@ -28,13 +28,8 @@ def split_command(
 
     A leading date token and boilerplate lines are left out (and counted on stderr).
     """
-    try:
-        doc = load_document(file)
-        code = lang or identify(doc.content_text).lang
-        sentences = split(doc, code)
-    except AlignerError as err:
-        error(str(err))
-        raise typer.Exit(BAD_INPUT) from None
+    doc = load_document(file)
+    sentences = split(doc, lang or identify(doc.content_text).lang)
     for line, message in loading_notes(doc):
         warn(f"{file}, line {line}: {message}")
     if doc.boilerplate_lines:

@@ -10,7 +10,7 @@ from aligner.encode import CachedEncoder
 from aligner.evaluate import evaluate
 from aligner.export.links import read_links
 from aligner.load import load_document, parse
-from aligner.model import AlignConfig, Link
+from aligner.model import AlignConfig, Link, PairInfo
 from aligner.split import split
 
 from .conftest import EN_SEED, IT_SEED, SEEDS
@@ -120,7 +120,7 @@ def test_a_link_to_an_unrelated_sentence_scores_low(encoder: CachedEncoder) -> N
     )
     src = split(load_document(IT_SEED), "it")
     tgt = split(parse(english, "en.txt"), "en")
-    links = align(src, tgt, encoder, AlignConfig(), "it", "en").links
+    links = align(src, tgt, encoder, AlignConfig(), PairInfo("it", "en")).links
     stranger = [lk for lk in links if 4 in lk.tgt]
     others = [lk for lk in links if 4 not in lk.tgt and not lk.is_null]
     assert all(lk.score < 0.5 for lk in stranger if lk.src)
@@ -130,7 +130,7 @@ def test_a_link_to_an_unrelated_sentence_scores_low(encoder: CachedEncoder) -> N
 def test_seed_pair_matches_gold(encoder: CachedEncoder) -> None:
     src = split(load_document(IT_SEED), "it")
     tgt = split(load_document(EN_SEED), "en")
-    al = align(src, tgt, encoder, AlignConfig(), "it", "en")
+    al = align(src, tgt, encoder, AlignConfig(), PairInfo("it", "en"))
     gold = read_links((SEEDS / "000-001.gold").read_text().splitlines())
     assert [(lk.src, lk.tgt) for lk in al.links] == [(g.src, g.tgt) for g in gold]
     assert evaluate([gold], [list(al.links)]).strict_f1 == 1.0

@@ -21,6 +21,7 @@ from aligner.corpus import (
     max_length,
     min_score,
 )
+from aligner.workdir import DocumentRecord, Manifest, PairRecord, RunFolder
 
 from .conftest import Ran
 
@@ -88,11 +89,13 @@ def _fake_run(folder: Path, rows: list[str]) -> Path:
     """A run output folder with one pair whose TSV holds ``rows``."""
     folder.mkdir()
     (folder / "a__b.tsv").write_text("".join(r + "\n" for r in rows), encoding="utf-8")
-    manifest = {
-        "documents": [{"file": "a.txt", "language": "it"}, {"file": "b.txt", "language": "en"}],
-        "pairs": [{"source": "a.txt", "target": "b.txt", "files": {"tsv": "a__b.tsv"}}],
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    manifest = Manifest(
+        "test-signature",
+        "in",
+        (DocumentRecord("a.txt", language="it"), DocumentRecord("b.txt", language="en")),
+        (PairRecord("a.txt", "b.txt", 0.97, {"tsv": "a__b.tsv"}, {"1-1": len(rows)}, None),),
+    )
+    RunFolder(folder).write_manifest(manifest)
     return folder
 
 

@@ -99,7 +99,8 @@ def test_translations_of_an_entry(entry: str, expected: list[str]) -> None:
 
 
 def test_read_dictd_keeps_one_word_headwords(dict_dir: Path) -> None:
-    got = dictionary.read_dictd(dict_dir / "freedict-ita-eng.index")
+    got, identity = dictionary.read_dictd(dict_dir / "freedict-ita-eng.index")
+    assert re.fullmatch(r"freedict-ita-eng@[0-9a-f]{8}", identity)
     assert got == {
         "casa": {"house", "home"},
         "governo": {"administration", "government"},
@@ -127,13 +128,13 @@ def test_files_for_a_pair(dict_dir: Path) -> None:
 
 
 def test_identity_names_the_files_and_changes_with_them(dict_dir: Path) -> None:
-    first = dictionary.identity("it", "en", dict_dir)
+    first = dictionary.load("it", "en", str(dict_dir)).identity
     assert re.fullmatch(r"freedict-ita-eng@[0-9a-f]{8}\+freedict-eng-ita@[0-9a-f]{8}", first)
-    assert dictionary.identity("en", "it", dict_dir).split("+") == first.split("+")[::-1]
+    assert dictionary.load("en", "it", str(dict_dir)).identity.split("+") == first.split("+")[::-1]
     write_dictd(dict_dir, "freedict-eng-ita", [*ENG_ITA, ("valley", "valley\nvalle\n")], packed=False)
-    second = dictionary.identity("it", "en", dict_dir)
+    dictionary.load.cache_clear()
+    second = dictionary.load("it", "en", str(dict_dir)).identity
     assert second.split("+")[0] == first.split("+")[0] and second.split("+")[1] != first.split("+")[1]
-    assert dictionary.identity("de", "fr", dict_dir) == ""
 
 
 def test_a_missing_dictionary_says_what_to_install(tmp_path: Path) -> None:
@@ -214,7 +215,7 @@ def test_cli_dictionary_weight(dict_dir: Path) -> None:
     assert res.exit_code == OK, res.output
     sig = ET.fromstring(res.stdout).find("header/prop[@type='x-signature']")
     assert sig is not None and "|dict:0.3(freedict-ita-eng@" in (sig.text or "")
-    assert dictionary.identity("it", "en", dict_dir) in (sig.text or "")
+    assert dictionary.load("it", "en", str(dict_dir)).identity in (sig.text or "")
     missing = runner.invoke(app, [*args, "--dictionary-dir", str(dict_dir / "none")])
     assert missing.exit_code == USAGE
     assert "no FreeDict dictionary for it-en" in missing.stderr and "apt install dict-freedict-ita-eng" in missing.stderr

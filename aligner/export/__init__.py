@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import TextIO
 
@@ -14,4 +15,12 @@ Writer = Callable[[Alignment, TextIO, float], None]
 
 EXPORTERS: dict[str, Writer] = {"tmx": write_tmx, "tsv": write_tsv, "links": write_links}
 
-__all__ = ["EXPORTERS", "read_links", "write_links", "write_tmx", "write_tsv"]
+
+def render_alignment(alignment: Alignment, fmt: str, min_score: float = 0.0) -> str:
+    """Render ``alignment`` in format ``fmt`` (a key of EXPORTERS) as text."""
+    buf = io.StringIO()
+    EXPORTERS[fmt](alignment, buf, min_score)
+    return buf.getvalue()
+
+
+__all__ = ["EXPORTERS", "read_links", "render_alignment", "write_links", "write_tmx", "write_tsv"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TextIO
 
 from ..errors import InputError
@@ -30,8 +31,25 @@ def write_links(alignment: Alignment, fh: TextIO, min_score: float = 0.0) -> Non
             fh.write(format_link(link) + "\n")
 
 
+@dataclass(frozen=True)
+class LinkLine:
+    """A link as read from a line: the line's number, and whether it gave a score."""
+
+    link: Link
+    number: int  # 1-based
+    scored: bool  # False: no third field, the link's score reads as 1.0
+
+
 def read_links(lines: Iterable[str], source: str = "<links>") -> list[Link]:
     """Parse link lines; a missing score reads as 1.0. Blank lines are skipped."""
+    return [ll.link for ll in read_link_lines(lines, source)]
+
+
+def read_link_lines(lines: Iterable[str], source: str = "<links>") -> list[LinkLine]:
+    """:func:`read_links`, telling each link's line and whether it had a score.
+
+    :raises InputError: a line is not a link line, naming ``source`` and the line.
+    """
     links = []
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -46,5 +64,6 @@ def read_links(lines: Iterable[str], source: str = "<links>") -> list[Link]:
             )
         src = tuple(int(x) for x in m.group(1).replace(",", " ").split())
         tgt = tuple(int(x) for x in m.group(2).replace(",", " ").split())
-        links.append(Link(src, tgt, float(m.group(3)) if m.group(3) else 1.0))
+        score = m.group(3)
+        links.append(LinkLine(Link(src, tgt, float(score) if score else 1.0), number, score is not None))
     return links

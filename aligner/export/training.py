@@ -15,10 +15,12 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..corpus import TrainingPair
+from ..corpus import CorpusConfig, CorpusSummary, TrainingPair, build_corpus, read_run_pairs
+from ..write import atomic_path, check_free, write_text_atomic
 
 
 def write_moses(pairs: Iterable[TrainingPair], src: TextIO, tgt: TextIO) -> None:
@@ -91,3 +93,41 @@ def render_corpus(
         write_scored_tsv(pairs, buf)
         texts["corpus.tsv"] = buf.getvalue()
     return texts
+
+
+#: The summary file written beside a corpus.
+SUMMARY = "export-summary.json"
+
+
+@dataclass(frozen=True)
+class CorpusExport:
+    """What :func:`export_corpus` did."""
+
+    summary: CorpusSummary
+    files: tuple[str, ...]  # the corpus files written (the summary file aside)
+
+
+def export_corpus(
+    run_dir: Path, target: Path, formats: Sequence[str], config: CorpusConfig, force: bool = False
+) -> CorpusExport:
+    """Build a training corpus from the run in ``run_dir`` (:func:`aligner.corpus.build_corpus`)
+    and write it to ``target`` in ``formats``, with :data:`SUMMARY` (the filters' counts).
+
+    Nothing is written if a file is in the way and ``force`` is off.
+
+    :raises InputError: the run folder cannot be read (:func:`aligner.corpus.read_run_pairs`).
+    :raises OutputExistsError: a file is in the way.
+    """
+    src_lang, tgt_lang, pairs = read_run_pairs(run_dir)
+    kept, summary = build_corpus(pairs, config, src_lang, tgt_lang)
+    texts = render_corpus(kept, formats, src_lang, tgt_lang)
+    files = sorted([*texts, *(["corpus.parquet"] if "parquet" in formats else [])])
+    record = {"run": run_dir.name, **summary.as_dict(), "files": files}
+    texts[SUMMARY] = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    check_free([target / name for name in [*files, SUMMARY]], force)
+    if "parquet" in formats:
+        with atomic_path(target / "corpus.parquet", force=force) as tmp:
+            write_parquet(kept, tmp, src_lang, tgt_lang)
+    for name, text in texts.items():
+        write_text_atomic(target / name, text, force=force)
+    return CorpusExport(summary, tuple(files))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..pipeline import MANIFEST
+from ..workdir import MANIFEST, RunFolder
 from .source import read_run
 from .store import Project
 
@@ -39,7 +39,7 @@ def locate(path: Path, project_file: Path | None = None) -> tuple[Path | None, P
     ``.tmx``, ``.tsv``), or a project file.
     """
     if path.is_dir():
-        if not (path / MANIFEST).is_file():
+        if not RunFolder(path).is_run():
             raise InputError(
                 path,
                 f"has no {MANIFEST}, so it is not the output folder of `aligner run`",
@@ -48,7 +48,7 @@ def locate(path: Path, project_file: Path | None = None) -> tuple[Path | None, P
         return path, project_file or path / PROJECT_FILE, None
     if path.is_file() and path.suffix in (".sqlite", ".db"):
         return None, path, None
-    if path.is_file() and (path.parent / MANIFEST).is_file():
+    if path.is_file() and RunFolder(path.parent).is_run():
         return path.parent, project_file or path.parent / PROJECT_FILE, path.stem
     if not path.exists():
         raise InputError(

@@ -30,7 +30,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..pipeline import render_alignment
+from ..export import render_alignment
 from .edits import EditError
 from .export import reviewed_alignment
 from .store import ACTIONS, PairView, Project, StaleError

@@ -14,15 +14,14 @@ JSON Lines, Parquet) come from ``aligner export`` on the folder.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from ..model import Alignment, Link, Review
-from ..pipeline import MANIFEST, render_alignment
-from ..write import check_free, write_text_atomic
+from ..export import render_alignment
+from ..model import Alignment, Link, PairInfo, Review
+from ..workdir import DocumentRecord, Manifest, PairRecord, ReviewCounts, ReviewSettings, RunFolder
+from ..write import write_text_atomic
 from .store import PairView, Project
 
 #: The score of a link the reviewer made.
@@ -38,17 +37,15 @@ def reviewed_alignment(view: PairView, signature: str = "", approved_only: bool 
         review = Review(lk.status, lk.changed_at, lk.changed_by, lk.comment)
         score = REVIEWER_SCORE if lk.score is None else lk.score
         links.append(Link(lk.src, lk.tgt, score, review))
-    return Alignment(
-        tuple(view.source.sentences),
-        tuple(view.target.sentences),
-        tuple(links),
+    info = PairInfo(
         view.source.lang,
         view.target.lang,
-        signature,
         view.source.name,
         view.target.name,
         view.source.date or view.target.date,
+        signature,
     )
+    return Alignment.of(view.source.sentences, view.target.sentences, links, info)
 
 
 @dataclass
@@ -70,13 +67,13 @@ def export_review(
 
     Nothing is written if a file is in the way and ``force`` is not set.
     """
+    folder = RunFolder(out)
     signature = project.meta().get("signature", "")
-    summaries = project.pairs()
     texts: dict[str, str] = {}
-    entries: list[dict[str, Any]] = []
-    documents: dict[str, dict[str, Any]] = {}
+    entries: list[PairRecord] = []
+    documents: dict[str, DocumentRecord] = {}
     summary = ExportSummary()
-    for s in summaries:
+    for s in project.pairs():
         view = project.pair(s.id)
         al = reviewed_alignment(view, signature, approved_only)
         files = {}
@@ -88,31 +85,31 @@ def export_review(
         summary.pairs += 1
         summary.units += len(units)
         for doc in (view.source, view.target):
-            documents[doc.name] = {"file": doc.name, "language": doc.lang, "date": doc.date}
+            documents[doc.name] = DocumentRecord(
+                doc.name, "read", doc.lang, None, doc.date, len(doc.sentences)
+            )
+        real = [lk.score for lk in al.links if not lk.is_null]
         entries.append(
-            {
-                "source": view.source.name,
-                "target": view.target.name,
-                "score": view.score,
-                "files": files,
-                "links": al.kind_counts(),
-                "units": len(units),
-                "reviewed": view.progress()["reviewed"],
-                "of": len(view.links),
-            }
+            PairRecord(
+                view.source.name,
+                view.target.name,
+                view.score,
+                files,
+                al.kind_counts(),
+                round(sum(real) / len(real), 4) if real else None,
+                review=ReviewCounts(len(units), view.progress()["reviewed"], len(view.links)),
+            )
         )
-    manifest = {
-        "signature": signature,
-        "input": str(project.path),
-        "review": {"approved_only": approved_only, "min_score": min_score},
-        "documents": sorted(documents.values(), key=lambda d: str(d["file"])),
-        "pairs": entries,
-        "unpaired": [],
-        "problems": [],
-    }
-    texts[MANIFEST] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    check_free([out / name for name in texts], force)
+    manifest = Manifest(
+        signature,
+        str(project.path),
+        tuple(sorted(documents.values(), key=lambda d: d.file)),
+        tuple(entries),
+        review=ReviewSettings(approved_only, min_score),
+    )
+    folder.check_free([*texts, folder.manifest_path.name], force)
     for name, text in texts.items():
-        write_text_atomic(out / name, text, force=force)
-    summary.files = list(texts)
+        write_text_atomic(folder.output_path(name), text, force=force)
+    folder.write_manifest(manifest, force=force)
+    summary.files = [*texts, folder.manifest_path.name]
     return summary
