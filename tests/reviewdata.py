@@ -13,12 +13,12 @@ from aligner.review.source import DocumentData, PairData, RunData
 HOSTILE_IT = (
     "Roma, 3 dic. – Il sito pubblica <script>window.__pwned = 1</script> come testo.",
     'Un lettore ha inviato <img src="x" onerror="window.__pwned = 2"> nei commenti.',
-    "Il redattore & l'editore rispondono: \"nessun problema\" </div></main>.",
+    'Il redattore & l\'editore rispondono: "nessun problema" </div></main>.',
 )
 HOSTILE_EN = (
     "Rome, December 3 – The site prints <script>window.__pwned = 1</script> as text.",
     'A reader sent <img src="x" onerror="window.__pwned = 2"> in the comments.',
-    "The editor & the publisher answer: \"no problem\" </div></main>.",
+    'The editor & the publisher answer: "no problem" </div></main>.',
 )
 
 
@@ -34,8 +34,13 @@ def links(*spec: tuple[Sequence[int], Sequence[int], float]) -> tuple[ReviewLink
     return tuple(ReviewLink(tuple(s), tuple(t), score) for s, t, score in spec)
 
 
-def hand_run(folder: Path, src: Sequence[str], tgt: Sequence[str],
-             spec: Sequence[tuple[Sequence[int], Sequence[int], float]], stem: str = "a__b") -> RunData:
+def hand_run(
+    folder: Path,
+    src: Sequence[str],
+    tgt: Sequence[str],
+    spec: Sequence[tuple[Sequence[int], Sequence[int], float]],
+    stem: str = "a__b",
+) -> RunData:
     """A run of one pair made by hand (no aligner involved)."""
     pair = PairData(
         stem,
@@ -48,5 +53,10 @@ def hand_run(folder: Path, src: Sequence[str], tgt: Sequence[str],
 
 
 def hostile_run(folder: Path) -> RunData:
-    return hand_run(folder, HOSTILE_IT, HOSTILE_EN, [([0], [0], 0.91), ([1], [1], 0.42), ([2], [2], 0.77)],
-                    "hostile_it__hostile_en")
+    return hand_run(
+        folder,
+        HOSTILE_IT,
+        HOSTILE_EN,
+        [([0], [0], 0.91), ([1], [1], 0.42), ([2], [2], 0.77)],
+        "hostile_it__hostile_en",
+    )

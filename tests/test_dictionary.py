@@ -81,7 +81,10 @@ def dict_dir(tmp_path: Path) -> Path:
     [
         ("casa /kˈaza/\n1. house\n2. home\n", ["house", "home"]),
         ("governo /ɡovˈɛrno/\nadministration, government\n", ["administration", "government"]),
-        ("Antartico /antˈartiko/\n1. Antarctic\n2. the Antarctic\n", ["antarctic"]),  # "the Antarctic": 2 words
+        (
+            "Antartico /antˈartiko/\n1. Antarctic\n2. the Antarctic\n",
+            ["antarctic"],
+        ),  # "the Antarctic": 2 words
         # WikDict style: definitions in the source language under each sense are not translations
         (
             "Berg /bɛʁk/ <n, masc>\n1. montagne, amoncellement, mont\ngroße, steile Erhebung\n"
@@ -116,7 +119,9 @@ def test_load_merges_both_directions(dict_dir: Path) -> None:
     assert got["casa"] == {"house", "home"}
     # and the other way round, for an English source
     back = dictionary.load("en", "it", str(dict_dir)).words
-    assert back["house"] == {"casa"} and back["snow"] == {"neve"} and back["mountain"] == {"montagna", "monte"}
+    assert (
+        back["house"] == {"casa"} and back["snow"] == {"neve"} and back["mountain"] == {"montagna", "monte"}
+    )
 
 
 def test_files_for_a_pair(dict_dir: Path) -> None:
@@ -218,7 +223,10 @@ def test_cli_dictionary_weight(dict_dir: Path) -> None:
     assert dictionary.load("it", "en", str(dict_dir)).identity in (sig.text or "")
     missing = runner.invoke(app, [*args, "--dictionary-dir", str(dict_dir / "none")])
     assert missing.exit_code == USAGE
-    assert "no FreeDict dictionary for it-en" in missing.stderr and "apt install dict-freedict-ita-eng" in missing.stderr
+    assert (
+        "no FreeDict dictionary for it-en" in missing.stderr
+        and "apt install dict-freedict-ita-eng" in missing.stderr
+    )
 
 
 _HASH_PROBE = """

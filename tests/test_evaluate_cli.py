@@ -182,7 +182,10 @@ def test_gold_and_prediction_ending_apart_are_warned_of(tmp_path: Path, pred: st
     if ends is None:
         assert "warning" not in res.stderr
     else:
-        assert f"warning: {g} and {p}: the gold's last sentences are 4 (source) and 2 (target), {ends}" in res.stderr
+        assert (
+            f"warning: {g} and {p}: the gold's last sentences are 4 (source) and 2 (target), {ends}"
+            in res.stderr
+        )
         assert "same document" in res.stderr
 
 
@@ -243,7 +246,6 @@ def test_usage_and_help() -> None:
 
 
 # --- calibration() -----------------------------------------------------------------
-
 
 
 def test_calibration_by_hand() -> None:

@@ -75,11 +75,17 @@ def test_edit_table(before: tuple[ReviewLink, ...], edit, after) -> None:  # typ
         (TWO, lambda ls: E.merge_previous(ls, 0, STAMP), "no previous link"),
         (TWO, lambda ls: E.split(ls, 0, STAMP), "only a link with two or more"),
         (TWO, lambda ls: E.move(ls, 1, "src", "next", STAMP), "no next link"),
-        (links(([], [0], 0.5), ([0], [1], 0.9)), lambda ls: E.move(ls, 0, "src", "next", STAMP),
-         "no source sentence"),
+        (
+            links(([], [0], 0.5), ([0], [1], 0.9)),
+            lambda ls: E.move(ls, 0, "src", "next", STAMP),
+            "no source sentence",
+        ),
         (links(([0, 1, 2], [0], 0.5)), lambda ls: E.detach(ls, 0, "src", 1, STAMP), "split the link first"),
-        (links(([0], [], 0.5), ([], [0], 0.5)), lambda ls: E.detach(ls, 0, "src", 0, STAMP),
-         "already has no counterpart"),
+        (
+            links(([0], [], 0.5), ([], [0], 0.5)),
+            lambda ls: E.detach(ls, 0, "src", 0, STAMP),
+            "already has no counterpart",
+        ),
         (TWO, lambda ls: E.detach(ls, 0, "src", 1, STAMP), "not in link 1"),
         (TWO, lambda ls: E.set_status(ls, 5, "approved", STAMP), "no link 6"),
         (TWO, lambda ls: E.set_status(ls, 0, "done", STAMP), "unknown status"),
@@ -102,10 +108,27 @@ def test_edited_links_have_no_aligner_score_and_carry_the_reviewer() -> None:
 def edit_sequences(draw: st.DrawFn) -> tuple[tuple[ReviewLink, ...], list[tuple[str, int, str, int]]]:
     n = draw(st.integers(1, 6))
     start = links(*[([i], [i], 0.5) for i in range(n)])
-    ops = draw(st.lists(st.tuples(st.sampled_from(["merge_next", "merge_previous", "split", "move_next",
-                                                    "move_previous", "detach", "approve"]),
-                                  st.integers(0, 8), st.sampled_from(["src", "tgt"]), st.integers(0, 8)),
-                        max_size=12))
+    ops = draw(
+        st.lists(
+            st.tuples(
+                st.sampled_from(
+                    [
+                        "merge_next",
+                        "merge_previous",
+                        "split",
+                        "move_next",
+                        "move_previous",
+                        "detach",
+                        "approve",
+                    ]
+                ),
+                st.integers(0, 8),
+                st.sampled_from(["src", "tgt"]),
+                st.integers(0, 8),
+            ),
+            max_size=12,
+        )
+    )
     return start, ops
 
 
@@ -148,14 +171,20 @@ def test_any_sequence_of_edits_keeps_every_sentence_once_in_order(case) -> None:
 
 @pytest.fixture()
 def project(tmp_path: Path) -> Project:
-    run = hand_run(tmp_path, ["Uno.", "Due.", "Tre."], ["One.", "Two.", "Three."],
-                   [([0], [0], 0.9), ([1], [1], 0.3), ([2], [2], 0.7)])
+    run = hand_run(
+        tmp_path,
+        ["Uno.", "Due.", "Tre."],
+        ["One.", "Two.", "Three."],
+        [([0], [0], 0.9), ([1], [1], 0.3), ([2], [2], 0.7)],
+    )
     return Project.create(tmp_path / PROJECT_FILE, run, clock=lambda: "2026-11-21T10:00:00Z")
 
 
 def test_edit_undo_redo_and_a_new_edit_drops_the_redo(project: Project) -> None:
-    assert shape(project.edit(1, 0, "ann", "merge_next", {"position": 0}).view.links) == [([0, 1], [0, 1]),
-                                                                                           ([2], [2])]
+    assert shape(project.edit(1, 0, "ann", "merge_next", {"position": 0}).view.links) == [
+        ([0, 1], [0, 1]),
+        ([2], [2]),
+    ]
     assert project.can_undo(1) == (True, False)
     undone = project.edit(1, 1, "ann", "undo")
     assert shape(undone.view.links) == [([0], [0]), ([1], [1]), ([2], [2])]
@@ -197,7 +226,9 @@ def test_a_failed_edit_leaves_the_revision_alone(project: Project) -> None:
     assert project.pair(1).revision == 0 and project.history(1) == []
 
 
-def test_reopening_the_file_loses_nothing_and_keeps_the_aligner_links(project: Project, tmp_path: Path) -> None:
+def test_reopening_the_file_loses_nothing_and_keeps_the_aligner_links(
+    project: Project, tmp_path: Path
+) -> None:
     project.edit(1, 0, "ann", "merge_next", {"position": 1})
     project.edit(1, 1, "ann", "comment", {"position": 1, "text": "  controllare  "})
     again = Project.open(tmp_path / PROJECT_FILE)
@@ -266,7 +297,9 @@ def test_a_run_made_with_min_score_cannot_be_reviewed(run_folder: Path, tmp_path
     (pair,) = read_run(copy).pairs
     links_file = copy / f"{pair.stem}.links"
     links_file.write_text("".join(links_file.read_text().splitlines(keepends=True)[1:]))
-    with pytest.raises(InputError, match=r"\.links: the links do not cover every sentence.*without --min-score"):
+    with pytest.raises(
+        InputError, match=r"\.links: the links do not cover every sentence.*without --min-score"
+    ):
         read_run(copy)
 
 
@@ -285,7 +318,9 @@ def _reviewed(project: Project) -> None:
     project.edit(1, 3, "bob", "approve", {"position": 2})
 
 
-def test_approved_only_tmx_validates_and_holds_exactly_the_approved_units(project: Project, tmp_path: Path) -> None:
+def test_approved_only_tmx_validates_and_holds_exactly_the_approved_units(
+    project: Project, tmp_path: Path
+) -> None:
     _reviewed(project)
     out = tmp_path / "reviewed"
     summary = export_review(project, out, ["tmx", "tsv", "links"], approved_only=True)
@@ -295,13 +330,18 @@ def test_approved_only_tmx_validates_and_holds_exactly_the_approved_units(projec
     assert etree.DTD(str(DTD)).validate(doc), etree.DTD(str(DTD)).error_log
     tus = doc.findall(".//tu")
     assert [[seg.text for seg in tu.iter("seg")] for tu in tus] == [["Uno.", "One."], ["Tre.", "Three."]]
-    assert [(tu.get("changeid"), tu.get("changedate")) for tu in tus] == [("ann", "20261121T100000Z"),
-                                                                          ("bob", "20261121T100000Z")]
+    assert [(tu.get("changeid"), tu.get("changedate")) for tu in tus] == [
+        ("ann", "20261121T100000Z"),
+        ("bob", "20261121T100000Z"),
+    ]
     assert [tu.findtext("note") for tu in tus] == [None, "«verificare» <data> & fonte"]
     assert "&lt;data&gt; &amp; fonte" in tmx.read_text()
     status = [tu.find("prop[@type='x-review-status']").text for tu in tus]  # type: ignore[union-attr]
     assert status == ["approved", "approved"]
-    assert (out / "a__b.tsv").read_text().splitlines() == ["Uno.\tOne.\t0.9000\t1-1", "Tre.\tThree.\t0.7000\t1-1"]
+    assert (out / "a__b.tsv").read_text().splitlines() == [
+        "Uno.\tOne.\t0.9000\t1-1",
+        "Tre.\tThree.\t0.7000\t1-1",
+    ]
 
 
 def test_without_approved_only_rejected_links_are_still_left_out(project: Project, tmp_path: Path) -> None:
@@ -314,7 +354,9 @@ def test_without_approved_only_rejected_links_are_still_left_out(project: Projec
     ]
 
 
-def test_export_refuses_to_overwrite_and_aligner_export_reads_its_folder(project: Project, tmp_path: Path) -> None:
+def test_export_refuses_to_overwrite_and_aligner_export_reads_its_folder(
+    project: Project, tmp_path: Path
+) -> None:
     _reviewed(project)
     out = tmp_path / "reviewed"
     export_review(project, out, ["tmx", "tsv", "links"], approved_only=True)
@@ -322,8 +364,11 @@ def test_export_refuses_to_overwrite_and_aligner_export_reads_its_folder(project
     with pytest.raises(OutputExistsError):
         export_review(project, out, ["tmx", "tsv", "links"])
     assert (out / "a__b.tmx").read_bytes() == before
-    done = subprocess.run([aligner_script(), "export", str(out), "--no-dedup", "--no-lang-check"],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [aligner_script(), "export", str(out), "--no-dedup", "--no-lang-check"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert (out / "corpus" / "corpus.it").read_text().splitlines() == ["Uno.", "Tre."]
 
@@ -334,11 +379,14 @@ def test_review_export_command(project: Project, tmp_path: Path) -> None:
     done = subprocess.run(cmd, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "1 pair(s), 2 approved unit(s)" in done.stdout
-    assert json.loads((tmp_path / "reviewed" / "manifest.json").read_text())["review"]["approved_only"] is True
+    assert (
+        json.loads((tmp_path / "reviewed" / "manifest.json").read_text())["review"]["approved_only"] is True
+    )
     again = subprocess.run(cmd, capture_output=True, text=True)
     assert again.returncode == 4 and "--force" in again.stderr
-    none = subprocess.run([aligner_script(), "review-export", str(tmp_path / "missing.sqlite")],
-                          capture_output=True, text=True)
+    none = subprocess.run(
+        [aligner_script(), "review-export", str(tmp_path / "missing.sqlite")], capture_output=True, text=True
+    )
     assert none.returncode == 3 and "missing.sqlite: does not exist" in none.stderr
 
 
@@ -357,15 +405,17 @@ def test_the_report_escapes_every_text_and_runs_no_script(tmp_path: Path) -> Non
 
 def test_report_command_writes_one_page_and_refuses_to_overwrite(run_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    done = subprocess.run([aligner_script(), "report", str(run_folder), "-o", str(out)], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [aligner_script(), "report", str(run_folder), "-o", str(out)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     html = out.read_text()
     (pair,) = read_run(run_folder).pairs
     assert html.count('class="link ') == len(pair.links)
     assert "Milano, 25 nov." in html and "<style>" in html
-    again = subprocess.run([aligner_script(), "report", str(run_folder), "-o", str(out)], capture_output=True,
-                           text=True)
+    again = subprocess.run(
+        [aligner_script(), "report", str(run_folder), "-o", str(out)], capture_output=True, text=True
+    )
     assert again.returncode == 4 and "--force" in again.stderr
     assert out.read_text() == html
 
@@ -374,8 +424,11 @@ def test_report_of_a_run_shows_paragraph_breaks(run_folder: Path) -> None:
     run = read_run(run_folder)
     html = report_of_run(run)
     (pair,) = run.pairs
-    breaks = sum(s.paragraph != pair.source.sentences[i - 1].paragraph
-                 for i, s in enumerate(pair.source.sentences) if i)
+    breaks = sum(
+        s.paragraph != pair.source.sentences[i - 1].paragraph
+        for i, s in enumerate(pair.source.sentences)
+        if i
+    )
     assert breaks > 0
     assert html.count('data-side="src" data-sentence') == len(pair.source.sentences)
     assert html.count("para-start") >= breaks
@@ -385,10 +438,13 @@ def test_report_of_a_run_shows_paragraph_breaks(run_folder: Path) -> None:
 
 
 def test_review_of_a_folder_that_is_not_a_run_exits_3_and_says_why(tmp_path: Path) -> None:
-    done = subprocess.run([aligner_script(), "review", str(tmp_path), "--no-open"], capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [aligner_script(), "review", str(tmp_path), "--no-open"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 3
-    assert f"{tmp_path}: has no manifest.json" in done.stderr and "aligner run INPUT --out FOLDER" in done.stderr
+    assert (
+        f"{tmp_path}: has no manifest.json" in done.stderr and "aligner run INPUT --out FOLDER" in done.stderr
+    )
     assert not (tmp_path / PROJECT_FILE).exists()
 
 
@@ -401,7 +457,9 @@ def test_review_on_a_port_in_use_exits_3_and_names_the_fix(project: Project) -> 
         port = busy.getsockname()[1]
         done = subprocess.run(
             [aligner_script(), "review", str(project.path), "--no-open", "--port", str(port)],
-            capture_output=True, text=True, timeout=60,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert done.returncode == 3
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr and "--port 0" in done.stderr

@@ -37,8 +37,10 @@ def test_document_text_is_escaped_in_the_page_and_in_edit_answers(client: TestCl
         assert hostile not in page
     assert "&lt;script&gt;window.__pwned = 1&lt;/script&gt;" in page
     assert "&lt;img src=&#34;x&#34; onerror=&#34;window.__pwned = 2&#34;&gt;" in page
-    answer = post(client, {"action": "comment", "revision": 0,
-                           "detail": {"position": 0, "text": "<script>alert(1)</script>"}}).json()
+    answer = post(
+        client,
+        {"action": "comment", "revision": 0, "detail": {"position": 0, "text": "<script>alert(1)</script>"}},
+    ).json()
     assert "<script>alert" not in answer["html"] and "&lt;script&gt;alert(1)&lt;/script&gt;" in answer["html"]
     history = client.get("/pair/1/history").text
     assert "<script>alert" not in history
@@ -53,8 +55,9 @@ def test_pages_forbid_inline_and_foreign_scripts(client: TestClient) -> None:
 
 
 @pytest.mark.parametrize("token", [None, "", "wrong-token"])
-def test_a_change_without_the_session_token_is_refused(client: TestClient, project: Project,
-                                                       token: str | None) -> None:
+def test_a_change_without_the_session_token_is_refused(
+    client: TestClient, project: Project, token: str | None
+) -> None:
     response = post(client, {"action": "approve", "revision": 0, "detail": {"position": 0}}, token)
     assert response.status_code == 403 and "Reload the page" in response.json()["error"]
     assert project.pair(1).revision == 0 and project.history() == []
@@ -89,7 +92,9 @@ def test_edit_errors_and_bad_requests_are_explained(client: TestClient) -> None:
     assert too_far.status_code == 422 and "merge with the previous one" in too_far.json()["error"]
     assert post(client, {"action": "rm -rf", "revision": 0}).status_code == 400
     assert post(client, {"revision": 0}).status_code == 400
-    assert client.post("/pair/1/edit", content=b"not json", headers={"X-Review-Token": TOKEN}).status_code == 400
+    assert (
+        client.post("/pair/1/edit", content=b"not json", headers={"X-Review-Token": TOKEN}).status_code == 400
+    )
     assert post(client, {"action": "approve", "revision": 0, "detail": "x"}).status_code == 400
 
 
