@@ -72,7 +72,8 @@ class _RateColumn(ProgressColumn):
 class LineProgress:
     """Progress as plain lines, for a stderr that is not a terminal (a log file, a pipe):
     a line every ``interval`` seconds while a phase runs, with counts, rate and time
-    left, and one when a phase that printed any ends. A short run prints none."""
+    left, and one when a phase ends that printed any or lasted ``interval`` or more.
+    A short run prints none."""
 
     interval: float
     write: Callable[[str], None]
@@ -88,7 +89,7 @@ class LineProgress:
         unit = _UNITS.get(phase, "items")
         elapsed = now - start
         if done >= total and done:
-            if phase in self._printed:
+            if phase in self._printed or elapsed >= self.interval:
                 speed = f", {done / elapsed:.1f}/s" if elapsed > 0 else ""
                 self.write(f"{phase}: all {total:,} {unit} done in {_clock(elapsed)}{speed}")
             return
@@ -120,11 +121,9 @@ class _Counts:
     def saved(self) -> str:
         read, documents = self.done.get("reading", (0, 0))
         if "aligning" not in self.done:
-            return f"{read} of {documents} document(s) read and stored; no pair aligned yet"
+            return f"{read} of {documents} document(s) read; no pair aligned yet"
         aligned, pairs = self.done["aligning"]
-        return (
-            f"all {documents} document(s) read and stored, {aligned} of {pairs} pair(s) aligned and written"
-        )
+        return f"{aligned} of {pairs} pair(s) aligned and written (all {documents} document(s) read)"
 
 
 @contextmanager

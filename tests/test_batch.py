@@ -1,4 +1,4 @@
-"""Batch runs: workers, a Dask cluster, resume, kill -9, bad documents.
+"""Batch runs: workers, a Dask cluster, stored documents reused, bad documents (stopped runs: test_operations).
 
 Every variant must write the same bytes as the plain single-process run.
 """
@@ -6,10 +6,9 @@ Every variant must write the same bytes as the plain single-process run.
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
-import time
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from aligner_cli.common import SKIPPED
 from aligner_cli.main import app
 from typer.testing import CliRunner
 
-from .conftest import ITALIAN_ONLY, Ran, aligner_script
+from .conftest import ITALIAN_ONLY, Ran, copy_run
 
 PAIRS = {"a1": "b7", "c3": "d9", "e2": "f5", "g4": "h8", "i6": "j1", "k2": "l0", "m3": "n4"}
 runner = CliRunner()
@@ -32,8 +31,19 @@ def _outputs(folder: Path) -> dict[str, bytes]:
     return files
 
 
-def _temporaries(folder: Path) -> list[Path]:
-    return [p for p in folder.rglob("*.tmp")]
+@contextmanager
+def _held(port: int) -> Iterator[None]:
+    """Listen on ``port`` (all addresses) for the block, unless something already does."""
+    sock = socket.socket()
+    try:
+        sock.bind(("", port))
+        sock.listen()
+    except OSError:
+        pass  # taken already: all the better
+    try:
+        yield
+    finally:
+        sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -54,19 +64,27 @@ def test_reference_run_pairs_all_seven_and_reports_the_bad_file(reference: dict[
     assert len([n for n in reference if n.endswith(".tmx")]) == 7
 
 
+@pytest.mark.slow
 def test_two_workers_write_the_same_bytes(corpus: Path, reference: dict[str, bytes], tmp_path: Path) -> None:
     res = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "out"), "--workers", "2"])
     assert res.exit_code == SKIPPED, res.output
     assert _outputs(tmp_path / "out") == reference
 
 
+@pytest.mark.slow
 def test_dask_cluster_writes_the_same_bytes(
     corpus: Path, reference: dict[str, bytes], tmp_path: Path
 ) -> None:
+    """On free ports only: Dask's default ones (8786 for the scheduler, 8787 for its
+    dashboard) are held by this test, as another program may hold them on a user's machine."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster:
+    with (
+        _held(8786),
+        _held(8787),
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0"
+        ) as cluster,
+    ):
         res = runner.invoke(
             app,
             ["run", str(corpus), "--out", str(tmp_path / "out"), "--scheduler", cluster.scheduler_address],
@@ -77,58 +95,20 @@ def test_dask_cluster_writes_the_same_bytes(
 
 def test_unreachable_scheduler_is_a_clear_error(corpus: Path, tmp_path: Path) -> None:
     pytest.importorskip("distributed")
-    res = runner.invoke(
-        app, ["run", str(corpus), "--out", str(tmp_path / "out"), "--scheduler", "tcp://127.0.0.1:9"]
-    )
+    with socket.socket() as sock:  # a port nothing listens on: bound, then let go
+        sock.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{sock.getsockname()[1]}"
+    args = ["run", str(corpus), "--out", str(tmp_path / "out"), "--scheduler", address]
+    res = runner.invoke(app, [*args, "--scheduler-timeout", "0.5"])
     assert res.exit_code == 3
-    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in res.output
+    assert f"cannot reach the Dask scheduler at {address}" in res.output
 
 
-def _kill_when(cmd: list[str], ready, timeout: float = 120.0) -> None:
-    """Start ``cmd``, wait until ``ready()`` is true, then kill -9 it."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + timeout
-        while not ready() and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.005)
-        assert proc.poll() is None, "the run ended before it could be killed"
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        proc.wait()
-
-
-@pytest.mark.parametrize("phase", ["reading", "aligning"])
-def test_kill_9_leaves_whole_files_and_the_rerun_resumes(
-    phase: str, corpus: Path, reference: dict[str, bytes], tmp_path: Path
+def test_new_pairing_settings_reuse_the_stored_documents(
+    corpus: Path, corpus_run: Ran, tmp_path: Path
 ) -> None:
-    out = tmp_path / "out"
-    work = out / ".aligner"
-    cmd = [aligner_script(), "run", str(corpus), "--out", str(out)]
-    if phase == "reading":
-        _kill_when(cmd, lambda: len(list((work / "docs").glob("*.npz"))) >= 3)
-    else:
-        # The seven pairs align in well under a second: stop right after the first one.
-        _kill_when(cmd, lambda: any((work / "pairs").glob("*.json")))
-    assert not (out / "manifest.json").exists()
-    # Whatever was written is whole: each visible file is byte for byte the reference's.
-    for name, data in _outputs(out).items():
-        assert data == reference[name], name
-    left = _temporaries(out)  # a write cut short stays a hidden temporary, never a visible file
-    done = subprocess.run(cmd, capture_output=True, text=True)
-    assert done.returncode == SKIPPED, done.stderr
-    assert "7 pair(s)" in done.stdout or "already complete" in done.stdout
-    if phase == "aligning":
-        assert "already complete, skipped" in done.stdout
-    assert _outputs(out) == reference
-    assert _temporaries(out) == []  # the rerun removed any the kill left
-    assert phase == "reading" or len(left) <= 1
+    out = copy_run(corpus_run, tmp_path)
 
-
-def test_new_pairing_settings_reuse_the_stored_documents(corpus: Path, tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    assert (
-        runner.invoke(app, ["run", str(corpus), "--out", str(out), "--format", "links"]).exit_code == SKIPPED
-    )
     def stored() -> dict[str, int]:  # name -> inode: a document embedded again is a new file
         return {p.name: p.stat().st_ino for p in (out / ".aligner" / "docs").glob("*.npz")}
 

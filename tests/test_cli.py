@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from aligner import __version__
 
-from .conftest import DTD, EN_SEED, IT_SEED, SEEDS, Ran, aligner_script, copy_run
+from .conftest import DTD, EN_SEED, IT_SEED, SEEDS, Ran, aligner_script, copy_run, output_files
 
 runner = CliRunner()
 PAIR = "000_4f42991440b6f2b5__001_2311b19d4785c162"
@@ -353,8 +353,11 @@ def test_split_prints_one_sentence_per_line() -> None:
     assert int(end) - int(start) == len(text)
 
 
-def test_quiet_run_prints_nothing_but_writes_everything(tmp_path: Path) -> None:
-    res = _invoke("run", str(SEEDS), "--out", str(tmp_path / "out"), "--quiet")
+def test_quiet_run_prints_nothing_but_writes_everything(seed_run: Ran, tmp_path: Path) -> None:
+    out = copy_run(seed_run, tmp_path)  # its stored documents are reused
+    for path in out.glob("[!.]*"):
+        path.unlink()
+    res = _invoke("run", str(SEEDS), "--out", str(out), "--quiet", "--force", "--progress-interval", "0")
     assert res.exit_code == OK
-    assert res.output == ""  # no progress bar (not a terminal anyway), no warnings, no summary
-    assert (tmp_path / "out" / f"{PAIR}.tmx").exists() and (tmp_path / "out" / "manifest.json").exists()
+    assert res.output == ""  # no progress, no warnings, no summary
+    assert output_files(out) == output_files(seed_run.out)

@@ -30,10 +30,13 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 SHOTS = ROOT / "output" / "screenshots"
 
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-    reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+        reason="Debian's chromium and chromium-driver are not installed (.ci/run installs them)",
+    ),
+]
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -53,8 +56,16 @@ class Server:
         self.url = ""
 
     def start(self) -> Server:
-        cmd = [aligner_script(), "review", str(self.target), "--no-open", "--port", "0",
-               "--reviewer", self.reviewer]
+        cmd = [
+            aligner_script(),
+            "review",
+            str(self.target),
+            "--no-open",
+            "--port",
+            "0",
+            "--reviewer",
+            self.reviewer,
+        ]
         self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
         assert self.proc.stderr is not None
         deadline = time.monotonic() + 60
@@ -96,13 +107,23 @@ class Server:
 def make_driver() -> Any:
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-dev-shm-usage", f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        f"--user-data-dir={tempfile.mkdtemp(prefix='chromium-')}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False}
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False},
     )
     return driver
 
@@ -199,8 +220,10 @@ def progress_text(driver: Any) -> str:
 
 def project_links(run_folder: Path) -> list[tuple[list[int], list[int], str]]:
     with sqlite3.connect(run_folder / "review.sqlite") as db:
-        return [(json.loads(s), json.loads(t), status) for s, t, status in
-                db.execute("SELECT src, tgt, status FROM links ORDER BY position")]
+        return [
+            (json.loads(s), json.loads(t), status)
+            for s, t, status in db.execute("SELECT src, tgt, status FROM links ORDER BY position")
+        ]
 
 
 # --- the review --------------------------------------------------------------------------------
@@ -283,8 +306,20 @@ def test_a_translator_reviews_the_seed_pair(driver: Any, server: Server, run_fol
     with sqlite3.connect(run_folder / "review.sqlite") as db:
         actions = [a for (a,) in db.execute("SELECT action FROM edits ORDER BY id")]
         reviewers = {r for (r,) in db.execute("SELECT reviewer FROM edits")}
-    assert actions == ["merge_next" if not last else "merge_previous", "undo", "redo", "undo", "approve",
-                       "merge_next", "split", "move", "move", "detach", "comment", "reject"]
+    assert actions == [
+        "merge_next" if not last else "merge_previous",
+        "undo",
+        "redo",
+        "undo",
+        "approve",
+        "merge_next",
+        "split",
+        "move",
+        "move",
+        "detach",
+        "comment",
+        "reject",
+    ]
     assert reviewers == {"ann"}
 
     # Reload: the state is kept.
@@ -296,7 +331,9 @@ def test_a_translator_reviews_the_seed_pair(driver: Any, server: Server, run_fol
     assert progress_text(driver) == "2 of 11 links reviewed"
 
 
-def test_the_exported_tmx_holds_exactly_the_approved_units(driver: Any, server: Server, run_folder: Path) -> None:
+def test_the_exported_tmx_holds_exactly_the_approved_units(
+    driver: Any, server: Server, run_folder: Path
+) -> None:
     driver.get(server.url)
     href = driver.find_element(By.ID, "export-tmx").get_attribute("href")
     with urllib.request.urlopen(href, timeout=10) as response:
@@ -393,8 +430,11 @@ def test_the_filter_and_the_search_narrow_the_rows(driver: Any, hostile: Server)
     from selenium.webdriver.support.ui import Select
 
     def shown() -> list[int]:
-        return [int(r.get_attribute("data-pos")) for r in driver.find_elements(By.CSS_SELECTOR, "#links .link")
-                if r.is_displayed()]
+        return [
+            int(r.get_attribute("data-pos"))
+            for r in driver.find_elements(By.CSS_SELECTOR, "#links .link")
+            if r.is_displayed()
+        ]
 
     assert shown() == [0, 1, 2]
     Select(driver.find_element(By.ID, "filter")).select_by_value("low")  # score below 0.5
@@ -411,8 +451,9 @@ def test_the_filter_and_the_search_narrow_the_rows(driver: Any, hostile: Server)
 
 def test_the_report_opens_without_a_server(driver: Any, run_folder: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    done = subprocess.run([aligner_script(), "report", str(run_folder), "-o", str(out)], capture_output=True,
-                          text=True)
+    done = subprocess.run(
+        [aligner_script(), "report", str(run_folder), "-o", str(out)], capture_output=True, text=True
+    )
     assert done.returncode == 0, done.stderr
     driver.get(out.as_uri())
     links = driver.find_elements(By.CSS_SELECTOR, ".link")

@@ -1,0 +1,84 @@
+"""Run the ``aligner`` command and stop it at a known point, for the tests of stopped runs.
+
+Usage: ``python tests/stop_at.py ACTION POINT N MARKER ARGS...``
+
+POINT is where, N how many times it is passed first, in this process:
+
+- ``reading``: a document has been read and stored (its ``.npz`` written);
+- ``aligning``: a pair is complete (its files and marker written);
+- ``writing``: a ``.tsv`` file is written to its temporary file and about to be renamed
+  into place.
+
+ACTION is what happens there: ``wait`` writes MARKER and sleeps (the test then kills the
+process with SIGKILL); ``interrupt`` sends SIGINT to the process, as Ctrl-C does;
+``die`` kills the process with SIGKILL, as the kernel's out-of-memory killer would (with
+``--workers``, the point is passed in the worker processes, which run this module too).
+ARGS are the command's arguments (``run IN --out OUT ...``).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import aligner.pipeline
+
+ACTION, POINT, N, MARKER = sys.argv[1], sys.argv[2], int(sys.argv[3]), Path(sys.argv[4])
+passed = 0
+
+
+def stop() -> None:
+    """Pass the point once; the N-th time, do ACTION."""
+    global passed
+    passed += 1
+    if passed != N:
+        return
+    if ACTION == "wait":
+        MARKER.write_text(str(os.getpid()))
+        time.sleep(3600)
+    elif ACTION == "interrupt":
+        os.kill(os.getpid(), signal.SIGINT)
+    elif ACTION == "die":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+_scan_document = aligner.pipeline.scan_document
+_align_pair = aligner.pipeline.align_pair
+_replace = os.replace
+
+
+# Top-level functions, so that a worker process can unpickle them by name.
+def scan_document(*args: Any, **kwargs: Any) -> Any:
+    result = _scan_document(*args, **kwargs)
+    stop()
+    return result
+
+
+def align_pair(*args: Any, **kwargs: Any) -> Any:
+    result = _align_pair(*args, **kwargs)
+    stop()
+    return result
+
+
+def replace(src: Any, dst: Any, **kwargs: Any) -> None:
+    if str(dst).endswith(".tsv"):
+        stop()
+    _replace(src, dst, **kwargs)
+
+
+# Module level, so that the worker processes (spawned, importing this module) do it too.
+if POINT == "reading":
+    aligner.pipeline.scan_document = scan_document
+elif POINT == "aligning":
+    aligner.pipeline.align_pair = align_pair
+elif POINT == "writing":
+    os.replace = replace
+
+if __name__ == "__main__":
+    from aligner_cli.main import app
+
+    app(sys.argv[5:], prog_name="aligner")
