@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markupsafe import escape
 from starlette.testclient import TestClient
 
-from aligner.review.app import SHORTCUTS, create_app
-from aligner.review.store import Project
+from aligner.review.app import MAX_BODY, SHORTCUTS, create_app
+from aligner.review.store import ACTIONS, Project
 
 from .reviewdata import hand_run, hostile_run
 
@@ -158,3 +161,170 @@ def test_the_pair_list_shows_progress(tmp_path: Path) -> None:
     with TestClient(create_app(project, "ann", token=TOKEN), base_url="http://127.0.0.1") as c:
         page = c.get("/").text
     assert page.count("<tr>") == 3 and "0 of 3" in page and "0 of 1" in page
+
+
+# --- what a client sends cannot make the server fail ------------------------------------------
+
+
+def _client(project: Project) -> TestClient:
+    """A client that gets the server's answer even to a request that made it fail."""
+    app = create_app(project, "ann", token=TOKEN)
+    return TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/pair/9223372036854775808",  # 2^63: past SQLite's integers
+        "/pair/9223372036854775807/history",
+        "/pair/99999999999999999999999999/export.tmx",
+        "/pair/0",
+    ],
+)
+def test_a_pair_number_out_of_range_is_not_found(project: Project, path: str) -> None:
+    assert _client(project).get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "message"),
+    [
+        (
+            '{"action": "approve", "revision": 1e400, "detail": {"position": 0}}',
+            400,
+            "revision must be a whole number, not Infinity",
+        ),
+        (
+            '{"action": "approve", "revision": 0.5, "detail": {"position": 0}}',
+            400,
+            "revision must be a whole number, not 0.5",
+        ),
+        (
+            '{"action": "approve", "revision": true, "detail": {"position": 0}}',
+            400,
+            "revision must be a whole number, not true",
+        ),
+        (
+            '{"action": "approve", "revision": -1, "detail": {"position": 0}}',
+            400,
+            "revision must be a whole number, not -1",
+        ),
+        (
+            '{"action": "approve", "revision": 9223372036854775808, "detail": {"position": 0}}',
+            409,
+            "changed in another tab",
+        ),
+        (
+            '{"action": "approve", "revision": 0, "detail": {"position": 1e400}}',
+            422,
+            "Position must be a whole number, not Infinity",
+        ),
+        (
+            '{"action": "approve", "revision": 0, "detail": {"position": 0.5}}',
+            422,
+            "Position must be a whole number, not 0.5",
+        ),
+        (
+            '{"action": "approve", "revision": 0, "detail": {"position": 9223372036854775808}}',
+            422,
+            "There is no link",
+        ),
+        (
+            '{"action": "detach", "revision": 0, "detail": {"position": 0, "side": "src", "sentence": 1e400}}',
+            422,
+            "Sentence must be a whole number",
+        ),
+        ("[1, 2]", 400, "the body must be an object"),
+        ("null", 400, "the body must be an object"),
+        ("{", 400, "Bad request"),
+    ],
+)
+def test_bad_numbers_and_bodies_are_client_errors(
+    project: Project, body: str, status: int, message: str
+) -> None:
+    response = _client(project).post(
+        "/pair/1/edit", content=body, headers={"X-Review-Token": TOKEN, "content-type": "application/json"}
+    )
+    assert (response.status_code, message in response.json()["error"]) == (status, True), response.text
+    assert project.pair(1).revision == 0  # nothing changed
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+_NUMBERS = st.integers(min_value=-(2**70), max_value=2**70) | st.floats()
+_BODIES = (
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "action": st.sampled_from([*ACTIONS, "bogus"]) | _JSON,
+            "revision": st.sampled_from([0, 1]) | _NUMBERS | _JSON,
+            "detail": st.fixed_dictionaries(
+                {},
+                optional={
+                    "position": st.sampled_from([0, 1, 2]) | _NUMBERS | _JSON,
+                    "sentence": st.integers(min_value=-3, max_value=10) | _NUMBERS | _JSON,
+                    "side": st.sampled_from(["src", "tgt"]) | _JSON,
+                    "direction": st.sampled_from(["next", "previous"]) | _JSON,
+                    "text": _JSON,
+                },
+            )
+            | _JSON,
+        },
+    )
+    | _JSON
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=_BODIES, pair=st.just(1) | st.integers(min_value=-(2**70), max_value=2**70))
+def test_no_request_body_gets_a_server_error(project: Project, body: object, pair: int) -> None:
+    """Any JSON at all, with the token, to any pair number: the answer is 2xx or 4xx."""
+    response = _client(project).post(
+        f"/pair/{pair}/edit",
+        content=json.dumps(body),
+        headers={"X-Review-Token": TOKEN, "content-type": "application/json"},
+    )
+    assert response.status_code < 500, (body, response.text)
+    assert project.pair(1).links  # the pair still covers its sentences (checked on every edit)
+
+
+def test_a_request_body_over_the_limit_is_refused(project: Project) -> None:
+    client = _client(project)
+    headers = {"X-Review-Token": TOKEN, "content-type": "application/json"}
+    text = "x" * (MAX_BODY + 1)
+    body = json.dumps({"action": "comment", "revision": 0, "detail": {"position": 0, "text": text}})
+    big = client.post("/pair/1/edit", content=body, headers=headers)
+    assert big.status_code == 413 and f"larger than {MAX_BODY:,} bytes" in big.json()["error"]
+
+    def chunks():  # no Content-Length: the body is counted as it comes
+        yield body[: len(body) // 2].encode()
+        yield body[len(body) // 2 :].encode()
+
+    assert client.post("/pair/1/edit", content=chunks(), headers=headers).status_code == 413
+    assert project.pair(1).revision == 0
+    fits = json.dumps({"action": "comment", "revision": 0, "detail": {"position": 0, "text": "x" * 1000}})
+    assert client.post("/pair/1/edit", content=fits, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("origin", "status"),
+    [
+        ("http://evil.example", 403),
+        ("http://127.0.0.1:9999", 403),  # another port is another origin
+        ("https://127.0.0.1", 403),
+        ("null", 403),  # a sandboxed page or a file
+        ("http://127.0.0.1", 200),  # the workspace's own page
+        (None, 200),  # not a browser: the token alone decides
+    ],
+)
+def test_a_change_from_another_origin_is_refused(project: Project, origin: str | None, status: int) -> None:
+    headers = {"X-Review-Token": TOKEN} | ({"Origin": origin} if origin is not None else {})
+    response = _client(project).post(
+        "/pair/1/edit", json={"action": "approve", "revision": 0, "detail": {"position": 0}}, headers=headers
+    )
+    assert response.status_code == status, response.text
+    assert project.pair(1).revision == (1 if status == 200 else 0)
+    if status == 403:
+        assert "Origin" in response.json()["error"]

@@ -7,8 +7,14 @@ swaps in the rows the server renders back.
 Security:
 
 - mutating requests need the per-session token (header ``X-Review-Token``),
-  which only the served page carries, so another site cannot post edits;
+  which only the served page carries, so another site cannot post edits, and
+  an ``Origin`` header (every browser sends one with a POST) must be the
+  server's own (:class:`SameOrigin`);
 - only the hosts the server was started for are answered (no DNS rebinding);
+- request bodies are limited to :data:`MAX_BODY` bytes (:class:`BodyLimit`),
+  and numbers out of range (a pair id of 2^63, a revision of 1e400) are
+  answered 4xx like any other bad request: the server never answers 500 to
+  what a client sends;
 - the Content-Security-Policy forbids inline and foreign scripts, so even a
   text that escaped escaping could not run;
 - no route takes a file name: pairs are numbers, and the static route serves
@@ -17,6 +23,7 @@ Security:
 
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -79,6 +86,82 @@ class Settings:
     name: str  # what the page calls the project (the run folder's name)
 
 
+#: The largest request body taken (an edit is well under a kilobyte, with a long comment a few).
+MAX_BODY = 64 * 1024
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    response = JSONResponse({"error": message}, status_code=status)
+    await response({"type": "http"}, _no_body, send)
+
+
+async def _no_body() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+class BodyLimit:
+    """Answers 413 to a request whose body is larger than ``limit`` bytes; the app sees
+    the body only once it is known to fit (it is read here first)."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in _SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        too_big = f"The request body is larger than {self.limit:,} bytes."
+        length = dict(scope["headers"]).get(b"content-length", b"0")
+        if not length.isdigit() or int(length) > self.limit:
+            await _refuse(send, 413, too_big)
+            return
+        body = b""
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.limit:
+                await _refuse(send, 413, too_big)
+                return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+class SameOrigin:
+    """Answers 403 to a change (any method but GET, HEAD, OPTIONS) sent from another
+    origin: its ``Origin`` header, when there is one, must name this server as the
+    request's ``Host`` does. A browser sends ``Origin`` with every POST; a client
+    without one (a script) still needs the page's token."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in _SAFE_METHODS:
+            headers = dict(scope["headers"])
+            origin = headers.get(b"origin")
+            own = f"{scope.get('scheme', 'http')}://".encode() + headers.get(b"host", b"")
+            if origin is not None and origin != own:
+                await _refuse(
+                    send, 403, "Changes are taken only from this workspace's own pages (the Origin differs)."
+                )
+                return
+        await self.app(scope, receive, send)
+
+
 class SecurityHeaders:
     """Adds the Content-Security-Policy and friends to every response."""
 
@@ -121,7 +204,7 @@ def create_app(
 
     def load(request: Request) -> PairView:
         try:
-            return project.pair(int(request.path_params["pair"]))
+            return project.pair(int(request.path_params["pair"]))  # out of range: KeyError too
         except KeyError:
             raise HTTPException(404, "No such pair in this project.") from None
 
@@ -168,8 +251,12 @@ def create_app(
         view = load(request)
         try:
             body = await request.json()
+            if not isinstance(body, dict):
+                raise TypeError("the body must be an object")
             action = str(body["action"])
-            revision = int(body["revision"])
+            revision = body["revision"]
+            if isinstance(revision, bool) or not isinstance(revision, int) or revision < 0:
+                raise ValueError(f"revision must be a whole number, not {json.dumps(revision)[:40]}")
             detail = body.get("detail") or {}
             if not isinstance(detail, dict):
                 raise TypeError("detail must be an object")
@@ -219,7 +306,12 @@ def create_app(
         Route("/pair/{pair:int}/export.{fmt}", export),
         Route("/static/{name}", static),
     ]
-    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)), Middleware(SecurityHeaders)]
+    middleware = [
+        Middleware(TrustedHostMiddleware, allowed_hosts=list(hosts)),
+        Middleware(SecurityHeaders),
+        Middleware(SameOrigin),
+        Middleware(BodyLimit),
+    ]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.settings = settings
     return app

@@ -80,6 +80,9 @@ CREATE TABLE edits (
 CREATE INDEX edits_pair ON edits (pair, state, id);
 """
 
+#: SQLite's largest integer: no id or revision is larger.
+MAX_INTEGER = 2**63 - 1
+
 #: The actions a reviewer can take, with the arguments each needs.
 ACTIONS = (
     "merge_next",
@@ -279,6 +282,8 @@ class Project:
 
     def pair(self, pair_id: int) -> PairView:
         """The pair ``pair_id`` as it is now. Raises KeyError if there is none."""
+        if not 0 <= pair_id <= MAX_INTEGER:
+            raise KeyError(pair_id)
         with self._connect() as db:
             return _read_pair(db, pair_id)
 
@@ -344,6 +349,8 @@ class Project:
         reviewer = reviewer.strip()
         if not reviewer:
             raise EditError("a change needs a reviewer name")
+        if not 0 <= pair_id <= MAX_INTEGER:
+            raise EditError(f"there is no pair {pair_id}")
         detail = dict(detail or {})
         stamp = Stamp(reviewer, self.clock())
         with self._transaction() as db:
@@ -393,9 +400,17 @@ class Project:
         return Edited(view, change.at)
 
 
+def _index(detail: dict[str, Any], key: str) -> int:
+    """The whole number ``detail[key]`` (a link or sentence index); EditError if it is none."""
+    value = detail[key]
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise EditError(f"{key} must be a whole number, not {json.dumps(value)[:40]}")
+    return value
+
+
 def _change(links: Sequence[ReviewLink], action: str, detail: dict[str, Any], stamp: Stamp) -> Change:
     try:
-        position = int(detail["position"])
+        position = _index(detail, "position")
         if action == "merge_next":
             return edits.merge_next(links, position, stamp)
         if action == "merge_previous":
@@ -411,7 +426,7 @@ def _change(links: Sequence[ReviewLink], action: str, detail: dict[str, Any], st
             side = detail["side"]
             if side not in ("src", "tgt"):
                 raise EditError("detach needs side src or tgt")
-            return edits.detach(links, position, side, int(detail["sentence"]), stamp)
+            return edits.detach(links, position, side, _index(detail, "sentence"), stamp)
         if action in ("approve", "reject", "reset"):
             status = {"approve": "approved", "reject": "rejected", "reset": "pending"}[action]
             return edits.set_status(links, position, status, stamp)
