@@ -113,7 +113,9 @@ def run_tasks(
     """``fn`` over ``items``, results in completion order.
 
     With an executor, at most ``window`` tasks are in flight, so a million
-    documents never mean a million futures. Without one, runs here, in order.
+    documents never mean a million futures; on Ctrl-C the tasks under way
+    finish and their results come out before the ``KeyboardInterrupt``.
+    Without one, runs here, in order.
 
     :raises WorkerDied: a worker process died and the executor gave up.
     """
@@ -124,7 +126,19 @@ def run_tasks(
     pending: set[Future[R]] = {executor.submit(fn, item) for item in islice(todo, window)}
     try:
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            try:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            except KeyboardInterrupt:
+                # Ctrl-C: the tasks under way finish (their work is saved) and are reported;
+                # those not started are dropped.
+                for fut in pending:
+                    fut.cancel()
+                under_way = [fut for fut in pending if not fut.cancelled()]
+                pending = set()
+                for fut in wait(under_way).done:
+                    if fut.exception() is None:
+                        yield fut.result()
+                raise
             pending |= {executor.submit(fn, item) for item in islice(todo, len(done))}
             for fut in done:
                 yield fut.result()

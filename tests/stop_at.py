@@ -10,7 +10,7 @@ POINT is where, N how many times it is passed first, in this process:
   into place.
 
 ACTION is what happens there: ``wait`` writes MARKER and sleeps (the test then kills the
-process with SIGKILL); ``interrupt`` sends SIGINT to the process, as Ctrl-C does;
+process with SIGKILL); ``interrupt`` sends SIGINT to the main process, as Ctrl-C does;
 ``die`` kills the process with SIGKILL, as the kernel's out-of-memory killer would (with
 ``--workers``, the point is passed in the worker processes, which run this module too).
 ARGS are the command's arguments (``run IN --out OUT ...``).
@@ -18,6 +18,7 @@ ARGS are the command's arguments (``run IN --out OUT ...``).
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import signal
 import sys
@@ -40,8 +41,12 @@ def stop() -> None:
     if ACTION == "wait":
         MARKER.write_text(str(os.getpid()))
         time.sleep(3600)
-    elif ACTION == "interrupt":
-        os.kill(os.getpid(), signal.SIGINT)
+    elif ACTION == "interrupt":  # from a worker process, to the main one, as Ctrl-C in a terminal would
+        try:
+            os.close(os.open(MARKER, os.O_CREAT | os.O_EXCL))  # once, whichever process comes first
+        except FileExistsError:
+            return
+        os.kill(os.getpid() if multiprocessing.parent_process() is None else os.getppid(), signal.SIGINT)
     elif ACTION == "die":
         os.kill(os.getpid(), signal.SIGKILL)
 

@@ -179,6 +179,31 @@ def test_ctrl_c_says_what_is_saved_and_the_command_that_resumes(
 
 
 @pytest.mark.slow
+def test_ctrl_c_with_workers_lets_the_tasks_under_way_finish_and_counts_them(
+    corpus: Path, reference: dict[str, bytes], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    # The first worker to store its second document sends the main process SIGINT.
+    args = ["run", str(corpus), "--out", str(out), "--workers", "2"]
+    done = subprocess.run(
+        _stop_at("interrupt", "reading", 2, tmp_path / "x", *args), capture_output=True, text=True
+    )
+    assert done.returncode == INTERRUPTED, done.stderr
+    assert "Traceback" not in done.stderr
+    stored = len(list((out / ".aligner" / "docs").glob("*.npz")))
+    message, resume = done.stderr.strip().split(" Resume with: ")
+    assert message.endswith(
+        f" of 7 document(s) read; no pair aligned yet in {out}/ (no file is half-written)."
+    )
+    # Every document the message counts is stored (the binary file, read and refused, is not).
+    read = int(message.removeprefix("error: interrupted: ").split()[0])
+    assert 2 <= stored <= read <= stored + 1
+    again = _rerun(resume)
+    assert again.returncode == SKIPPED, again.stderr
+    assert _outputs(out) == reference
+
+
+@pytest.mark.slow
 def test_a_dead_worker_is_a_clear_error_and_the_rerun_resumes(
     corpus: Path, unstopped: Ran, reference: dict[str, bytes], tmp_path: Path
 ) -> None:
