@@ -16,7 +16,7 @@ from aligner_cli.common import SKIPPED
 from aligner_cli.main import app
 from typer.testing import CliRunner
 
-from .conftest import ITALIAN_ONLY, Ran, copy_run
+from .conftest import ITALIAN_ONLY, Ran, copy_run, golden_differences
 
 PAIRS = {"a1": "b7", "c3": "d9", "e2": "f5", "g4": "h8", "i6": "j1", "k2": "l0", "m3": "n4"}
 runner = CliRunner()
@@ -69,6 +69,7 @@ def test_two_workers_write_the_same_bytes(corpus: Path, reference: dict[str, byt
     res = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "out"), "--workers", "2"])
     assert res.exit_code == SKIPPED, res.output
     assert _outputs(tmp_path / "out") == reference
+    assert golden_differences(tmp_path / "out", "corpus") == []  # as main wrote it before the restructure
 
 
 @pytest.mark.slow
@@ -91,6 +92,7 @@ def test_dask_cluster_writes_the_same_bytes(
         )
     assert res.exit_code == SKIPPED, res.output
     assert _outputs(tmp_path / "out") == reference
+    assert golden_differences(tmp_path / "out", "corpus") == []  # as main wrote it before the restructure
 
 
 def test_unreachable_scheduler_is_a_clear_error(corpus: Path, tmp_path: Path) -> None:
