@@ -370,9 +370,8 @@ class LockedError(AlignerError):
         self.folder = folder
         self.holder = holder
         super().__init__(
-            f"{folder}: another run is writing into it ({holder}). Wait for it to finish, stop it, "
-            "or choose another output folder with --out; a lock left by a run that was killed is "
-            "taken over by itself"
+            f"{folder}: another run is writing into it ({holder}). Wait for it to finish or stop it, "
+            "or choose another output folder with --out"
         )
 
 
@@ -471,8 +470,6 @@ class RunFolder:
         :raises OutputExistsError: it holds another job's output, or another
             program's manifest, and ``force`` is off.
         """
-        if self.path.exists() and not self.path.is_dir():
-            raise AlignerError(f"{self.path}: is a file, not a folder. Give --out a folder.")
         if force:
             if (self.work / "pairs").exists():
                 shutil.rmtree(self.work / "pairs")

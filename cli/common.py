@@ -13,7 +13,7 @@ import typer
 
 from aligner import dictionary
 from aligner.encode import ENCODERS
-from aligner.errors import AlignerError, ConfigError, InputError, OutputExistsError
+from aligner.errors import AlignerError, ConfigError, OutputExistsError
 from aligner.export import EXPORTERS
 from aligner.model import AlignConfig
 from aligner.workdir import LockedError
@@ -62,9 +62,7 @@ def exit_code(err: AlignerError) -> int:
         return LOCKED
     if isinstance(err, ConfigError | dictionary.DictionaryError):
         return USAGE
-    if isinstance(err, InputError):
-        return BAD_INPUT
-    return BAD_INPUT
+    return BAD_INPUT  # InputError, and any other error that leaves nothing done
 
 
 P = ParamSpec("P")
