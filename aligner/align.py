@@ -23,9 +23,19 @@ first aligned coarsely: consecutive sentences are pooled into blocks, the
 blocks aligned with the same search, and the fine search then runs in a band
 around the coarse path (Vecalign's coarse-to-fine idea).
 
-The length model is centred on the documents' length ratio, then, in a second
-pass, on the median ratio of the 1-1 links of the first: an untranslated
-passage skews the documents' ratio, not the median. With
+The length model is centred on the documents' length ratio, or, when the
+documents differ in size (one holds more than the other's text), on the ratio
+of anchors: sentence pairs that are each other's nearest neighbour by a clear
+margin (:func:`aligner.score.anchor_ratio`, Bertalign's first pass); then, in a
+second pass, on the median ratio of the 1-1 links of the first.
+
+A pair whose path leaves more than ``AlignConfig.unfaithful_share`` of its
+sentences without counterpart is no faithful translation (a summary, a text
+with additions, a text inside a larger one): it is searched again with a lower
+deletion cost, so that an untranslated sentence beside a translated one is
+left out (a 1-0 link) rather than glued to its neighbour's link (a 2-1 link),
+and with a steep extra cost for links beyond ``AlignConfig.far_at`` (text
+unrelated to each other), which faithful pairs do not need. With
 ``AlignConfig.learned_weight`` set, a third pass adds word translations
 learned from the confident links of the second (:mod:`aligner.lexicon`).
 With ``AlignConfig.dictionary_weight`` set and a bilingual dictionary given,
@@ -60,6 +70,10 @@ LEARN_MIN_SCORE = 0.5
 #: How far (in sentences) other boundaries of a link are looked for, and the largest margin reported.
 BOUNDARY_REACH = 3
 BOUNDARY_CAP = 3.0
+#: A side with more than this share of its sentences without counterpart is warned of.
+UNMATCHED_WARNING = 0.25
+#: Documents whose sentence counts differ by more than this factor are warned of.
+SIZE_WARNING = 2.0
 #: Link-type frequencies (Gale and Church 1993, Table 5; 1-3 and beyond extrapolated).
 TYPE_PRIORS = {
     (1, 1): 0.89,
@@ -338,6 +352,16 @@ def search_path(
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
         scorer = scorer.centred(ratio)
         forward, steps = search(scorer.row, *args)
+    # A pair with many sentences left without counterpart is not a faithful translation:
+    # sentences are dropped or added there, and leaving one out should cost less.
+    unmatched = sum(s.a + s.b for s in steps if not (s.a and s.b)) / max(1, n + m)
+    if config.unfaithful_share and unmatched > config.unfaithful_share:
+        config = replace(
+            config, deletion_cost=config.unfaithful_deletion_cost, far_weight=config.unfaithful_far_weight
+        )
+        scorer = scorer.with_config(config)
+        args = (n, m, lo, hi, moves, config.deletion_cost, penalties)
+        forward, steps = search(scorer.row, *args)
     path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps))
     # Third pass, if asked: word translations learned from this path's confident links.
     learned = _learn_translations(path, src_texts, tgt_texts) if config.learned_weight else None
@@ -345,6 +369,11 @@ def search_path(
         forward, steps = search(learned.row, *args)
         path = Path(learned, steps, boundary_margins(learned.row, forward, *args, steps))
     return path
+
+
+def link_cost(scorer: LinkScorer, a: int, b: int, i: int, j: int) -> float:
+    """What the search charges for the link ``src[i:i+a]`` - ``tgt[j:j+b]`` (``a``, ``b`` >= 1)."""
+    return (a + b) / 2.0 * scorer.link(a, b, i, j) + type_penalty(a, b, scorer.config)
 
 
 def _learn_translations(path: Path, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> LinkScorer | None:
@@ -413,3 +442,28 @@ def align(
     src_vecs, tgt_vecs = encoder.encode(src_texts), encoder.encode(tgt_texts)
     links = align_vectors(src_vecs, tgt_vecs, src_texts, tgt_texts, config, encoder.encode, signals)
     return Alignment.of(source, target, links, info)
+
+
+def fidelity_warnings(alignment: Alignment) -> list[str]:
+    """What in ``alignment`` suggests that one document is not a faithful translation of
+    the other, as sentences for a warning: many sentences without counterpart on a
+    side (more than :data:`UNMATCHED_WARNING`), or sizes far apart (a factor of more
+    than :data:`SIZE_WARNING` in sentences). Empty for a faithful pair."""
+    n, m = len(alignment.source), len(alignment.target)
+    if not n or not m:
+        return []
+    src_null = sum(1 for lk in alignment.links if lk.src and not lk.tgt)
+    tgt_null = sum(1 for lk in alignment.links if lk.tgt and not lk.src)
+    out = []
+    if src_null > UNMATCHED_WARNING * n or tgt_null > UNMATCHED_WARNING * m:
+        out.append(
+            f"{src_null} of {n} source sentences ({100 * src_null / n:.0f} %) and {tgt_null} of {m} "
+            f"target sentences ({100 * tgt_null / m:.0f} %) have no counterpart: one text may be "
+            "abridged, extended or partly another text; check the pair before using its units"
+        )
+    if max(n, m) > SIZE_WARNING * min(n, m):
+        out.append(
+            f"the documents differ much in size ({n} source and {m} target sentences): "
+            "one may hold only part of the other's text"
+        )
+    return out

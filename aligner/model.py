@@ -230,6 +230,13 @@ class AlignConfig:
     dictionary_weight: float = 0.0  # weight of a bilingual dictionary's translations (aligner.dictionary)
     dictionary_dir: str = "/usr/share/dictd"  # where the FreeDict dictd files are (Debian's dict-freedict-*)
     type_weight: float = 0.06  # weight of the link-type prior (see aligner.align)
+    far_weight: float = 0.0  # extra cost per unit of a link's distance beyond far_at (unrelated text)
+    far_at: float = 0.85
+    # A pair whose path leaves more than unfaithful_share of its sentences unmatched (0 = never) is
+    # no faithful translation: it is searched again with these deletion cost and far weight.
+    unfaithful_share: float = 0.06
+    unfaithful_deletion_cost: float = 0.5
+    unfaithful_far_weight: float = 3.0
     band: int = 0  # search band half-width in sentences; 0 = chosen from the lengths
     encoder: str = "e5-small"
 

@@ -286,5 +286,4 @@ def _align(
             result.pairs.append(done.entry)
             result.written.extend(done.written)
             result.complete_before += done.skipped
-        if done.problem is not None:
-            result.problems.append(done.problem)
+        result.problems.extend(done.problems)

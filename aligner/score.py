@@ -17,7 +17,10 @@ For a candidate link of ``a`` source and ``b`` target sentences:
 - the length model penalises the squared log ratio of the sides' character
   lengths, centred on the document pair's own ratio (Italian runs longer than
   English; German shorter than French), as Gale and Church's model does with a
-  normal distribution of length differences.
+  normal distribution of length differences; where one document is much
+  longer than the other, on its anchors' ratio (:func:`anchor_ratio`);
+- with ``AlignConfig.far_weight``, a link whose distance is beyond
+  ``far_at`` (its sides unrelated) costs that much more per unit beyond.
 
 All costs are computed for one source span against a whole row window of
 target spans at once (:meth:`LinkScorer.row`), so the search never holds the
@@ -43,6 +46,14 @@ Vectors = npt.NDArray[np.float32]
 BASELINE_SAMPLE = 256
 #: Characters added to both lengths so that short sentences do not swing the ratio.
 LENGTH_SMOOTHING = 20.0
+#: Source sentences tried as anchors for the length model's centre (see :func:`anchor_ratio`).
+ANCHOR_SAMPLE = 400
+#: How much closer an anchor's nearest neighbour must be than the next (cosine).
+ANCHOR_MARGIN = 0.02
+#: Anchors needed to trust their ratio.
+MIN_ANCHORS = 5
+#: The anchors' ratio replaces the documents' when the two differ by more than this (log).
+ANCHOR_TRUST = 0.2
 #: Dimension of the hashed character n-gram vectors.
 LEXICAL_DIM = 512
 #: Character n-gram size of the lexical vectors.
@@ -100,6 +111,35 @@ def span_sums(values: npt.NDArray[np.float64], size: int) -> npt.NDArray[np.floa
     return out
 
 
+def anchor_ratio(
+    src_vecs: Vectors, tgt_vecs: Vectors, len_s: npt.NDArray[np.float64], len_t: npt.NDArray[np.float64]
+) -> float | None:
+    """The median log length ratio of anchors: sentence pairs that are each other's
+    nearest neighbour by a clear margin (Bertalign's first pass finds its anchors the
+    same way). Up to :data:`ANCHOR_SAMPLE` source sentences, evenly spread, are
+    tried; None when fewer than :data:`MIN_ANCHORS` are found.
+
+    A short document inside a much longer one (or a summary beside its full
+    text) skews the documents' length ratio, not its anchors' ratio.
+    """
+    n, m = len(src_vecs), len(tgt_vecs)
+    if n < MIN_ANCHORS or m < MIN_ANCHORS:
+        return None
+    rows = np.unique(np.linspace(0, n - 1, min(n, ANCHOR_SAMPLE)).astype(np.int64))
+    sims = src_vecs[rows] @ tgt_vecs.T  # (k, m)
+    best = sims.argmax(axis=1)
+    top2 = np.partition(sims, -2, axis=1)[:, -2:] if m > 1 else np.stack([sims[:, 0], sims[:, 0]], axis=1)
+    clear = (top2[:, 1] - top2[:, 0]) >= ANCHOR_MARGIN
+    back = (tgt_vecs[best] @ src_vecs.T).argmax(axis=1)  # each best target's nearest source
+    mutual = back == rows
+    keep = clear & mutual
+    if keep.sum() < MIN_ANCHORS:
+        return None
+    i_s, j_s = rows[keep], best[keep]
+    ratios = np.log((len_t[j_s] + LENGTH_SMOOTHING) / (len_s[i_s] + LENGTH_SMOOTHING))
+    return float(np.median(ratios))
+
+
 def chance_distance(vecs: Vectors, other: Vectors) -> npt.NDArray[np.float64]:
     """Mean ``1 - cos`` of each row of ``vecs`` to an even sample of ``other``'s rows."""
     if len(other) == 0 or len(vecs) == 0:
@@ -147,6 +187,7 @@ class LinkScorer:
     ) -> None:
         self.config = config
         self.n, self.m = len(src_texts), len(tgt_texts)
+        self.src_vecs, self.tgt_vecs = src_vecs, tgt_vecs
         sizes_s = range(1, config.max_src + 1)
         sizes_t = range(1, config.max_tgt + 1)
         self.emb_s = {a: span_vectors(src_vecs, a) for a in sizes_s}
@@ -164,7 +205,12 @@ class LinkScorer:
         self.len_t = {b: span_sums(np.array([len(t) for t in tgt_texts], float), b) for b in sizes_t}
         total_s = sum(len(t) for t in src_texts) + LENGTH_SMOOTHING
         total_t = sum(len(t) for t in tgt_texts) + LENGTH_SMOOTHING
+        #: Where the length model is centred: the documents' length ratio, unless the
+        #: confident 1-1 matches say otherwise (one document holds much more than the other).
         self.log_ratio = float(np.log(total_t / total_s))
+        anchored = anchor_ratio(src_vecs, tgt_vecs, self.len_s[1], self.len_t[1])
+        if anchored is not None and abs(anchored - self.log_ratio) > ANCHOR_TRUST:
+            self.log_ratio = anchored
         # Chance distances of every span against same-size spans of the other side.
         self.chance_s: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
         self.chance_t: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
@@ -190,6 +236,13 @@ class LinkScorer:
         """
         new = copy.copy(self)
         new.lexical = [*self.lexical, self._spans(weight, src, tgt)]
+        return new
+
+    def with_config(self, config: AlignConfig) -> LinkScorer:
+        """This scorer with other settings (of those it reads as it scores: not the spans'
+        sizes nor the signals); a new scorer sharing this one's arrays."""
+        new = copy.copy(self)
+        new.config = config
         return new
 
     def centred(self, log_ratio: float) -> LinkScorer:
@@ -236,7 +289,10 @@ class LinkScorer:
             dist = dist - overlap
         ls = self.len_s[a][i] + LENGTH_SMOOTHING
         lt = self.len_t[b][j] + LENGTH_SMOOTHING
-        dist = dist + self.config.length_weight * (np.log(lt / ls) - self.log_ratio) ** 2
+        cfg = self.config
+        dist = dist + cfg.length_weight * (np.log(lt / ls) - self.log_ratio) ** 2
+        if cfg.far_weight:
+            dist = dist + cfg.far_weight * np.maximum(0.0, dist - cfg.far_at)
         return np.asarray(dist, dtype=np.float64)
 
     def link(self, a: int, b: int, i: int, j: int) -> float:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from . import dictionary
-from .align import align
+from .align import align, fidelity_warnings
 from .encode import CachedEncoder, Vectors, get_encoder
 from .errors import InputError
 from .export import render_alignment
@@ -86,7 +86,7 @@ class Aligned:
 
     entry: PairRecord | None  # its manifest entry; None if it failed
     written: tuple[str, ...] = ()  # file names written by this run
-    problem: Problem | None = None
+    problems: tuple[Problem, ...] = ()  # its failure, or what the alignment suggests (fidelity_warnings)
 
     @property
     def skipped(self) -> bool:
@@ -199,7 +199,7 @@ def align_pair(task: PairTask) -> Aligned:
     except InputError:
         done = None  # a marker cut short: the pair is redone
     if done is not None and folder.complete(done, task.src_key, task.tgt_key):
-        return Aligned(done.entry)
+        return Aligned(done.entry, problems=done.problems)
     try:
         src = folder.read_document(task.src_key)
         tgt = folder.read_document(task.tgt_key)
@@ -221,8 +221,11 @@ def align_pair(task: PairTask) -> Aligned:
             files[fmt] = name
     except Exception as err:  # one bad pair never stops the batch
         message = f"aligning it with {pair.tgt} failed ({type(err).__name__}: {err}); please report it"
-        return Aligned(None, problem=Problem(pair.src, message, "error"))
+        return Aligned(None, problems=(Problem(pair.src, message, "error"),))
     real = [lk.score for lk in al.links if not lk.is_null]
+    warnings = tuple(
+        Problem(pair.src, f"aligned with {pair.tgt}: {message}") for message in fidelity_warnings(al)
+    )
     entry = PairRecord(
         pair.src,
         pair.tgt,
@@ -232,5 +235,5 @@ def align_pair(task: PairTask) -> Aligned:
         round(sum(real) / len(real), 4) if real else None,
         evidence=pair.evidence,
     )
-    folder.write_marker(stem, PairMarker(task.src_key, task.tgt_key, entry))
-    return Aligned(entry, tuple(files.values()))
+    folder.write_marker(stem, PairMarker(task.src_key, task.tgt_key, entry, warnings))
+    return Aligned(entry, tuple(files.values()), problems=warnings)

@@ -294,19 +294,24 @@ class JobIdentity:
 
 @dataclass(frozen=True)
 class PairMarker:
-    """``.aligner/pairs/<stem>.json``: the pair is complete; its two stored documents and its entry."""
+    """``.aligner/pairs/<stem>.json``: the pair is complete; its two stored documents, its
+    entry, and what its alignment warned of (repeated when a rerun resumes)."""
 
     src_key: str
     tgt_key: str
     entry: PairRecord
+    problems: tuple[Problem, ...] = ()
 
     def to_text(self) -> str:
-        obj = {"src_key": self.src_key, "tgt_key": self.tgt_key, "entry": self.entry.to_json()}
+        obj: Json = {"src_key": self.src_key, "tgt_key": self.tgt_key, "entry": self.entry.to_json()}
+        if self.problems:
+            obj["problems"] = [p.to_json() for p in self.problems]
         return json.dumps(obj, ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, obj: Json) -> PairMarker:
-        return cls(obj["src_key"], obj["tgt_key"], PairRecord.from_json(obj["entry"]))
+        problems = tuple(Problem.from_json(p) for p in obj.get("problems", []))
+        return cls(obj["src_key"], obj["tgt_key"], PairRecord.from_json(obj["entry"]), problems)
 
 
 @dataclass(frozen=True)

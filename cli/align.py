@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from aligner.align import align
+from aligner.align import align, fidelity_warnings
 from aligner.encode import get_encoder
 from aligner.errors import OutputExistsError
 from aligner.export import render_alignment
@@ -73,7 +73,10 @@ def align_command(
         date = usable_date(sdoc) or usable_date(tdoc)
     sig = signature(config, enc.name, presplit=presplit, bilingual=bilingual)
     info = PairInfo(src_lang, tgt_lang, src.name, tgt.name, date, sig)
-    text = render_alignment(align(source, target, enc, config, info, bilingual), fmt.value, min_score)
+    alignment = align(source, target, enc, config, info, bilingual)
+    for message in fidelity_warnings(alignment):
+        warn(f"{src} and {tgt}: {message}")
+    text = render_alignment(alignment, fmt.value, min_score)
     if output is None:
         typer.echo(text, nl=False)
     else:

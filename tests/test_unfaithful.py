@@ -1,0 +1,106 @@
+"""Translations that are not faithful: abridged, merged, inside a larger text.
+
+The seed pair (ten Italian sentences, their ten English translations) is cut,
+merged and surrounded by other dispatches' sentences; each case has its right
+links, and the warnings a user gets.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from aligner.align import align, fidelity_warnings
+from aligner.encode import CachedEncoder
+from aligner.load import load_document
+from aligner.model import AlignConfig, Alignment, PairInfo, Sentence
+from aligner.split import split
+from aligner.workdir import RunFolder
+
+from .conftest import DISPATCHES, EN_SEED, IT_SEED, invoke_run
+
+IT = [s.text for s in split(load_document(IT_SEED), "it")]
+EN = [s.text for s in split(load_document(EN_SEED), "en")]
+#: English sentences of the seven test dispatches: unrelated to the seed.
+OTHER_EN = [
+    s.text
+    for name in ("b7", "d9", "f5", "h8", "j1", "l0", "n4")
+    for s in split(load_document(DISPATCHES / f"{name}.txt"), "en")
+]
+
+
+def _sentences(texts: Sequence[str]) -> list[Sentence]:
+    out, start = [], 0
+    for i, text in enumerate(texts):
+        out.append(Sentence(i, text, start, start + len(text), i))
+        start += len(text) + 1
+    return out
+
+
+def _align(encoder: CachedEncoder, src: Sequence[str], tgt: Sequence[str]) -> Alignment:
+    return align(_sentences(src), _sentences(tgt), encoder, AlignConfig(), PairInfo("it", "en"))
+
+
+def _links(al: Alignment) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+    return [(lk.src, lk.tgt) for lk in al.links]
+
+
+def test_the_seed_is_ten_one_to_one_links_and_no_warning(encoder: CachedEncoder) -> None:
+    al = _align(encoder, IT, EN)
+    assert _links(al) == [((k,), (k,)) for k in range(10)]
+    assert fidelity_warnings(al) == []
+
+
+def test_an_english_that_keeps_every_other_sentence_gets_one_to_one_and_one_to_zero_links(
+    encoder: CachedEncoder,
+) -> None:
+    """Not five 2-1 links gluing an untranslated Italian sentence to a translated one."""
+    al = _align(encoder, IT, EN[0::2])
+    expected = [((k,), (k // 2,)) if k % 2 == 0 else ((k,), ()) for k in range(10)]
+    assert _links(al) == expected
+    assert fidelity_warnings(al) == [
+        "5 of 10 source sentences (50 %) and 0 of 5 target sentences (0 %) have no counterpart: one text "
+        "may be abridged, extended or partly another text; check the pair before using its units"
+    ]
+
+
+def test_genuine_two_to_one_links_stay(encoder: CachedEncoder) -> None:
+    merged = [f"{EN[0]} {EN[1]}", EN[2], f"{EN[3]} {EN[4]}", *EN[5:]]
+    al = _align(encoder, IT, merged)
+    assert _links(al) == [((0, 1), (0,)), ((2,), (1,)), ((3, 4), (2,))] + [
+        ((k,), (k - 2,)) for k in range(5, 10)
+    ]
+
+
+@pytest.mark.parametrize("before", [0, 12, 25])
+def test_a_text_inside_a_larger_one_is_found(encoder: CachedEncoder, before: int) -> None:
+    """The Italian seed against an English file holding its translation among 25 other sentences."""
+    english = OTHER_EN[:before] + EN + OTHER_EN[before:]
+    al = _align(encoder, IT, english)
+    expected = [((), (j,)) for j in range(before)] + [((k,), (before + k,)) for k in range(10)]
+    expected += [((), (j,)) for j in range(before + 10, len(english))]
+    assert _links(al) == expected
+    assert [w.split(":")[0] for w in fidelity_warnings(al)] == [
+        f"0 of 10 source sentences (0 %) and {len(OTHER_EN)} of {len(english)} target sentences "
+        f"({100 * len(OTHER_EN) / len(english):.0f} %) have no counterpart",
+        f"the documents differ much in size (10 source and {len(english)} target sentences)",
+    ]
+
+
+def test_a_run_warns_of_an_unfaithful_pair_on_stderr_and_in_the_manifest(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(IT_SEED, folder / "it.txt")
+    (folder / "en.txt").write_text(" ".join(EN[0::2]) + "\n", encoding="utf-8")
+    ran = invoke_run(folder, tmp_path / "out")
+    assert ran.exit_code == 0, ran.output
+    message = "aligned with en.txt: 5 of 10 source sentences (50 %) and 0 of 5 target sentences (0 %) have no counterpart"
+    assert f"warning: {folder / 'it.txt'}: {message}" in ran.stderr
+    manifest = RunFolder(tmp_path / "out").read_manifest()
+    assert [p.message[: len(message)] for p in manifest.problems] == [message]
+    assert manifest.pairs[0].links == {"1-0": 5, "1-1": 5}
+    again = invoke_run(folder, tmp_path / "out")  # resumed: the warning again
+    assert "already complete" in again.stdout and message in again.stderr
