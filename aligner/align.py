@@ -59,7 +59,7 @@ from .calibrate import link_scores
 from .dictionary import Dictionary
 from .encode import CachedEncoder, Vectors
 from .model import AlignConfig, Alignment, Link, PairInfo, Sentence, Step
-from .score import LinkScorer
+from .score import LinkScorer, untranslated
 
 #: Tables up to this many cells are searched whole.
 FULL_TABLE_CELLS = 1_500_000
@@ -70,6 +70,8 @@ LEARN_MIN_SCORE = 0.5
 #: How far (in sentences) other boundaries of a link are looked for, and the largest margin reported.
 BOUNDARY_REACH = 3
 BOUNDARY_CAP = 3.0
+#: The score of a link whose two sides are the same text (see :func:`aligner.score.untranslated`).
+UNTRANSLATED_SCORE = 0.05
 #: A side with more than this share of its sentences without counterpart is warned of.
 UNMATCHED_WARNING = 0.25
 #: Documents whose sentence counts differ by more than this factor are warned of.
@@ -416,7 +418,18 @@ def align_vectors(
     if n == 0 or m == 0:
         return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
     path = search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed, signals)
-    return link_scores(path.scorer, path.steps, path.boundary)
+    links = link_scores(path.scorer, path.steps, path.boundary)
+    return [_untranslated(lk, src_texts, tgt_texts) for lk in links]
+
+
+def _untranslated(link: Link, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> Link:
+    """``link``, scored at most :data:`UNTRANSLATED_SCORE` if its sides are the same text
+    (:func:`aligner.score.untranslated`): a copy is no translation to learn from or reuse."""
+    if link.is_null or link.score <= UNTRANSLATED_SCORE:
+        return link
+    src = " ".join(src_texts[i] for i in link.src)
+    tgt = " ".join(tgt_texts[j] for j in link.tgt)
+    return replace(link, score=UNTRANSLATED_SCORE) if untranslated(src, tgt) else link
 
 
 def align(

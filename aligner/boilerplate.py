@@ -18,7 +18,10 @@ Three kinds of evidence:
    Politica | Esteri", a breadcrumb "News › World › Europe"), a line that is
    only a navigation or sharing label ("Menu", "Torna su", "Tweet", "Commenti
    (3)"), a tag list ("Tag: governo, manovra"), and a run of four or more
-   short labels at the document's head, as vertical menus are scraped.
+   short labels at the document's head, as vertical menus are scraped;
+5. code and markup a scraper kept (:func:`looks_like_code`): script, style and
+   frame elements, CSS rules, JSON, JavaScript statements, and lines made
+   mostly of code's symbols.
 """
 
 from __future__ import annotations
@@ -71,6 +74,44 @@ MAX_HEADLINE = 300
 TAIL_SHARE = 0.6
 
 
+#: Markup that never holds a dispatch's text: script, style and frame elements, comments.
+_MARKUP = re.compile(
+    r"</?(?:script|style|iframe|noscript|svg|object|embed|link|meta|head|body|html)\b|<!--|-->|<!\[CDATA\[",
+    re.IGNORECASE,
+)
+#: A CSS rule, or its head: "body { color: red }", ".menu a:hover {", "@media (max-width: 600px) {".
+_CSS = re.compile(r"^[@.#]?[\w\s.#:,>+~*\[\]=\"'()-]*\{(?:[^{}]*:[^{}]*)?\}?;?$")
+#: JSON: an object or array of quoted keys, or one member ("title": "...",).
+_JSON = re.compile(r'^[\[{]\s*"[^"]*"\s*:|^"[\w.-]+"\s*:\s*["\[{\d-]')
+#: JavaScript statements.
+_JS = re.compile(
+    r"""^(?:var|let|const)\s+[\w$]+\s*=      # var x =
+    | ^function\s*[\w$]*\s*\(               # function f(
+    | ^(?:window|document|console|jQuery|\$)\s*[.(]
+    | ^(?:if|for|while|switch)\s*\(.*\)\s*\{   # if (x) {
+    | =>\s*\{ | \bfunction\s*\(\s*\)\s*\{ | ^return\s.*;$ | ^[})\];,\s]+$
+    """,
+    re.VERBOSE,
+)
+#: Characters that prose rarely holds and code is full of.
+_CODE_SYMBOLS = frozenset("{}[]<>;=$\\|")
+
+
+def looks_like_code(line: str) -> bool:
+    """True for a line of code or markup that a scraper kept in the text.
+
+    >>> looks_like_code("<script>alert(1)</script>"), looks_like_code("Il governo (askanews) ha detto: no.")
+    (True, False)
+    """
+    s = line.strip()
+    if not s:
+        return False
+    if _MARKUP.search(s) or _CSS.match(s) or _JSON.match(s) or _JS.search(s):
+        return True
+    symbols = sum(ch in _CODE_SYMBOLS for ch in s)
+    return symbols >= 4 and symbols >= 0.08 * len(s)
+
+
 def _norm(line: str) -> str:
     return " ".join(line.lower().split())
 
@@ -115,7 +156,9 @@ def flag_lines(lines: list[str]) -> list[str | None]:
         line = lines[i].strip()
         key = _norm(line)
         nxt = _norm(lines[nonblank[pos + 1]]) if pos + 1 < len(nonblank) else None
-        if key in seen:
+        if looks_like_code(line):
+            flags[i] = "code or markup"
+        elif key in seen:
             flags[i] = "duplicate line"
         elif key == nxt:
             flags[i] = "repeated line"
@@ -153,11 +196,16 @@ def _flag_head_menu(lines: list[str], nonblank: list[int], flags: list[str | Non
 
 
 def _flag_tail(lines: list[str], nonblank: list[int], flags: list[str | None]) -> None:
-    """Flag the footer: the longest tail, starting at a flagged line, mostly flagged by size."""
+    """Flag the footer: the longest tail, starting at a flagged line, mostly flagged by size.
+
+    Code and markup do not count: a page's scripts sit anywhere in it, not only in its footer.
+    """
     flagged_chars = 0
     total_chars = 0
     start: int | None = None
     for i in reversed(nonblank):
+        if flags[i] == "code or markup":
+            continue
         size = len(lines[i].strip())
         total_chars += size
         if flags[i] is not None:

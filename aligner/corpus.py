@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .errors import InputError
 from .langid import identify
+from .score import untranslated
 from .workdir import RunFolder
 
 
@@ -46,6 +47,11 @@ class TrainingPair:
 
 
 Predicate = Callable[[TrainingPair], bool]
+
+
+def translated() -> Predicate:
+    """Keep pairs whose two sides are not the same text (:func:`aligner.score.untranslated`)."""
+    return lambda p: not untranslated(p.src, p.tgt)
 
 
 def min_score(threshold: float) -> Predicate:
@@ -154,6 +160,7 @@ class CorpusConfig:
     max_words: int = 250
     lang_check: bool = True
     dedup: bool = True
+    drop_untranslated: bool = True
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,8 @@ def build_corpus(
     pairs: Iterable[TrainingPair], config: CorpusConfig, src_lang: str, tgt_lang: str
 ) -> tuple[list[TrainingPair], CorpusSummary]:
     """Filter and deduplicate ``pairs``; return the kept pairs and a summary."""
-    filters = [
+    filters = [("untranslated", translated())] if config.drop_untranslated else []
+    filters += [
         ("min_score", min_score(config.min_score)),
         ("length_ratio", length_ratio(config.max_ratio)),
         ("max_length", max_length(config.max_words)),

@@ -30,9 +30,11 @@ full n-by-m table.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 import zlib
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -61,6 +63,38 @@ NGRAM = 4
 
 #: A word: what both lexical signals count.
 WORD = re.compile(r"\w+", re.UNICODE)
+
+
+#: Two sides this similar in characters (chrF, 0-100) are the same text, not a translation...
+UNTRANSLATED_CHRF = 90.0
+#: ...when they are long enough to need translating (a name or a number is the same in both).
+UNTRANSLATED_WORDS = 5
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
+
+
+@functools.cache
+def _chrf() -> Any:
+    from sacrebleu.metrics.chrf import CHRF
+
+    return CHRF()
+
+
+def untranslated(src: str, tgt: str) -> bool:
+    """True when ``src`` and ``tgt`` are the same text, or nearly, rather than a
+    translation: chrF (sacreBLEU's, the character n-gram F-score machine
+    translation is scored with) of at least :data:`UNTRANSLATED_CHRF`, on sides of
+    at least :data:`UNTRANSLATED_WORDS` words. Names, bylines and numbers, the same
+    in both languages, are shorter.
+
+    >>> same = "The board met on Monday to discuss the budget."
+    >>> untranslated(same, same), untranslated(same, "Il consiglio si è riunito lunedì sul bilancio.")
+    (True, False)
+    >>> untranslated("Vladimir Putin", "Vladimir Putin")
+    False
+    """
+    if min(len(_LETTERS.findall(src)), len(_LETTERS.findall(tgt))) < UNTRANSLATED_WORDS:
+        return False
+    return float(_chrf().sentence_score(src, [tgt]).score) >= UNTRANSLATED_CHRF
 
 
 def hashed_slot(key: str, dim: int = LEXICAL_DIM) -> int:

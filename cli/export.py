@@ -42,6 +42,13 @@ def export_command(
     dedup: Annotated[
         bool, typer.Option("--dedup/--no-dedup", help="Drop exact and near-duplicate pairs.")
     ] = True,
+    untranslated: Annotated[
+        bool,
+        typer.Option(
+            "--drop-untranslated/--keep-untranslated",
+            help="Drop pairs whose two sides are the same text (chrF 90 or more, five words or more).",
+        ),
+    ] = True,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Build a training corpus from RUN_DIR: filter, deduplicate, write, and summarise.
@@ -51,7 +58,7 @@ def export_command(
     """
     target = out or run_dir / "corpus"
     fmts = [f.value for f in formats] if formats else list(CORPUS_FORMATS)
-    config = CorpusConfig(min_score, max_ratio, max_words, lang_check, dedup)
+    config = CorpusConfig(min_score, max_ratio, max_words, lang_check, dedup, untranslated)
     done = export_corpus(run_dir, target, fmts, config, force)
     summary = done.summary
     typer.echo(

@@ -110,14 +110,18 @@ def test_export_summary_counts_each_filter(tmp_path: Path) -> None:
             "Sì, certo, è proprio così, lo confermo a tutti voi oggi.\tYes.\t0.9000\t2-1",  # length ratio
             "The pension reform was approved by the government today.\tThe reform passed today in parliament.\t0.9000\t1-1",
             "La Camera ha votato la fiducia al governo.\tThe Chamber voted confidence in the government.\t0.8000\t1-1",
+            # an English quote left in English on both sides: the same text, no translation
+            "He said the agreement was a historic step forward.\tHe said the agreement was a historic step forward.\t0.9500\t1-1",
+            "Vladimir Putin\tVladimir Putin\t0.9000\t1-1",  # a name is the same in both: kept
         ],
     )
     out = tmp_path / "corpus"
     res = runner.invoke(app, ["export", str(run), "--out", str(out)])
     assert res.exit_code == OK, res.output
     summary = json.loads((out / "export-summary.json").read_text())
-    assert summary["input_pairs"] == 7
+    assert summary["input_pairs"] == 9
     assert summary["dropped"] == {
+        "untranslated": 1,
         "min_score": 1,
         "length_ratio": 1,
         "max_length": 0,
@@ -125,7 +129,14 @@ def test_export_summary_counts_each_filter(tmp_path: Path) -> None:
         "exact_duplicate": 1,
         "near_duplicate": 1,
     }
-    assert summary["kept"] == 2
+    assert summary["kept"] == 3
+    assert "dropped by untranslated: 1" in res.output
+    kept = runner.invoke(app, ["export", str(run), "--out", str(tmp_path / "all"), "--keep-untranslated"])
+    assert (
+        kept.exit_code == OK
+        and "untranslated"
+        not in json.loads((tmp_path / "all" / "export-summary.json").read_text())["dropped"]
+    )
     assert "dropped by language: 1" in res.output
 
 

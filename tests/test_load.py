@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from charset_normalizer.constant import IANA_SUPPORTED
 
-from aligner.boilerplate import flag_lines
+from aligner.boilerplate import flag_lines, looks_like_code
 from aligner.errors import InputError
 from aligner.load import (
     conversion_command,
@@ -19,6 +19,7 @@ from aligner.load import (
     load_document,
     parse,
 )
+from aligner.split import split
 
 from .conftest import IT_SEED, SEEDS
 
@@ -374,3 +375,53 @@ def test_recursive_refuses_two_documents_of_the_same_name(tmp_path: Path) -> Non
         InputError, match=r"2025-12/a\.txt: has the same name as 2025-11/a\.txt in another folder"
     ):
         list_documents(tmp_path, recursive=True)
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("<script>alert(1)</script>", True),
+        ('<script src="/js/app.js"></script>', True),
+        ("<!-- Google Tag Manager -->", True),
+        ('<iframe src="https://www.youtube.com/embed/x" width="560"></iframe>', True),
+        ("body { color: red; margin: 0 }", True),
+        (".article-body p a:hover {", True),
+        ("@media (max-width: 600px) {", True),
+        ("});", True),
+        ('{"id": 12, "title": "Manovra", "tags": ["economia", "governo"]}', True),
+        ('"datePublished": "2025-11-25T10:00:00Z",', True),
+        ('var x = document.getElementById("a");', True),
+        ("window.dataLayer = window.dataLayer || [];", True),
+        ("function gtag(){dataLayer.push(arguments);}", True),
+        ("if (a > b) { return; }", True),
+        # prose, however much punctuation it carries
+        ("Il governo (askanews) ha detto: «no».", False),
+        ("L'articolo 5, comma 2; lettera b) del decreto n. 231/2001.", False),
+        ("Il rapporto debito/Pil è salito al 137,3% [dati Istat].", False),
+        ("If the vote fails, the government falls; the president said so.", False),
+        ("5 > 3 e 2 < 4: la matematica non è un'opinione.", False),
+        ("Return to the main page", False),
+        ("Var, dipartimento francese, è stato colpito dall'alluvione.", False),
+        ("Per informazioni: info@esempio.it | 06 1234567", False),
+    ],
+)
+def test_code_and_markup_lines(line: str, code: bool) -> None:
+    assert looks_like_code(line) is code
+
+
+def test_code_in_a_dispatch_is_boilerplate_and_the_rest_stays(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(
+        "Roma, 3 dic. – Il governo ha approvato la manovra.\n<script>alert(1)</script>\n"
+        "body { color: red; margin: 0 }\nIl ministro ha parlato.\n",
+        encoding="utf-8",
+    )
+    doc = load_document(path)
+    assert [(ln.number, ln.boilerplate) for ln in doc.boilerplate_lines] == [
+        (2, "code or markup"),
+        (3, "code or markup"),
+    ]
+    assert [s.text for s in split(doc, "it")] == [
+        "Roma, 3 dic. – Il governo ha approvato la manovra.",
+        "Il ministro ha parlato.",
+    ]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.align import align, fidelity_warnings
+from aligner.align import UNTRANSLATED_SCORE, align, fidelity_warnings
 from aligner.encode import CachedEncoder
 from aligner.load import load_document
 from aligner.model import AlignConfig, Alignment, PairInfo, Sentence
@@ -104,3 +104,25 @@ def test_a_run_warns_of_an_unfaithful_pair_on_stderr_and_in_the_manifest(tmp_pat
     assert manifest.pairs[0].links == {"1-0": 5, "1-1": 5}
     again = invoke_run(folder, tmp_path / "out")  # resumed: the warning again
     assert "already complete" in again.stdout and message in again.stderr
+
+
+def test_a_sentence_left_untranslated_on_both_sides_scores_as_no_translation(encoder: CachedEncoder) -> None:
+    quote = "The agreement is a historic step forward for the whole region."
+    al = _align(encoder, [*IT, quote], [*EN, quote])
+    assert _links(al) == [((k,), (k,)) for k in range(11)]
+    assert [lk.score for lk in al.links][-1] == UNTRANSLATED_SCORE
+    assert min(lk.score for lk in al.links[:10]) > 0.9
+
+
+def test_a_script_line_in_both_files_is_boilerplate_not_a_unit(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in (IT_SEED, EN_SEED):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n")
+    ran = invoke_run(folder, tmp_path / "out")
+    assert ran.exit_code == 0, ran.output
+    manifest = RunFolder(tmp_path / "out").read_manifest()
+    assert manifest.pairs[0].links == {"1-1": 10}
+    for doc in manifest.documents:
+        assert doc.boilerplate_lines and doc.boilerplate_lines[-1].text == "<script>alert(1)</script>"
+        assert doc.boilerplate_lines[-1].reason == "code or markup"
