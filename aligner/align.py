@@ -354,9 +354,12 @@ def search_path(
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
         scorer = scorer.centred(ratio)
         forward, steps = search(scorer.row, *args)
-    # A pair with many sentences left without counterpart is not a faithful translation:
-    # sentences are dropped or added there, and leaving one out should cost less.
-    unmatched = sum(s.a + s.b for s in steps if not (s.a and s.b)) / max(1, n + m)
+    # A pair with many sentences left without counterpart, or linked to text unrelated to
+    # them, is not a faithful translation: sentences are dropped or added there, and
+    # leaving one out should cost less.
+    unmatched = sum(
+        s.a + s.b for s in steps if not (s.a and s.b) or scorer.link(s.a, s.b, s.i, s.j) > config.far_at
+    ) / max(1, n + m)
     if config.unfaithful_share and unmatched > config.unfaithful_share:
         config = replace(
             config, deletion_cost=config.unfaithful_deletion_cost, far_weight=config.unfaithful_far_weight
@@ -460,8 +463,9 @@ def align(
 def fidelity_warnings(alignment: Alignment) -> list[str]:
     """What in ``alignment`` suggests that one document is not a faithful translation of
     the other, as sentences for a warning: many sentences without counterpart on a
-    side (more than :data:`UNMATCHED_WARNING`), or sizes far apart (a factor of more
-    than :data:`SIZE_WARNING` in sentences). Empty for a faithful pair."""
+    side (more than :data:`UNMATCHED_WARNING`), many units whose sides are the same
+    text (as many), or sizes far apart (a factor of more than :data:`SIZE_WARNING` in
+    sentences). Empty for a faithful pair."""
     n, m = len(alignment.source), len(alignment.target)
     if not n or not m:
         return []
@@ -473,6 +477,13 @@ def fidelity_warnings(alignment: Alignment) -> list[str]:
             f"{src_null} of {n} source sentences ({100 * src_null / n:.0f} %) and {tgt_null} of {m} "
             f"target sentences ({100 * tgt_null / m:.0f} %) have no counterpart: one text may be "
             "abridged, extended or partly another text; check the pair before using its units"
+        )
+    copies = sum(1 for lk in alignment.links if not lk.is_null and lk.score <= UNTRANSLATED_SCORE)
+    real = sum(1 for lk in alignment.links if not lk.is_null)
+    if real and copies > UNMATCHED_WARNING * real:
+        out.append(
+            f"{copies} of {real} units have the same text on both sides: the target is not a translation "
+            "(the same file twice?); such units are scored 0.05 and left out of training data"
         )
     if max(n, m) > SIZE_WARNING * min(n, m):
         out.append(

@@ -7,7 +7,8 @@ and goes through four phases, each a function below:
    read, its language identified, its text split and its sentences embedded,
    and stored in the work folder; only its profile (a few kilobytes: see
    :mod:`aligner.pair`) and its manifest entry come back.
-2. *pair* (here): candidates by blocking and nearest neighbours, one-to-one
+2. *pair* (here): copies and near copies of a document set aside
+   (:mod:`aligner.dedup`), then candidates by blocking and nearest neighbours, one-to-one
    assignment (:func:`aligner.pair.pair_documents`), sentence vectors read back
    from the work folder per candidate.
 3. *align* (in parallel, :func:`aligner.tasks.align_pair`): each pair is
@@ -41,6 +42,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TypeVar
 
+from .dedup import Duplicate, group_duplicates
 from .encode import Vectors
 from .errors import AlignerError
 from .job import Job, make_job
@@ -76,6 +78,7 @@ class RunResult:
     complete_before: int = 0  # pairs complete before this run (resumed)
     failed_pairs: int = 0
     took_over: str | None = None  # the holder of a stale lock this run took over
+    duplicates: list[Duplicate] = field(default_factory=list)  # documents set aside as copies
 
     @property
     def failed(self) -> list[str]:
@@ -92,6 +95,7 @@ class RunResult:
         self.documents.sort(key=lambda d: d.file)
         self.pairs.sort(key=lambda e: e.source)
         self.unpaired.sort(key=lambda u: u.doc)
+        self.duplicates.sort(key=lambda d: d.file)
         self.problems.sort(key=lambda pr: (pr.file, pr.line or 0, pr.message))
 
     def manifest(self, input_name: str) -> Manifest:
@@ -104,6 +108,7 @@ class RunResult:
             tuple(self.unpaired),
             tuple(self.problems),
             self.exit_code,
+            duplicates=tuple(self.duplicates),
         )
 
 
@@ -192,6 +197,7 @@ def run(
         run_folder.clean_temporaries()
         result = RunResult(job.signature, took_over=lock.took_over)
         sides = _scan(paths, folder, run_folder, job, executor, report, result)
+        _set_aside_duplicates(sides, result)
         keys = {sc.file: sc.key for side in sides.values() for sc in side if sc.key}
         pairs = _pair(sides, keys, run_folder, job, result)
         del sides  # the profiles are not needed any more: aligning reads from the work folder
@@ -239,6 +245,31 @@ def _scan(
     for side in sides.values():
         side.sort(key=lambda sc: sc.file)
     return sides
+
+
+def _set_aside_duplicates(sides: dict[str, list[Scanned]], result: RunResult) -> None:
+    """Take the copies and near copies out of each side (:func:`aligner.dedup.group_duplicates`):
+    only the first of each group is paired; the others go to ``result.duplicates``."""
+    for lang, side in sides.items():
+        found = group_duplicates([(sc.file, sc.fingerprint) for sc in side if sc.fingerprint is not None])
+        if not found:
+            continue
+        gone = {d.file for d in found}
+        sides[lang] = [sc for sc in side if sc.file not in gone]
+        result.duplicates.extend(found)
+        by_group: dict[str, list[Duplicate]] = {}
+        for d in found:
+            by_group.setdefault(d.of, []).append(d)
+        for kept, copies in by_group.items():
+            lowest = min(d.similarity for d in copies)
+            result.problems.append(
+                Problem(
+                    kept,
+                    f"{len(copies)} other document(s) are copies of it or near copies "
+                    f"(similarity {lowest:.2f} or more, such as {copies[0].file}) and were set aside: "
+                    "only this one is paired; manifest.json lists them under duplicates",
+                )
+            )
 
 
 def _pair(

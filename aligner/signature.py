@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib.metadata import version as pkg_version
 
 from .calibrate import calibration_id
+from .dedup import PERMUTATIONS, SHINGLE
 from .dictionary import Dictionary
 from .model import AlignConfig, PairConfig
 from .pair import weights_id
@@ -87,7 +88,9 @@ def document_signature(encoder_name: str, pair: PairConfig) -> str:
     alignment or pairing settings).
 
     >>> document_signature("e5", PairConfig())  # doctest: +ELLIPSIS
-    'aligner:0.1.0|split:punkt-nltk...|embed:e5|langid:py3langid-...|langs:it-en'
+    'aligner:0.1.0|split:punkt-nltk...|embed:e5|langid:py3langid-...|langs:it-en|store:minhash64x5'
     """
     parts = [f"aligner:{__version__}", _split_part(False), f"embed:{encoder_name}", _langid_part()]
-    return "|".join([*parts, f"langs:{pair.src_lang}-{pair.tgt_lang}"])
+    # What a stored document holds: since 'minhash', its fingerprint (aligner.dedup).
+    fingerprint = f"minhash{PERMUTATIONS}x{SHINGLE}"
+    return "|".join([*parts, f"langs:{pair.src_lang}-{pair.tgt_lang}", f"store:{fingerprint}"])

@@ -19,7 +19,8 @@ import numpy as np
 
 from . import dictionary
 from .align import align, fidelity_warnings
-from .encode import CachedEncoder, Vectors, get_encoder
+from .dedup import Fingerprint, fingerprint
+from .encode import CachedEncoder, Encoder, Vectors, get_encoder
 from .errors import InputError
 from .export import render_alignment
 from .job import Job
@@ -53,6 +54,7 @@ class Scanned:
     problems: tuple[Problem, ...] = ()
     key: str | None = None  # where it is stored; None if it could not be read
     profile: DocProfile | None = None  # None unless in one of the job's two languages
+    fingerprint: Fingerprint | None = None  # likewise (aligner.dedup)
 
     @property
     def lang(self) -> str | None:
@@ -60,13 +62,13 @@ class Scanned:
 
     @classmethod
     def of(cls, key: str, doc: StoredDocument, vectors: Vectors) -> Scanned:
-        prof = None
-        if doc.profile is not None:
-            p, r = doc.profile, doc.record
-            prof = DocProfile(
-                r.file, centroid(vectors), frozenset(p.numbers), frozenset(p.names), p.chars, r.date
-            )
-        return cls(doc.record.file, doc.record, doc.problems, key, prof)
+        if doc.profile is None:
+            return cls(doc.record.file, doc.record, doc.problems, key)
+        p, r = doc.profile, doc.record
+        prof = DocProfile(
+            r.file, centroid(vectors), frozenset(p.numbers), frozenset(p.names), p.chars, r.date
+        )
+        return cls(doc.record.file, doc.record, doc.problems, key, prof, p.fingerprint)
 
 
 @dataclass(frozen=True)
@@ -142,13 +144,31 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
         # Each document is embedded alone, its distinct texts sorted: the vectors
         # are the same whichever worker, and with whichever other documents, runs it.
         distinct = sorted(set(texts))
-        by_text = dict(zip(distinct, encoder.encode(distinct), strict=True))
+        by_text = dict(zip(distinct, _embedded(encoder, distinct), strict=True))
         vectors = np.stack([by_text[t] for t in texts]) if texts else vectors
         p = profile(doc, sentences, vectors)
-        prof = StoredProfile(tuple(sorted(p.numbers)), tuple(sorted(p.names)), p.chars)
+        prof = StoredProfile(tuple(sorted(p.numbers)), tuple(sorted(p.names)), p.chars, fingerprint(texts))
     stored = StoredDocument(_record(doc, sentences), tuple(problems), prof, tuple(sentences))
     folder.store_document(key, stored, vectors)
     return Scanned.of(key, stored, vectors)
+
+
+#: Documents' vectors kept per process, by their distinct texts: copies of a document
+#: (the same story filed many times) are embedded once.
+_RECENT: dict[str, Vectors] = {}
+_RECENT_SIZE = 32
+
+
+def _embedded(encoder: Encoder, distinct: list[str]) -> Vectors:
+    """``encoder``'s vectors of ``distinct`` (a document's sorted distinct texts), taken
+    from an earlier document with the same texts when there is one: the same texts in
+    the same batch give the same vectors."""
+    key = hashlib.sha256("\0".join([encoder.name, *distinct]).encode("utf-8")).hexdigest()
+    if key not in _RECENT:
+        if len(_RECENT) >= _RECENT_SIZE:
+            del _RECENT[next(iter(_RECENT))]
+        _RECENT[key] = encoder.encode(distinct)
+    return _RECENT[key]
 
 
 def _record(doc: Document, sentences: Sequence[Sentence]) -> DocumentRecord:

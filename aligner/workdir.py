@@ -3,7 +3,7 @@
 ``aligner run INPUT --out OUT`` makes::
 
     OUT/
-      manifest.json              Manifest: every document, pair, unpaired document, problem
+      manifest.json              Manifest: every document, pair, unpaired or duplicate document, problem
       <stem>.<format>            a pair's outputs (PairRecord.files), <stem> from pair_stem()
       .aligner/                  the work folder
         job.json                 JobIdentity: what a rerun must match to resume
@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+from .dedup import Duplicate, Fingerprint
 from .encode import Vectors
 from .errors import AlignerError, InputError, OutputExistsError
 from .model import Sentence, Unpaired
@@ -230,6 +231,7 @@ class Manifest:
     problems: tuple[Problem, ...] = ()
     exit_code: int | None = None  # a run's; None in a review's export
     review: ReviewSettings | None = None
+    duplicates: tuple[Duplicate, ...] = ()  # documents set aside as copies of others (aligner.dedup)
 
     @property
     def languages(self) -> tuple[str | None, str | None]:
@@ -246,6 +248,10 @@ class Manifest:
         out["documents"] = [d.to_json() for d in self.documents]
         out["pairs"] = [p.to_json() for p in self.pairs]
         out["unpaired"] = [_unpaired_to_json(u) for u in self.unpaired]
+        if self.duplicates:  # left out when there are none, as in runs of earlier versions
+            out["duplicates"] = [
+                {"file": d.file, "of": d.of, "similarity": d.similarity} for d in self.duplicates
+            ]
         out["problems"] = [p.to_json() for p in self.problems]
         if self.exit_code is not None:
             out["exit_code"] = self.exit_code
@@ -266,6 +272,7 @@ class Manifest:
             tuple(Problem.from_json(p) for p in obj.get("problems", [])),
             obj.get("exit_code"),
             None if review is None else ReviewSettings(bool(review["approved_only"]), review["min_score"]),
+            tuple(Duplicate(d["file"], d["of"], d["similarity"]) for d in obj.get("duplicates", [])),
         )
 
 
@@ -316,11 +323,13 @@ class PairMarker:
 
 @dataclass(frozen=True)
 class StoredProfile:
-    """What pairing needs of a document besides its vectors (see :class:`aligner.pair.DocProfile`)."""
+    """What pairing needs of a document besides its vectors (see :class:`aligner.pair.DocProfile`),
+    and its fingerprint (:mod:`aligner.dedup`)."""
 
     numbers: tuple[str, ...]
     names: tuple[str, ...]
     chars: int
+    fingerprint: Fingerprint
 
 
 @dataclass(frozen=True)
@@ -342,7 +351,13 @@ class StoredDocument:
         prof = None
         if self.profile is not None:
             p = self.profile
-            prof = {"numbers": list(p.numbers), "names": list(p.names), "chars": p.chars}
+            prof = {
+                "numbers": list(p.numbers),
+                "names": list(p.names),
+                "chars": p.chars,
+                "digest": p.fingerprint.digest,
+                "minhash": list(p.fingerprint.minhash),
+            }
         meta = {
             "record": self.record.to_json(),
             "problems": [pr.to_json() for pr in self.problems],
@@ -359,7 +374,12 @@ class StoredDocument:
             tuple(Problem.from_json(p) for p in meta["problems"]),
             None
             if prof is None
-            else StoredProfile(tuple(prof["numbers"]), tuple(prof["names"]), prof["chars"]),
+            else StoredProfile(
+                tuple(prof["numbers"]),
+                tuple(prof["names"]),
+                prof["chars"],
+                Fingerprint(prof["digest"], tuple(prof["minhash"])),
+            ),
             tuple(Sentence(i, t, s, e, p) for i, (t, s, e, p) in enumerate(meta["sentences"])),
             vectors,
         )

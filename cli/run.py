@@ -323,9 +323,11 @@ def _summary(result: RunResult, out: Path) -> None:
     aligned = len(result.pairs) - result.complete_before
     resumed = f" ({result.complete_before} already complete, skipped)" if result.complete_before else ""
     failed = f", {result.failed_pairs} failed" if result.failed_pairs else ""
+    dups = f", {len(result.duplicates)} duplicate(s) set aside" if result.duplicates else ""
     typer.echo(
         f"{len(result.documents) - len(result.failed)} document(s) read, {len(result.failed)} skipped; "
-        f"{aligned} pair(s) aligned{resumed}{failed}, {len(result.unpaired)} document(s) unpaired; "
+        f"{aligned} pair(s) aligned{resumed}{failed}, {len(result.unpaired)} document(s) unpaired"
+        f"{dups}; "
         f"wrote {len(result.written)} file(s) to {out}/"
     )
     for entry in result.pairs[:_LISTED_PAIRS]:

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from aligner_cli.main import app
+from typer.testing import CliRunner
 
 from aligner.align import UNTRANSLATED_SCORE, align, fidelity_warnings
 from aligner.encode import CachedEncoder
@@ -126,3 +128,26 @@ def test_a_script_line_in_both_files_is_boilerplate_not_a_unit(tmp_path: Path) -
     for doc in manifest.documents:
         assert doc.boilerplate_lines and doc.boilerplate_lines[-1].text == "<script>alert(1)</script>"
         assert doc.boilerplate_lines[-1].reason == "code or markup"
+
+
+def test_a_pair_with_no_sentence_in_common_is_all_null_links_and_says_so(encoder: CachedEncoder) -> None:
+    al = _align(encoder, IT, OTHER_EN[:12])
+    assert all(lk.is_null for lk in al.links)
+    assert fidelity_warnings(al)[0].startswith(
+        "10 of 10 source sentences (100 %) and 12 of 12 target sentences (100 %) have no counterpart"
+    )
+
+
+def test_a_dispatch_aligned_with_itself_is_no_translation(tmp_path: Path) -> None:
+    res = CliRunner().invoke(app, ["align", str(EN_SEED), str(EN_SEED), "--format", "tsv"])
+    assert res.exit_code == 0, res.output
+    assert [line.split("\t")[2] for line in res.stdout.splitlines()] == ["0.0500"] * 10
+    assert "10 of 10 units have the same text on both sides: the target is not a translation" in res.stderr
+
+
+def test_a_document_that_is_all_boilerplate_is_refused_naming_it(tmp_path: Path) -> None:
+    menu = tmp_path / "menu.txt"
+    menu.write_text("Home | Politica | Esteri\nTorna su\n<script>alert(1)</script>\n", encoding="utf-8")
+    res = CliRunner().invoke(app, ["align", str(IT_SEED), str(menu)])
+    assert res.exit_code == 3
+    assert f"error: {menu}: has no text to align (every line is blank or boilerplate)" in res.stderr
