@@ -29,13 +29,18 @@ of anchors: sentence pairs that are each other's nearest neighbour by a clear
 margin (:func:`aligner.score.anchor_ratio`, Bertalign's first pass); then, in a
 second pass, on the median ratio of the 1-1 links of the first.
 
-A pair whose path leaves more than ``AlignConfig.unfaithful_share`` of its
-sentences without counterpart is no faithful translation (a summary, a text
-with additions, a text inside a larger one): it is searched again with a lower
-deletion cost, so that an untranslated sentence beside a translated one is
-left out (a 1-0 link) rather than glued to its neighbour's link (a 2-1 link),
-and with a steep extra cost for links beyond ``AlignConfig.far_at`` (text
-unrelated to each other), which faithful pairs do not need. With
+Every pair is also searched with a lower deletion cost
+(``AlignConfig.unfaithful_deletion_cost``); when that path leaves more than
+``AlignConfig.unfaithful_share`` of the sentences without counterpart, the
+pair is no faithful translation (a summary, a text with additions, a text
+inside a larger one) and that path is kept: an untranslated sentence beside a
+translated one is left out (a 1-0 link) rather than glued to its neighbour's
+link (a 2-1 link). Faithful pairs keep the first path (the lower cost would cut
+their genuine but loose links).
+
+After the monotone search, the sentences left without counterpart on the two
+sides are matched to each other across the document (:func:`find_moved`): a
+paragraph the translation moved elsewhere. With
 ``AlignConfig.learned_weight`` set, a third pass adds word translations
 learned from the confident links of the second (:mod:`aligner.lexicon`).
 With ``AlignConfig.dictionary_weight`` set and a bilingual dictionary given,
@@ -354,19 +359,18 @@ def search_path(
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
         scorer = scorer.centred(ratio)
         forward, steps = search(scorer.row, *args)
-    # A pair with many sentences left without counterpart, or linked to text unrelated to
-    # them, is not a faithful translation: sentences are dropped or added there, and
-    # leaving one out should cost less.
-    unmatched = sum(
-        s.a + s.b for s in steps if not (s.a and s.b) or scorer.link(s.a, s.b, s.i, s.j) > config.far_at
-    ) / max(1, n + m)
-    if config.unfaithful_share and unmatched > config.unfaithful_share:
-        config = replace(
-            config, deletion_cost=config.unfaithful_deletion_cost, far_weight=config.unfaithful_far_weight
-        )
-        scorer = scorer.with_config(config)
-        args = (n, m, lo, hi, moves, config.deletion_cost, penalties)
-        forward, steps = search(scorer.row, *args)
+    # A pair that is no faithful translation (sentences dropped or added) is aligned with a
+    # cheaper deletion. Whether it is one is told by that very path: searched the faithful
+    # way, untranslated sentences get glued to their neighbours' links and do not show.
+    if config.unfaithful_share:
+        loose = replace(config, deletion_cost=config.unfaithful_deletion_cost)
+        loose_scorer = scorer.with_config(loose, unfaithful=True)
+        loose_args = (n, m, lo, hi, moves, loose.deletion_cost, penalties)
+        loose_forward, loose_steps = search(loose_scorer.row, *loose_args)
+        unmatched = sum(s.a + s.b for s in loose_steps if not (s.a and s.b))
+        if unmatched > config.unfaithful_share * (n + m):
+            config, scorer, args = loose, loose_scorer, loose_args
+            forward, steps = loose_forward, loose_steps
     path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps))
     # Third pass, if asked: word translations learned from this path's confident links.
     learned = _learn_translations(path, src_texts, tgt_texts) if config.learned_weight else None
@@ -420,9 +424,145 @@ def align_vectors(
     n, m = len(src_texts), len(tgt_texts)
     if n == 0 or m == 0:
         return [Link((i,), (), 1.0) for i in range(n)] + [Link((), (j,), 1.0) for j in range(m)]
-    path = search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed, signals)
+    path = best_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed, signals)
     links = link_scores(path.scorer, path.steps, path.boundary)
     return [_untranslated(lk, src_texts, tgt_texts) for lk in links]
+
+
+def best_path(
+    src_vecs: Vectors,
+    tgt_vecs: Vectors,
+    src_texts: Sequence[str],
+    tgt_texts: Sequence[str],
+    config: AlignConfig,
+    embed: Callable[[Sequence[str]], Vectors] | None = None,
+    signals: Sequence[Signal] = (),
+) -> Path:
+    """The monotone path (:func:`search_path`) with the links found out of order
+    (:func:`find_moved`) when ``config.moved_at`` is set: the links :func:`align_vectors` scores."""
+    path = search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed, signals)
+    return find_moved(path) if config.moved_at else path
+
+
+def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
+    """Maximal runs of consecutive numbers in sorted ``indices``, as ``(first, end)``."""
+    runs: list[tuple[int, int]] = []
+    for k in indices:
+        if runs and runs[-1][1] == k:
+            runs[-1] = (runs[-1][0], k + 1)
+        else:
+            runs.append((k, k + 1))
+    return runs
+
+
+def find_moved(path: Path) -> Path:
+    """Link the sentences a monotone path left without counterpart to each other, across
+    the document: a paragraph the target moved elsewhere.
+
+    The source sentences of null links form runs, and so do the target ones. A run
+    pair is a candidate when some sentence pair in it is within
+    ``AlignConfig.moved_at`` of each other (a distance that only translations reach)
+    and the two runs are not side by side in the path (there the monotone search
+    already chose not to link them). Each candidate is aligned alone with the same
+    search (links up to the usual sizes, deletions, insertions), and its links are
+    kept where each is within ``moved_at``; the candidate that saves most over leaving
+    its sentences unmatched goes first, then the runs left over are tried again.
+    Moved links replace the source sentences' null links in the path (their target
+    sentences' null links go); :func:`aligner.calibrate.features` marks them.
+    """
+    scorer, config = path.scorer, path.scorer.config
+    steps, boundary = list(path.steps), list(path.boundary)
+    found: list[tuple[Step, float]] = []
+    # Each run pair is aligned once: a pair whose runs are unchanged keeps its result.
+    done: dict[tuple[tuple[int, int], tuple[int, int]], tuple[float, list[Step], list[float]] | None] = {}
+    while True:
+        # Where each unmatched sentence is in the path: runs side by side are not candidates.
+        at_s = {s.i: k for k, s in enumerate(steps) if s.a == 1 and not s.b}
+        at_t = {s.j: k for k, s in enumerate(steps) if s.b == 1 and not s.a}
+        src_runs, tgt_runs = _runs(sorted(at_s)), _runs(sorted(at_t))
+        if not src_runs or not tgt_runs:
+            break
+        best: tuple[float, list[Step], list[float]] | None = None
+        for rs in src_runs:
+            for rt in tgt_runs:
+                if (rs, rt) not in done:
+                    close = min(float(scorer.row(1, 1, i, np.arange(*rt)).min()) for i in range(*rs))
+                    side_by_side = _side_by_side(steps, at_s, at_t, rs, rt)
+                    far = close >= config.moved_at or side_by_side
+                    done[rs, rt] = None if far else _align_runs(scorer, rs, rt)
+                candidate = done[rs, rt]
+                if candidate is not None and (best is None or candidate[0] > best[0]):
+                    best = candidate
+        if best is None:
+            break
+        _, links, margins = best
+        found += zip(links, margins, strict=True)
+        used_s = {i for s in links for i in range(s.i, s.i + s.a)}
+        used_t = {j for s in links for j in range(s.j, s.j + s.b)}
+        keep = [
+            k
+            for k, s in enumerate(steps)
+            if not ((s.a == 1 and not s.b and s.i in used_s) or (s.b == 1 and not s.a and s.j in used_t))
+        ]
+        # A moved link takes the place of its first source sentence's null link.
+        firsts = {min(range(s.i, s.i + s.a)): (s, m) for s, m in zip(links, margins, strict=True)}
+        new_steps, new_boundary = [], []
+        for k, s in enumerate(steps):
+            if s.a == 1 and not s.b and s.i in firsts:
+                link, margin = firsts[s.i]
+                new_steps.append(link)
+                new_boundary.append(margin)
+            elif k in keep:
+                new_steps.append(s)
+                new_boundary.append(boundary[k])
+        steps, boundary = new_steps, new_boundary
+    if not found:
+        return path
+    return Path(scorer, steps, boundary)
+
+
+def _side_by_side(
+    steps: Sequence[Step],
+    at_s: dict[int, int],
+    at_t: dict[int, int],
+    rs: tuple[int, int],
+    rt: tuple[int, int],
+) -> bool:
+    """True when no link with sentences on both sides separates the two runs in the path."""
+    ks = [at_s[i] for i in range(*rs)] + [at_t[j] for j in range(*rt)]
+    lo, hi = min(ks), max(ks)
+    return not any(steps[k].a and steps[k].b for k in range(lo, hi + 1))
+
+
+def _align_runs(
+    scorer: LinkScorer, rs: tuple[int, int], rt: tuple[int, int]
+) -> tuple[float, list[Step], list[float]] | None:
+    """The search on source run ``rs`` against target run ``rt`` alone: what it saves over
+    leaving them unmatched, its links within ``moved_at`` (as moved steps in document
+    positions) and their boundary margins; None if it keeps no link."""
+    config = scorer.config
+    (i0, i1), (j0, j1) = rs, rt
+    n, m = i1 - i0, j1 - j0
+
+    def row(a: int, b: int, i: int, js: Ints) -> npt.NDArray[np.float64]:
+        return scorer.row(a, b, i0 + i, j0 + js)
+
+    moves = _moves(min(config.max_src, n), min(config.max_tgt, m))
+    penalties = [type_penalty(a, b, config) for a, b in moves]
+    args = (n, m, *_full_windows(n, m), moves, config.deletion_cost, penalties)
+    forward, steps = search(row, *args)
+    margins = boundary_margins(row, forward, *args, steps)
+    kept, kept_margins, saved = [], [], 0.0
+    for s, margin in zip(steps, margins, strict=True):
+        if not (s.a and s.b):
+            continue
+        distance = scorer.link(s.a, s.b, i0 + s.i, j0 + s.j)
+        if distance >= config.moved_at:
+            continue
+        saved += config.deletion_cost * (s.a + s.b) - link_cost(scorer, s.a, s.b, i0 + s.i, j0 + s.j)
+        kept.append(Step(i0 + s.i, s.a, j0 + s.j, s.b, moved=True))
+        kept_margins.append(margin)
+    return (saved, kept, kept_margins) if kept else None
 
 
 def _untranslated(link: Link, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> Link:

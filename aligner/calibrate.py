@@ -14,7 +14,20 @@ Each link of the search path is described by a few numbers (:func:`features`):
   one sentence too many or too few, which this margin sees and ``margin``
   does not;
 - ``many``: 1 for links other than 1-1 (their boundaries are harder to get
-  exactly right), ``null``: 1 for deletions and insertions.
+  exactly right), ``null``: 1 for deletions and insertions;
+- ``moved``: 1 for a link found out of order (:func:`aligner.align.find_moved`);
+- ``unfaithful``: 1 when the pair was searched as no faithful translation
+  (:func:`aligner.align.search_path`), and ``unfaithful_null`` for its null
+  links: there, sentences without counterpart are expected;
+- ``null_anywhere``: for a null link, how much closer than a deletion the
+  sentence's best match anywhere in the other document is (a sentence with a
+  good match far away may belong to a paragraph moved and not found);
+- ``moved_margin``: for a moved link, how much worse the source side's second
+  best match in the whole other document is (legal and repetitive texts have
+  near-copies of a sentence in many places);
+- ``typical``: the median distance of the pair's links (:func:`path_features`):
+  two documents with little or nothing in common are aligned link by link
+  between unrelated sentences, and no link of theirs is to be trusted much.
 
 A logistic model maps them to a probability. Its coefficients
 (``calibration.json`` beside this module) were fitted by
@@ -37,7 +50,10 @@ import numpy.typing as npt
 from .model import Link, Step
 from .score import LinkScorer
 
-FEATURES = ("bias", "distance", "far", "margin", "boundary", "many", "null")
+FEATURES = (
+    "bias", "distance", "far", "margin", "boundary", "many", "null", "moved", "unfaithful", "unfaithful_null",
+    "null_anywhere", "moved_margin", "typical",
+)  # fmt: skip
 #: Distance beyond which a link is between unrelated sentences (the ``far`` feature).
 FAR = 0.9
 
@@ -45,7 +61,7 @@ FAR = 0.9
 def _load_coefficients() -> dict[str, float]:
     text = resources.files("aligner").joinpath("calibration.json").read_text("utf-8")
     data = json.loads(text)["coefficients"]
-    return {k: float(data[k]) for k in FEATURES}
+    return {k: float(data.get(k, 0.0)) for k in FEATURES}
 
 
 #: Logistic coefficients per feature (see the module docstring for their origin).
@@ -57,7 +73,9 @@ NO_ALTERNATIVE = 1.0
 NEIGHBOURHOOD = 10
 
 
-def features(scorer: LinkScorer, i: int, a: int, j: int, b: int, boundary: float) -> dict[str, float]:
+def features(
+    scorer: LinkScorer, i: int, a: int, j: int, b: int, boundary: float, moved: bool = False
+) -> dict[str, float]:
     """The features of the link ``src[i:i+a]`` - ``tgt[j:j+b]`` (see the module docstring);
     ``boundary`` is its margin from :func:`aligner.align.boundary_margins`.
 
@@ -69,6 +87,11 @@ def features(scorer: LinkScorer, i: int, a: int, j: int, b: int, boundary: float
         js = _around(j, scorer.m - b)
         js = js[js != j]
         alt = float(scorer.row(a, b, i, js).min()) if len(js) else dist + NO_ALTERNATIVE
+        moved_margin = 0.0
+        if moved:
+            everywhere = scorer.row(a, b, i, np.arange(scorer.m - b + 1))
+            everywhere[j] = np.inf
+            moved_margin = min(1.0, float(everywhere.min()) - dist) if len(everywhere) > 1 else 1.0
         return {
             "bias": 1.0,
             "distance": dist,
@@ -77,12 +100,20 @@ def features(scorer: LinkScorer, i: int, a: int, j: int, b: int, boundary: float
             "boundary": boundary,
             "many": float(a + b > 2),
             "null": 0.0,
+            "moved": float(moved),
+            "unfaithful": float(scorer.unfaithful),
+            "unfaithful_null": 0.0,
+            "null_anywhere": 0.0,
+            "moved_margin": moved_margin,
+            "typical": 0.0,  # set by path_features
         }
     # A null link is as good as the sentence's best 1-1 match nearby is bad.
     if a:
         best = float(scorer.row(1, 1, i, _around(j, scorer.m - 1)).min()) if scorer.m else NO_ALTERNATIVE
+        anywhere = float(scorer.row(1, 1, i, np.arange(scorer.m)).min()) if scorer.m else NO_ALTERNATIVE
     else:
         best = float(scorer.column(1, 1, _around(i, scorer.n - 1), j).min()) if scorer.n else NO_ALTERNATIVE
+        anywhere = float(scorer.column(1, 1, np.arange(scorer.n), j).min()) if scorer.n else NO_ALTERNATIVE
     return {
         "bias": 1.0,
         "distance": scorer.config.deletion_cost,
@@ -91,6 +122,12 @@ def features(scorer: LinkScorer, i: int, a: int, j: int, b: int, boundary: float
         "boundary": boundary,
         "many": 0.0,
         "null": 1.0,
+        "moved": 0.0,
+        "unfaithful": float(scorer.unfaithful),
+        "unfaithful_null": float(scorer.unfaithful),
+        "null_anywhere": max(0.0, scorer.config.deletion_cost - anywhere),
+        "moved_margin": 0.0,
+        "typical": 0.0,  # set by path_features
     }
 
 
@@ -111,13 +148,24 @@ def probability(feats: dict[str, float], coefficients: dict[str, float] | None =
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
 
+def path_features(
+    scorer: LinkScorer, steps: Sequence[Step], boundary: Sequence[float]
+) -> list[dict[str, float]]:
+    """The features of every link of a search path, ``typical`` included (the median
+    distance of its links with sentences on both sides; 1.0, unrelated, when it has none)."""
+    feats = [features(scorer, s.i, s.a, s.j, s.b, m, s.moved) for s, m in zip(steps, boundary, strict=True)]
+    real = [f["distance"] for f, s in zip(feats, steps, strict=True) if s.a and s.b]
+    typical = float(np.median(real)) if real else 1.0
+    for f in feats:
+        f["typical"] = typical
+    return feats
+
+
 def link_scores(scorer: LinkScorer, steps: Sequence[Step], boundary: Sequence[float]) -> list[Link]:
     """Turn a search path (and its steps' boundary margins) into links scored
     with the calibrated probability."""
     links = []
-    for s, margin in zip(steps, boundary, strict=True):
-        f = features(scorer, s.i, s.a, s.j, s.b, margin)
-        links.append(
-            Link(tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b)), round(probability(f), 4))
-        )
+    for s, f in zip(steps, path_features(scorer, steps, boundary), strict=True):
+        src, tgt = tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))
+        links.append(Link(src, tgt, round(probability(f), 4), moved=s.moved))
     return links

@@ -121,6 +121,7 @@ class Sides:
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
+    moved: bool = False  # linked across the document, out of order (see aligner.align.find_moved)
 
     @property
     def kind(self) -> str:
@@ -131,6 +132,11 @@ class Sides:
     def is_null(self) -> bool:
         """True for a deletion or insertion (one side empty)."""
         return not self.src or not self.tgt
+
+    @property
+    def label(self) -> str:
+        """The type, and whether it was moved: ``"1-1"``, ``"2-1 moved"``."""
+        return f"{self.kind} moved" if self.moved else self.kind
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,7 @@ class Link(Sides):
     tgt: tuple[int, ...]
     score: float
     review: Review | None = field(default=None, compare=False)
+    moved: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -191,10 +198,10 @@ class Alignment:
         )
 
     def kind_counts(self) -> dict[str, int]:
-        """How many links of each type ("1-1", "2-1", "1-0"...), sorted by type."""
+        """How many links of each type ("1-1", "2-1", "1-0", "1-1 moved"...), sorted by type."""
         counts: dict[str, int] = {}
         for link in self.links:
-            counts[link.kind] = counts.get(link.kind, 0) + 1
+            counts[link.label] = counts.get(link.label, 0) + 1
         return dict(sorted(counts.items()))
 
     def source_text(self, link: Link) -> str:
@@ -208,12 +215,14 @@ class Alignment:
 
 @dataclass(frozen=True)
 class Step:
-    """One link of a search path: ``src[i:i+a]`` with ``tgt[j:j+b]``."""
+    """One link of a search path: ``src[i:i+a]`` with ``tgt[j:j+b]``; ``moved``: found
+    across the document, out of the path's order."""
 
     i: int
     a: int
     j: int
     b: int
+    moved: bool = False
 
 
 @dataclass(frozen=True)
@@ -230,13 +239,11 @@ class AlignConfig:
     dictionary_weight: float = 0.0  # weight of a bilingual dictionary's translations (aligner.dictionary)
     dictionary_dir: str = "/usr/share/dictd"  # where the FreeDict dictd files are (Debian's dict-freedict-*)
     type_weight: float = 0.06  # weight of the link-type prior (see aligner.align)
-    far_weight: float = 0.0  # extra cost per unit of a link's distance beyond far_at (unrelated text)
-    far_at: float = 0.85
-    # A pair whose path leaves more than unfaithful_share of its sentences unmatched (0 = never) is
-    # no faithful translation: it is searched again with these deletion cost and far weight.
-    unfaithful_share: float = 0.06
+    # A pair whose path with this deletion cost leaves more than unfaithful_share of its
+    # sentences unmatched is no faithful translation, and is aligned with it (0 = never).
+    unfaithful_share: float = 0.1
     unfaithful_deletion_cost: float = 0.5
-    unfaithful_far_weight: float = 3.0
+    moved_at: float = 0.6  # links found out of order, across the document, are closer than this (0 = none)
     band: int = 0  # search band half-width in sentences; 0 = chosen from the lengths
     encoder: str = "e5-small"
 

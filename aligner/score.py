@@ -18,9 +18,7 @@ For a candidate link of ``a`` source and ``b`` target sentences:
   lengths, centred on the document pair's own ratio (Italian runs longer than
   English; German shorter than French), as Gale and Church's model does with a
   normal distribution of length differences; where one document is much
-  longer than the other, on its anchors' ratio (:func:`anchor_ratio`);
-- with ``AlignConfig.far_weight``, a link whose distance is beyond
-  ``far_at`` (its sides unrelated) costs that much more per unit beyond.
+  longer than the other, on its anchors' ratio (:func:`anchor_ratio`).
 
 All costs are computed for one source span against a whole row window of
 target spans at once (:meth:`LinkScorer.row`), so the search never holds the
@@ -222,6 +220,8 @@ class LinkScorer:
         self.config = config
         self.n, self.m = len(src_texts), len(tgt_texts)
         self.src_vecs, self.tgt_vecs = src_vecs, tgt_vecs
+        #: Scoring a pair that is no faithful translation (see aligner.align.search_path).
+        self.unfaithful = False
         sizes_s = range(1, config.max_src + 1)
         sizes_t = range(1, config.max_tgt + 1)
         self.emb_s = {a: span_vectors(src_vecs, a) for a in sizes_s}
@@ -272,11 +272,13 @@ class LinkScorer:
         new.lexical = [*self.lexical, self._spans(weight, src, tgt)]
         return new
 
-    def with_config(self, config: AlignConfig) -> LinkScorer:
+    def with_config(self, config: AlignConfig, unfaithful: bool = False) -> LinkScorer:
         """This scorer with other settings (of those it reads as it scores: not the spans'
-        sizes nor the signals); a new scorer sharing this one's arrays."""
+        sizes nor the signals); a new scorer sharing this one's arrays. ``unfaithful``:
+        the settings are those for a pair that is no faithful translation."""
         new = copy.copy(self)
         new.config = config
+        new.unfaithful = unfaithful
         return new
 
     def centred(self, log_ratio: float) -> LinkScorer:
@@ -323,10 +325,7 @@ class LinkScorer:
             dist = dist - overlap
         ls = self.len_s[a][i] + LENGTH_SMOOTHING
         lt = self.len_t[b][j] + LENGTH_SMOOTHING
-        cfg = self.config
-        dist = dist + cfg.length_weight * (np.log(lt / ls) - self.log_ratio) ** 2
-        if cfg.far_weight:
-            dist = dist + cfg.far_weight * np.maximum(0.0, dist - cfg.far_at)
+        dist = dist + self.config.length_weight * (np.log(lt / ls) - self.log_ratio) ** 2
         return np.asarray(dist, dtype=np.float64)
 
     def link(self, a: int, b: int, i: int, j: int) -> float:

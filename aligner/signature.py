@@ -67,9 +67,8 @@ def signature(
         f"learned:{_fmt(config.learned_weight)}",
         _dictionary_part(config, bilingual),
         f"type:{_fmt(config.type_weight)}",
-        f"far:{_fmt(config.far_weight)}@{_fmt(config.far_at)}",
-        f"unfaithful:{_fmt(config.unfaithful_share)}"
-        f"(del{_fmt(config.unfaithful_deletion_cost)},far{_fmt(config.unfaithful_far_weight)})",
+        f"unfaithful:{_fmt(config.unfaithful_share)}(del{_fmt(config.unfaithful_deletion_cost)})",
+        f"moved:{_fmt(config.moved_at)}",
         f"band:{config.band or 'auto'}",
         f"score:{calibration_id()}",
     ]

@@ -122,3 +122,26 @@ def test_read_links_names_the_bad_line(line: str) -> None:
 
     with pytest.raises(InputError, match=r"gold\.txt, line 2"):
         read_links(["[0]:[0]", line], source="gold.txt")
+
+
+def test_a_moved_link_in_every_format() -> None:
+    """Links out of order keep their kind: ':moved' in link files, 'moved' in TSV, x-moved in TMX."""
+    src = [_sent(0, "Uno."), _sent(1, "Due."), _sent(2, "Tre.")]
+    tgt = [_sent(0, "Three."), _sent(1, "One."), _sent(2, "Two.")]
+    links = (Link((0,), (1,), 0.9), Link((1,), (2,), 0.8), Link((2,), (0,), 0.7, moved=True))
+    al = Alignment(tuple(src), tuple(tgt), links, "it", "en", "sig", "a.txt", "b.txt", None)
+    buf = io.StringIO()
+    write_links(al, buf)
+    assert buf.getvalue().splitlines() == ["[0]:[1]:0.9000", "[1]:[2]:0.8000", "[2]:[0]:0.7000:moved"]
+    back = read_links(buf.getvalue().splitlines())
+    assert back == list(links) and [lk.moved for lk in back] == [False, False, True]
+    tsv = io.StringIO()
+    write_tsv(al, tsv)
+    assert tsv.getvalue().splitlines()[2] == "Tre.\tThree.\t0.7000\t1-1 moved"
+    root = ET.fromstring(_tmx(al))
+    props = [[p.get("type") for p in tu.findall("prop")] for tu in root.iter("tu")]
+    assert ["x-moved" in p for p in props] == [False, False, True]
+    assert root.findall("body/tu")[2].findtext("prop[@type='x-moved']") == "yes"
+    assert al.kind_counts() == {"1-1": 2, "1-1 moved": 1}
+    dtd = etree.DTD(str(DTD))
+    assert dtd.validate(etree.fromstring(_tmx(al).encode("utf-8")))

@@ -37,6 +37,13 @@ def shape(ls: list[ReviewLink] | tuple[ReviewLink, ...]) -> list[tuple[list[int]
 # --- edits: a table of small cases ---------------------------------------------------------
 
 TWO = links(([0], [0], 0.9), ([1], [1], 0.8))
+#: Source 1-2's translation moved to the end of the target: two moved links.
+MOVED = (
+    ReviewLink((0,), (0,), 0.9),
+    ReviewLink((1,), (2,), 0.8, moved=True),
+    ReviewLink((2,), (3,), 0.8, moved=True),
+    ReviewLink((3,), (1,), 0.9),
+)
 TWO_ONE = links(([0, 1], [0], 0.6), ([2], [1], 0.9))
 ONE_TWO = links(([0], [0], 0.9), ([1], [1, 2], 0.5))
 
@@ -54,6 +61,27 @@ CASES = [
     (TWO_ONE, lambda ls: E.detach(ls, 0, "src", 1, STAMP), [([0], [0]), ([1], []), ([2], [1])]),
     (TWO, lambda ls: E.detach(ls, 1, "tgt", 1, STAMP), [([0], [0]), ([1], []), ([], [1])]),
     (TWO, lambda ls: E.set_status(ls, 0, "approved", STAMP), [([0], [0]), ([1], [1])]),
+    (
+        MOVED,
+        lambda ls: E.set_status(ls, 1, "rejected", STAMP),
+        [([0], [0]), ([1], [2]), ([2], [3]), ([3], [1])],
+    ),
+    # detaching from a moved link: the target sentence goes back to its place in the target's order
+    (
+        MOVED,
+        lambda ls: E.detach(ls, 1, "tgt", 2, STAMP),
+        [([0], [0]), ([1], []), ([2], [3]), ([3], [1]), ([], [2])],
+    ),
+    (
+        MOVED,
+        lambda ls: E.detach(ls, 2, "src", 2, STAMP),
+        [([0], [0]), ([1], [2]), ([2], []), ([3], [1]), ([], [3])],
+    ),
+    (
+        (ReviewLink((0,), (1,), 0.8, moved=True), ReviewLink((1,), (0,), 0.9)),
+        lambda ls: E.detach(ls, 0, "src", 0, STAMP),
+        [([0], []), ([1], [0]), ([], [1])],
+    ),
 ]
 
 
@@ -89,6 +117,10 @@ def test_edit_table(before: tuple[ReviewLink, ...], edit, after) -> None:  # typ
         (TWO, lambda ls: E.detach(ls, 0, "src", 1, STAMP), "not in link 1"),
         (TWO, lambda ls: E.set_status(ls, 5, "approved", STAMP), "no link 6"),
         (TWO, lambda ls: E.set_status(ls, 0, "done", STAMP), "unknown status"),
+        (MOVED, lambda ls: E.merge_next(ls, 0, STAMP), "link 2 was linked out of order"),
+        (MOVED, lambda ls: E.merge_previous(ls, 3, STAMP), "link 3 was linked out of order"),
+        (MOVED, lambda ls: E.move(ls, 1, "src", "next", STAMP), "out of order"),
+        (MOVED, lambda ls: E.move(ls, 0, "tgt", "next", STAMP), "out of order"),
     ],
 )
 def test_edits_that_cannot_be_made_say_why(before, edit, message) -> None:  # type: ignore[no-untyped-def]
@@ -108,6 +140,12 @@ def test_edited_links_have_no_aligner_score_and_carry_the_reviewer() -> None:
 def edit_sequences(draw: st.DrawFn) -> tuple[tuple[ReviewLink, ...], list[tuple[str, int, str, int]]]:
     n = draw(st.integers(1, 6))
     start = links(*[([i], [i], 0.5) for i in range(n)])
+    if n >= 3 and draw(st.booleans()):  # a block whose translation the target moved to its end
+        p = draw(st.integers(0, n - 2))
+        q = draw(st.integers(p + 1, n - 1))
+        rest = [i for i in range(n) if not p <= i < q]
+        where = {i: k for k, i in enumerate([*rest, *range(p, q)])}
+        start = tuple(ReviewLink((i,), (where[i],), 0.5, moved=p <= i < q) for i in range(n))
     ops = draw(
         st.lists(
             st.tuples(

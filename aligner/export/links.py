@@ -1,7 +1,9 @@
 """Vecalign-style link lines: ``[i, j]:[k]:score``, null links included.
 
 The format of the gold files in ../shared/eval and of Vecalign's output;
-:func:`read_links` reads it back (the third field is optional).
+:func:`read_links` reads it back (the third field is optional). A link found
+out of order (a moved paragraph) has a fourth field, ``[5]:[12]:0.9312:moved``,
+and sits at its source sentences' place.
 """
 
 from __future__ import annotations
@@ -14,14 +16,14 @@ from typing import TextIO
 from ..errors import InputError
 from ..model import Alignment, Link
 
-_LINE = re.compile(r"^\[([\d,\s]*)\]:\[([\d,\s]*)\](?::(-?[\d.eE+-]+))?\s*$")
+_LINE = re.compile(r"^\[([\d,\s]*)\]:\[([\d,\s]*)\](?::(-?[\d.eE+-]+)(:moved)?)?\s*$")
 
 
 def format_link(link: Link) -> str:
-    """One link as ``[0, 1]:[0]:0.9123``."""
+    """One link as ``[0, 1]:[0]:0.9123`` (``[5]:[12]:0.9312:moved`` for a moved one)."""
     src = ", ".join(str(i) for i in link.src)
     tgt = ", ".join(str(j) for j in link.tgt)
-    return f"[{src}]:[{tgt}]:{link.score:.4f}"
+    return f"[{src}]:[{tgt}]:{link.score:.4f}" + (":moved" if link.moved else "")
 
 
 def write_links(alignment: Alignment, fh: TextIO, min_score: float = 0.0) -> None:
@@ -59,11 +61,13 @@ def read_link_lines(lines: Iterable[str], source: str = "<links>") -> list[LinkL
             raise InputError(
                 source,
                 f"{line.strip()[:60]!r} is not a link line",
-                "Each line must look like [0, 1]:[2] or [0]:[]:0.95 (0-based sentence indices).",
+                "Each line must look like [0, 1]:[2], [0]:[]:0.95 or [3]:[9]:0.9:moved "
+                "(0-based sentence indices).",
                 line=number,
             )
         src = tuple(int(x) for x in m.group(1).replace(",", " ").split())
         tgt = tuple(int(x) for x in m.group(2).replace(",", " ").split())
         score = m.group(3)
-        links.append(LinkLine(Link(src, tgt, float(score) if score else 1.0), number, score is not None))
+        link = Link(src, tgt, float(score) if score else 1.0, moved=m.group(4) is not None)
+        links.append(LinkLine(link, number, score is not None))
     return links

@@ -92,6 +92,7 @@ def build_tmx(alignment: Alignment, min_score: float = 0.0) -> ET.ElementTree[ET
             ("x-source-sentences", ",".join(str(i) for i in link.src)),
             ("x-target-sentences", ",".join(str(j) for j in link.tgt)),
             ("x-review-status", review.status if review else ""),
+            ("x-moved", "yes" if link.moved else ""),  # linked out of order: a paragraph moved
         ]
         for name, value in props:
             if value:

@@ -26,4 +26,4 @@ def write_tsv(alignment: Alignment, fh: TextIO, min_score: float = 0.0) -> None:
             continue
         src = one_line(alignment.source_text(link))
         tgt = one_line(alignment.target_text(link))
-        fh.write(f"{src}\t{tgt}\t{link.score:.4f}\t{link.kind}\n")
+        fh.write(f"{src}\t{tgt}\t{link.score:.4f}\t{link.label}\n")

@@ -36,7 +36,7 @@ def reviewed_alignment(view: PairView, signature: str = "", approved_only: bool 
             continue
         review = Review(lk.status, lk.changed_at, lk.changed_by, lk.comment)
         score = REVIEWER_SCORE if lk.score is None else lk.score
-        links.append(Link(lk.src, lk.tgt, score, review))
+        links.append(Link(lk.src, lk.tgt, score, review, lk.moved))
     info = PairInfo(
         view.source.lang,
         view.target.lang,

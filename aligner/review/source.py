@@ -73,7 +73,9 @@ def _pair(run: RunFolder, entry: PairRecord) -> PairData:
         lines = links_path.read_text(encoding="utf-8").splitlines()
     except OSError as err:
         raise InputError(links_path, f"cannot be read ({err.strerror})", _fix(run.path)) from None
-    links = tuple(ReviewLink(lk.src, lk.tgt, lk.score) for lk in read_links(lines, str(links_path)))
+    links = tuple(
+        ReviewLink(lk.src, lk.tgt, lk.score, moved=lk.moved) for lk in read_links(lines, str(links_path))
+    )
     try:
         check_cover(links, len(source.sentences), len(target.sentences))
     except EditError:

@@ -42,7 +42,15 @@ from . import edits
 from .edits import Change, EditError, ReviewLink, Stamp
 from .source import DocumentData, PairData, RunData
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+#: What a project file of an earlier schema needs to become one of this schema.
+MIGRATIONS = {
+    "1": (  # moved links (linked out of order) came in schema 2
+        "ALTER TABLE aligner_links ADD COLUMN moved INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE links ADD COLUMN moved INTEGER NOT NULL DEFAULT 0",
+        "UPDATE meta SET value = '2' WHERE key = 'schema'",
+    ),
+}
 
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -62,13 +70,14 @@ CREATE TABLE pairs (
 );
 CREATE TABLE aligner_links (
     pair INTEGER NOT NULL REFERENCES pairs(id), position INTEGER NOT NULL,
-    src TEXT NOT NULL, tgt TEXT NOT NULL, score REAL NOT NULL, PRIMARY KEY (pair, position)
+    src TEXT NOT NULL, tgt TEXT NOT NULL, score REAL NOT NULL, moved INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (pair, position)
 );
 CREATE TABLE links (
     pair INTEGER NOT NULL REFERENCES pairs(id), position INTEGER NOT NULL,
     src TEXT NOT NULL, tgt TEXT NOT NULL, score REAL,
     status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
-    comment TEXT NOT NULL DEFAULT '', changed_at TEXT, changed_by TEXT,
+    comment TEXT NOT NULL DEFAULT '', changed_at TEXT, changed_by TEXT, moved INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (pair, position)
 );
 CREATE TABLE edits (
@@ -224,6 +233,11 @@ class Project:
                 f"is not a review project ({err})",
                 "Give the project file `aligner review` made, or delete it to start afresh.",
             ) from None
+        if row is not None and row[0] in MIGRATIONS:
+            with project._transaction() as db:
+                for statement in MIGRATIONS[row[0]]:
+                    db.execute(statement)
+            row = (SCHEMA_VERSION,)
         if row is None or row[0] != SCHEMA_VERSION:
             raise InputError(
                 path,
@@ -291,9 +305,13 @@ class Project:
         """The links as the aligner made them."""
         with self._connect() as db:
             rows = db.execute(
-                "SELECT src, tgt, score FROM aligner_links WHERE pair = ? ORDER BY position", (pair_id,)
+                "SELECT src, tgt, score, moved FROM aligner_links WHERE pair = ? ORDER BY position",
+                (pair_id,),
             ).fetchall()
-        return [ReviewLink(tuple(json.loads(s)), tuple(json.loads(t)), score) for s, t, score in rows]
+        return [
+            ReviewLink(tuple(json.loads(s)), tuple(json.loads(t)), score, moved=bool(moved))
+            for s, t, score, moved in rows
+        ]
 
     def history(self, pair_id: int | None = None) -> list[dict[str, Any]]:
         """Every edit, undo and redo (of one pair, or all), oldest first."""
@@ -491,8 +509,11 @@ def _insert_pair(db: sqlite3.Connection, pair: PairData) -> None:
     )
     pair_id = int(cur.lastrowid or 0)
     db.executemany(
-        "INSERT INTO aligner_links (pair, position, src, tgt, score) VALUES (?, ?, ?, ?, ?)",
-        [(pair_id, k, json.dumps(lk.src), json.dumps(lk.tgt), lk.score) for k, lk in enumerate(pair.links)],
+        "INSERT INTO aligner_links (pair, position, src, tgt, score, moved) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (pair_id, k, json.dumps(lk.src), json.dumps(lk.tgt), lk.score, int(lk.moved))
+            for k, lk in enumerate(pair.links)
+        ],
     )
     _write_links(db, pair_id, pair.links)
 
@@ -500,8 +521,8 @@ def _insert_pair(db: sqlite3.Connection, pair: PairData) -> None:
 def _write_links(db: sqlite3.Connection, pair_id: int, links: Sequence[ReviewLink]) -> None:
     db.execute("DELETE FROM links WHERE pair = ?", (pair_id,))
     db.executemany(
-        "INSERT INTO links (pair, position, src, tgt, score, status, comment, changed_at, changed_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO links (pair, position, src, tgt, score, status, comment, changed_at, changed_by, moved)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
                 pair_id,
@@ -513,6 +534,7 @@ def _write_links(db: sqlite3.Connection, pair_id: int, links: Sequence[ReviewLin
                 lk.comment,
                 lk.changed_at,
                 lk.changed_by,
+                int(lk.moved),
             )
             for k, lk in enumerate(links)
         ],
@@ -521,13 +543,13 @@ def _write_links(db: sqlite3.Connection, pair_id: int, links: Sequence[ReviewLin
 
 def _read_links(db: sqlite3.Connection, pair_id: int) -> tuple[ReviewLink, ...]:
     rows = db.execute(
-        "SELECT src, tgt, score, status, comment, changed_at, changed_by FROM links WHERE pair = ?"
+        "SELECT src, tgt, score, status, comment, changed_at, changed_by, moved FROM links WHERE pair = ?"
         " ORDER BY position",
         (pair_id,),
     ).fetchall()
     return tuple(
-        ReviewLink(tuple(json.loads(s)), tuple(json.loads(t)), score, status, comment, at, by)
-        for s, t, score, status, comment, at, by in rows
+        ReviewLink(tuple(json.loads(s)), tuple(json.loads(t)), score, status, comment, at, by, bool(moved))
+        for s, t, score, status, comment, at, by, moved in rows
     )
 
 
