@@ -54,6 +54,8 @@ ANCHOR_MARGIN = 0.02
 MIN_ANCHORS = 5
 #: The anchors' ratio replaces the documents' when the two differ by more than this (log).
 ANCHOR_TRUST = 0.2
+#: Documents whose lengths differ by more than this factor (log 2) are not centred on their ratio.
+SIZES_APART = 0.7
 #: Dimension of the hashed character n-gram vectors.
 LEXICAL_DIM = 512
 #: Character n-gram size of the lexical vectors.
@@ -240,11 +242,14 @@ class LinkScorer:
         total_s = sum(len(t) for t in src_texts) + LENGTH_SMOOTHING
         total_t = sum(len(t) for t in tgt_texts) + LENGTH_SMOOTHING
         #: Where the length model is centred: the documents' length ratio, unless the
-        #: confident 1-1 matches say otherwise (one document holds much more than the other).
+        #: confident 1-1 matches say otherwise (one document holds much more than the other),
+        #: or, with too few of them, equal lengths when the documents' sizes are far apart.
         self.log_ratio = float(np.log(total_t / total_s))
         anchored = anchor_ratio(src_vecs, tgt_vecs, self.len_s[1], self.len_t[1])
         if anchored is not None and abs(anchored - self.log_ratio) > ANCHOR_TRUST:
             self.log_ratio = anchored
+        elif anchored is None and abs(self.log_ratio) > SIZES_APART:
+            self.log_ratio = 0.0
         # Chance distances of every span against same-size spans of the other side.
         self.chance_s: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
         self.chance_t: dict[tuple[int, int], npt.NDArray[np.float64]] = {}

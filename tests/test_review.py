@@ -512,3 +512,18 @@ def test_history_page_numbers_links_from_one(project: Project) -> None:
     with TestClient(create_app(project, "ann"), base_url="http://127.0.0.1") as client:
         page = client.get("/pair/1/history").text
     assert "link 2, side tgt, sentence 2" in page and "ann" in page
+
+
+def test_a_project_file_of_schema_1_opens_and_gains_moved_links(project: Project) -> None:
+    """Project files made before moved links existed are brought up to date on opening."""
+    with sqlite3.connect(project.path) as db:
+        db.execute("ALTER TABLE links DROP COLUMN moved")
+        db.execute("ALTER TABLE aligner_links DROP COLUMN moved")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    reopened = Project.open(project.path)
+    view = reopened.pair(1)
+    assert [lk.moved for lk in view.links] == [False, False, False]
+    assert [lk.moved for lk in reopened.aligner_links(1)] == [False, False, False]
+    assert reopened.edit(1, 0, "ann", "approve", {"position": 0}).view.links[0].status == "approved"
+    with sqlite3.connect(project.path) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
