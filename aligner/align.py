@@ -77,6 +77,12 @@ BOUNDARY_REACH = 3
 BOUNDARY_CAP = 3.0
 #: The score of a link whose two sides are the same text (see :func:`aligner.score.untranslated`).
 UNTRANSLATED_SCORE = 0.05
+#: The distance of a link the search for moved paragraphs may not make (finite, so that
+#: boundary margins stay numbers).
+FAR = 1e3
+#: A link next to a moved link, continuing its paragraph on both sides, is kept when its
+#: distance is below this (``moved_at`` is the bar for a moved paragraph's first link).
+MOVED_REACH = 0.9
 #: A side with more than this share of its sentences without counterpart is warned of.
 UNMATCHED_WARNING = 0.25
 #: Documents whose sentence counts differ by more than this factor are warned of.
@@ -471,7 +477,7 @@ def find_moved(path: Path) -> Path:
     sentences' null links go); :func:`aligner.calibrate.features` marks them.
     """
     scorer, config = path.scorer, path.scorer.config
-    steps, boundary = list(path.steps), list(path.boundary)
+    steps, boundary = _release(scorer, list(path.steps), list(path.boundary))
     found: list[tuple[Step, float]] = []
     # Each run pair is aligned once: a pair whose runs are unchanged keeps its result.
     done: dict[tuple[tuple[int, int], tuple[int, int]], tuple[float, list[Step], list[float]] | None] = {}
@@ -521,6 +527,74 @@ def find_moved(path: Path) -> Path:
     return Path(scorer, steps, boundary)
 
 
+def _release(scorer: LinkScorer, steps: list[Step], boundary: list[float]) -> tuple[list[Step], list[float]]:
+    """Free the sentences that the monotone path glued to a neighbour's link (the end of a
+    1-2 link) where an unmatched sentence far away in the path is their translation: a
+    moved paragraph's edge.
+
+    For each unmatched sentence, closest first, its nearest sentence on the other side
+    (within ``moved_at``) is released when it is the first or last sentence of a link's
+    longer side and the link without it plus the new pair cost less than the link and
+    the unmatched sentence did. A link is released from once; :func:`find_moved` then
+    matches the runs of unmatched sentences, the released ones among them. (Whole 1-1
+    links are never taken apart: on the stress variants that broke more right links in
+    summaries than it mended in moved paragraphs.)
+    """
+    config = scorer.config
+    if not scorer.n or not scorer.m:
+        return steps, boundary
+    wanted: list[tuple[float, int, bool, int]] = []  # distance, step, source side?, partner
+    for k, s in enumerate(steps):
+        if s.a + s.b != 1:
+            continue
+        if s.a:
+            distances = scorer.row(1, 1, s.i, np.arange(scorer.m))
+        else:
+            distances = scorer.column(1, 1, np.arange(scorer.n), s.j)
+        best = int(np.argmin(distances))
+        if distances[best] < config.moved_at:
+            wanted.append((float(distances[best]), k, bool(s.a), best))
+    holder_s = {i: k for k, s in enumerate(steps) if s.b for i in range(s.i, s.i + s.a)}
+    holder_t = {j: k for k, s in enumerate(steps) if s.a for j in range(s.j, s.j + s.b)}
+    replaced: dict[int, list[Step]] = {}
+    for _, k, from_source, other in sorted(wanted):
+        h = (holder_t if from_source else holder_s).get(other)
+        if h is None or h in replaced or steps[h].moved or _adjacent(steps, k, h):
+            continue
+        link = steps[h]
+        pair = (steps[k].i, other) if from_source else (other, steps[k].j)
+        # What the path pays for the link and the unmatched sentence, less what it would pay
+        # for the new pair and what is left of the link.
+        gain = link_cost(scorer, link.a, link.b, link.i, link.j) + config.deletion_cost
+        gain -= link_cost(scorer, 1, 1, *pair)
+        if from_source and link.b > 1 and other in (link.j, link.j + link.b - 1):
+            first = other == link.j
+            kept = Step(link.i, link.a, link.j + first, link.b - 1)
+            gain -= link_cost(scorer, kept.a, kept.b, kept.i, kept.j)
+            rest = [Step(link.i, 0, other, 1), kept] if first else [kept, Step(link.i + link.a, 0, other, 1)]
+        elif not from_source and link.a > 1 and other in (link.i, link.i + link.a - 1):
+            first = other == link.i
+            kept = Step(link.i + first, link.a - 1, link.j, link.b)
+            gain -= link_cost(scorer, kept.a, kept.b, kept.i, kept.j)
+            rest = [Step(other, 1, link.j, 0), kept] if first else [kept, Step(other, 1, link.j + link.b, 0)]
+        else:
+            continue
+        if gain > 0:
+            replaced[h] = rest
+    new_steps, new_boundary = [], []
+    for k, (s, margin) in enumerate(zip(steps, boundary, strict=True)):
+        for part in replaced.get(k, [s]):
+            new_steps.append(part)
+            new_boundary.append(margin)
+    return new_steps, new_boundary
+
+
+def _adjacent(steps: Sequence[Step], k: int, h: int) -> bool:
+    """True when no link with sentences on both sides lies between steps ``k`` and ``h``."""
+    lo, hi = min(k, h), max(k, h)
+    return not any(steps[x].a and steps[x].b for x in range(lo + 1, hi))
+
+
 def _side_by_side(
     steps: Sequence[Step],
     at_s: dict[int, int],
@@ -538,30 +612,47 @@ def _align_runs(
     scorer: LinkScorer, rs: tuple[int, int], rt: tuple[int, int]
 ) -> tuple[float, list[Step], list[float]] | None:
     """The search on source run ``rs`` against target run ``rt`` alone: what it saves over
-    leaving them unmatched, its links within ``moved_at`` (as moved steps in document
-    positions) and their boundary margins; None if it keeps no link."""
+    leaving them unmatched, its links within ``moved_at`` and those within
+    :data:`MOVED_REACH` next to them (as moved steps in document positions), and their
+    boundary margins; None if it keeps no link."""
     config = scorer.config
+    reach = max(config.moved_at, MOVED_REACH)
     (i0, i1), (j0, j1) = rs, rt
     n, m = i1 - i0, j1 - j0
 
     def row(a: int, b: int, i: int, js: Ints) -> npt.NDArray[np.float64]:
-        return scorer.row(a, b, i0 + i, j0 + js)
+        # Only links that could be kept are links here: in two runs that each hold two moved
+        # paragraphs (swapped), a diagonal of poor links would otherwise beat the good ones.
+        distances = scorer.row(a, b, i0 + i, j0 + js)
+        return np.where(distances < reach, distances, FAR)
 
-    moves = _moves(min(config.max_src, n), min(config.max_tgt, m))
+    # Links of one sentence on at least one side: two moved 1-1 links read as one 2-2 link
+    # when nothing else is near to tell them apart.
+    moves = [(a, b) for a, b in _moves(min(config.max_src, n), min(config.max_tgt, m)) if min(a, b) <= 1]
     penalties = [type_penalty(a, b, config) for a, b in moves]
     args = (n, m, *_full_windows(n, m), moves, config.deletion_cost, penalties)
     forward, steps = search(row, *args)
     margins = boundary_margins(row, forward, *args, steps)
+    links = [(s, margin) for s, margin in zip(steps, margins, strict=True) if s.a and s.b]
+    distances = [scorer.link(s.a, s.b, i0 + s.i, j0 + s.j) for s, _ in links]
+    keep = [d < config.moved_at for d in distances]
+
+    # A link that continues a kept one on both sides (the next sentences of the same moved
+    # paragraph) is kept within the looser reach.
+    def touching(k: int) -> bool:  # link k starts where link k - 1 ends, on both sides
+        before, after = links[k - 1][0], links[k][0]
+        return after.i == before.i + before.a and after.j == before.j + before.b
+
+    for k in range(1, len(links)):
+        keep[k] = keep[k] or (keep[k - 1] and touching(k) and distances[k] < reach)
+    for k in range(len(links) - 2, -1, -1):
+        keep[k] = keep[k] or (keep[k + 1] and touching(k + 1) and distances[k] < reach)
     kept, kept_margins, saved = [], [], 0.0
-    for s, margin in zip(steps, margins, strict=True):
-        if not (s.a and s.b):
-            continue
-        distance = scorer.link(s.a, s.b, i0 + s.i, j0 + s.j)
-        if distance >= config.moved_at:
-            continue
-        saved += config.deletion_cost * (s.a + s.b) - link_cost(scorer, s.a, s.b, i0 + s.i, j0 + s.j)
-        kept.append(Step(i0 + s.i, s.a, j0 + s.j, s.b, moved=True))
-        kept_margins.append(margin)
+    for (s, margin), ok in zip(links, keep, strict=True):
+        if ok:
+            saved += config.deletion_cost * (s.a + s.b) - link_cost(scorer, s.a, s.b, i0 + s.i, j0 + s.j)
+            kept.append(Step(i0 + s.i, s.a, j0 + s.j, s.b, moved=True))
+            kept_margins.append(margin)
     return (saved, kept, kept_margins) if kept else None
 
 

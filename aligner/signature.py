@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import version as pkg_version
 
+from .align import MOVED_REACH
 from .calibrate import calibration_id
 from .dedup import PERMUTATIONS, SHINGLE
 from .dictionary import Dictionary
@@ -40,6 +41,13 @@ def _dictionary_part(config: AlignConfig, bilingual: Dictionary | None) -> str:
     return part
 
 
+def _moved_part(config: AlignConfig) -> str:
+    """The bar of a moved paragraph's first link and of the links next to it; 0 when off."""
+    if not config.moved_at:
+        return "moved:0"
+    return f"moved:{_fmt(config.moved_at)}(reach{_fmt(max(config.moved_at, MOVED_REACH))})"
+
+
 def signature(
     config: AlignConfig,
     encoder_name: str,
@@ -68,7 +76,7 @@ def signature(
         _dictionary_part(config, bilingual),
         f"type:{_fmt(config.type_weight)}",
         f"unfaithful:{_fmt(config.unfaithful_share)}(del{_fmt(config.unfaithful_deletion_cost)})",
-        f"moved:{_fmt(config.moved_at)}",
+        _moved_part(config),
         f"band:{config.band or 'auto'}",
         f"score:{calibration_id()}",
     ]

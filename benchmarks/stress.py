@@ -69,6 +69,8 @@ from aligner.model import AlignConfig, Link
 
 ROOT = Path(__file__).resolve().parent.parent
 VARIANTS = ("faithful", "summary", "additions", "moved", "inside", "abridged")
+#: Units of each document in an ``unrelated`` case.
+UNRELATED_UNITS = 60
 #: ParTUT's legal documents: the only ones read (see the module docstring).
 PARTUT_LEGAL = ("CC", "FB", "JRCAcquis", "UDHR")
 
@@ -292,6 +294,17 @@ def abridged(src: Source, others: Sequence[Source], rng: random.Random) -> list[
     return [assemble(src.name, "abridged", units)]
 
 
+def unrelated(src: Source, others: Sequence[Source], rng: random.Random) -> list[Case]:
+    """The source side against another document's target side (up to :data:`UNRELATED_UNITS`
+    units of each): no sentence has a counterpart. Not in the table (its gold has no link);
+    ``benchmarks/fit_calibration.py`` fits on it, so that links the search is forced into
+    between unrelated texts score low."""
+    other = rng.choice(list(others))
+    a = [Unit(u.src, ()) for u in src.units[:UNRELATED_UNITS] if u.src]
+    b = [Unit((), u.tgt) for u in other.units[:UNRELATED_UNITS] if u.tgt]
+    return [assemble(src.name, "unrelated", a + b)]
+
+
 BUILDERS: dict[str, Callable[[Source, Sequence[Source], random.Random], list[Case]]] = {
     "faithful": faithful,
     "summary": summary,
@@ -299,6 +312,7 @@ BUILDERS: dict[str, Callable[[Source, Sequence[Source], random.Random], list[Cas
     "moved": moved,
     "inside": inside,
     "abridged": abridged,
+    "unrelated": unrelated,
 }
 
 

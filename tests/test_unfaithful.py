@@ -11,11 +11,12 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 from aligner_cli.main import app
 from typer.testing import CliRunner
 
-from aligner.align import UNTRANSLATED_SCORE, align, fidelity_warnings
+from aligner.align import UNTRANSLATED_SCORE, align, best_path, fidelity_warnings
 from aligner.encode import CachedEncoder
 from aligner.load import load_document
 from aligner.model import AlignConfig, Alignment, PairInfo, Sentence
@@ -176,6 +177,97 @@ def test_moved_paragraphs_are_linked_as_moved(encoder: CachedEncoder, order: lis
     in_order = [lk.tgt[0] for lk in al.links if not lk.moved]
     assert 0 < len(moved) <= 5 and in_order == sorted(in_order)
     assert "1-1 moved" in al.kind_counts()
+
+
+def _dispatches() -> tuple[list[str], list[str]]:
+    """The seed and the seven test dispatches, one after the other: 35 sentences a side."""
+    src, tgt = list(IT), list(EN)
+    for it_name, en_name in (
+        ("a1", "b7"),
+        ("c3", "d9"),
+        ("e2", "f5"),
+        ("g4", "h8"),
+        ("i6", "j1"),
+        ("k2", "l0"),
+    ):
+        src += [s.text for s in split(load_document(DISPATCHES / f"{it_name}.txt"), "it")]
+        tgt += [s.text for s in split(load_document(DISPATCHES / f"{en_name}.txt"), "en")]
+    src += [s.text for s in split(load_document(DISPATCHES / "m3.txt"), "it")]
+    tgt += [s.text for s in split(load_document(DISPATCHES / "n4.txt"), "en")]
+    return src, tgt
+
+
+@pytest.mark.parametrize(
+    ("first", "length", "after"),
+    [
+        (8, 2, 19),  # the seed's last two sentences moved into the third dispatch
+        (17, 2, 23),
+        (15, 3, 0),  # to the second sentence of the document
+        (16, 3, 25),
+    ],
+)
+def test_moved_sentences_among_related_ones_are_all_linked(
+    encoder: CachedEncoder, first: int, length: int, after: int
+) -> None:
+    """Paragraphs moved among sentences on related subjects, where the monotone path glues a
+    moved sentence to its new neighbour's link: each sentence is still linked to its
+    translation, as moved (these failed before the
+    ends of glued links were freed)."""
+    src, tgt = _dispatches()
+    block = list(range(first, first + length))
+    rest = [k for k in range(len(tgt)) if k not in block]
+    at = rest.index(after) + 1
+    order = rest[:at] + block + rest[at:]
+    al = _align(encoder, src, [tgt[k] for k in order])
+    where = {k: p for p, k in enumerate(order)}
+    assert _links(al) == [((k,), (where[k],)) for k in range(len(src))]
+    assert all(lk.moved for lk in al.links if lk.src[0] in block)
+
+
+#: Free English versions of seed sentences, further from the Italian than a moved paragraph's
+#: first link may be (``AlignConfig.moved_at``), but closer than unrelated text.
+LOOSE = {
+    4: "The country is poor in minerals but still counts for something strategically.",
+    5: "Washington's dealings with the region changed a great deal in the years before the war in "
+    "Ukraine began in 2022, and the whole of Central Asia, its south above all, drew more and more interest.",
+    8: "Where security is concerned, Kyrgyzstan cannot do without Moscow.",
+}
+
+
+@pytest.mark.parametrize(
+    ("loose", "order"),
+    [
+        (5, [0, 1, 2, 6, 7, 8, 9, 3, 4, 5]),
+        (4, [3, 4, 5, 0, 1, 2, 6, 7, 8, 9]),
+        (8, [0, 7, 8, 9, 1, 2, 3, 4, 5, 6]),
+        (8, [0, 1, 2, 3, 8, 9, 4, 5, 6, 7]),
+    ],
+)
+def test_a_loosely_translated_sentence_of_a_moved_paragraph_goes_with_it(
+    encoder: CachedEncoder, loose: int, order: list[int]
+) -> None:
+    """A moved paragraph is found by its close links; a freer translation beside them in the
+    same paragraph is linked with them, not left as 1-0 and 0-1 (:data:`aligner.align.MOVED_REACH`)."""
+    english = [LOOSE[k] if k == loose else EN[k] for k in range(10)]
+    al = _align(encoder, IT, [english[k] for k in order])
+    where = {k: p for p, k in enumerate(order)}
+    assert _links(al) == [((k,), (where[k],)) for k in range(10)]
+    assert next(lk for lk in al.links if lk.src == (loose,)).moved
+
+
+@pytest.mark.parametrize("empty", ["source", "target"])
+def test_the_path_of_a_document_against_an_empty_one_is_all_unmatched(
+    encoder: CachedEncoder, empty: str
+) -> None:
+    """best_path (which looks for moved paragraphs) with no sentence on one side: every
+    sentence of the other is unmatched (a stress case of the calibration fit crashed here)."""
+    src, tgt = ([], IT) if empty == "source" else (IT, [])
+    vecs = encoder.encode(IT)
+    none = np.zeros((0, vecs.shape[1]), dtype=vecs.dtype)
+    path = best_path(
+        none if empty == "source" else vecs, none if empty == "target" else vecs, src, tgt, AlignConfig()
+    )
+    assert [(s.a, s.b) for s in path.steps] == [(0, 1) if empty == "source" else (1, 0)] * 10
 
 
 def test_a_run_with_moved_paragraphs_counts_them_and_opens_for_review(tmp_path: Path) -> None:
