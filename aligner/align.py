@@ -79,7 +79,7 @@ BOUNDARY_CAP = 3.0
 UNTRANSLATED_SCORE = 0.05
 #: The distance of a link the search for moved paragraphs may not make (finite, so that
 #: boundary margins stay numbers).
-FAR = 1e3
+FORBIDDEN = 1e3
 #: A link next to a moved link, continuing its paragraph on both sides, is kept when its
 #: distance is below this (``moved_at`` is the bar for a moved paragraph's first link).
 MOVED_REACH = 0.9
@@ -624,7 +624,7 @@ def _align_runs(
         # Only links that could be kept are links here: in two runs that each hold two moved
         # paragraphs (swapped), a diagonal of poor links would otherwise beat the good ones.
         distances = scorer.row(a, b, i0 + i, j0 + js)
-        return np.where(distances < reach, distances, FAR)
+        return np.where(distances < reach, distances, FORBIDDEN)
 
     # Links of one sentence on at least one side: two moved 1-1 links read as one 2-2 link
     # when nothing else is near to tell them apart.
