@@ -386,9 +386,14 @@ def search_path(
     return path
 
 
+def charge(a: int, b: int, distance: float, config: AlignConfig) -> float:
+    """What the search charges for an ``a``-``b`` link at ``distance`` (``a``, ``b`` >= 1)."""
+    return (a + b) / 2.0 * distance + type_penalty(a, b, config)
+
+
 def link_cost(scorer: LinkScorer, a: int, b: int, i: int, j: int) -> float:
     """What the search charges for the link ``src[i:i+a]`` - ``tgt[j:j+b]`` (``a``, ``b`` >= 1)."""
-    return (a + b) / 2.0 * scorer.link(a, b, i, j) + type_penalty(a, b, scorer.config)
+    return charge(a, b, scorer.link(a, b, i, j), scorer.config)
 
 
 def _learn_translations(path: Path, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> LinkScorer | None:
@@ -478,7 +483,7 @@ def find_moved(path: Path) -> Path:
     """
     scorer, config = path.scorer, path.scorer.config
     steps, boundary = _release(scorer, list(path.steps), list(path.boundary))
-    found: list[tuple[Step, float]] = []
+    found = False
     # Each run pair is aligned once: a pair whose runs are unchanged keeps its result.
     done: dict[tuple[tuple[int, int], tuple[int, int]], tuple[float, list[Step], list[float]] | None] = {}
     while True:
@@ -502,25 +507,21 @@ def find_moved(path: Path) -> Path:
         if best is None:
             break
         _, links, margins = best
-        found += zip(links, margins, strict=True)
+        found = True
         used_s = {i for s in links for i in range(s.i, s.i + s.a)}
         used_t = {j for s in links for j in range(s.j, s.j + s.b)}
-        keep = [
-            k
-            for k, s in enumerate(steps)
-            if not ((s.a == 1 and not s.b and s.i in used_s) or (s.b == 1 and not s.a and s.j in used_t))
-        ]
-        # A moved link takes the place of its first source sentence's null link.
-        firsts = {min(range(s.i, s.i + s.a)): (s, m) for s, m in zip(links, margins, strict=True)}
+        # A moved link takes the place of its first source sentence's null link; the null
+        # links of its other sentences go.
+        firsts = {s.i: (s, m) for s, m in zip(links, margins, strict=True)}
         new_steps, new_boundary = [], []
-        for k, s in enumerate(steps):
+        for s, margin in zip(steps, boundary, strict=True):
             if s.a == 1 and not s.b and s.i in firsts:
-                link, margin = firsts[s.i]
+                link, link_margin = firsts[s.i]
                 new_steps.append(link)
-                new_boundary.append(margin)
-            elif k in keep:
+                new_boundary.append(link_margin)
+            elif not ((s.a == 1 and not s.b and s.i in used_s) or (s.b == 1 and not s.a and s.j in used_t)):
                 new_steps.append(s)
-                new_boundary.append(boundary[k])
+                new_boundary.append(margin)
         steps, boundary = new_steps, new_boundary
     if not found:
         return path
@@ -559,26 +560,25 @@ def _release(scorer: LinkScorer, steps: list[Step], boundary: list[float]) -> tu
     replaced: dict[int, list[Step]] = {}
     for _, k, from_source, other in sorted(wanted):
         h = (holder_t if from_source else holder_s).get(other)
-        if h is None or h in replaced or steps[h].moved or _adjacent(steps, k, h):
+        if h is None or h in replaced or _adjacent(steps, k, h):
             continue
         link = steps[h]
+        if from_source and link.b > 1 and other in (link.j, link.j + link.b - 1):
+            first = other == link.j
+            kept = Step(link.i, link.a, link.j + first, link.b - 1)
+            rest = [Step(link.i, 0, other, 1), kept] if first else [kept, Step(link.i + link.a, 0, other, 1)]
+        elif not from_source and link.a > 1 and other in (link.i, link.i + link.a - 1):
+            first = other == link.i
+            kept = Step(link.i + first, link.a - 1, link.j, link.b)
+            rest = [Step(other, 1, link.j, 0), kept] if first else [kept, Step(other, 1, link.j + link.b, 0)]
+        else:
+            continue
         pair = (steps[k].i, other) if from_source else (other, steps[k].j)
         # What the path pays for the link and the unmatched sentence, less what it would pay
         # for the new pair and what is left of the link.
         gain = link_cost(scorer, link.a, link.b, link.i, link.j) + config.deletion_cost
         gain -= link_cost(scorer, 1, 1, *pair)
-        if from_source and link.b > 1 and other in (link.j, link.j + link.b - 1):
-            first = other == link.j
-            kept = Step(link.i, link.a, link.j + first, link.b - 1)
-            gain -= link_cost(scorer, kept.a, kept.b, kept.i, kept.j)
-            rest = [Step(link.i, 0, other, 1), kept] if first else [kept, Step(link.i + link.a, 0, other, 1)]
-        elif not from_source and link.a > 1 and other in (link.i, link.i + link.a - 1):
-            first = other == link.i
-            kept = Step(link.i + first, link.a - 1, link.j, link.b)
-            gain -= link_cost(scorer, kept.a, kept.b, kept.i, kept.j)
-            rest = [Step(other, 1, link.j, 0), kept] if first else [kept, Step(other, 1, link.j + link.b, 0)]
-        else:
-            continue
+        gain -= link_cost(scorer, kept.a, kept.b, kept.i, kept.j)
         if gain > 0:
             replaced[h] = rest
     new_steps, new_boundary = [], []
@@ -604,8 +604,13 @@ def _side_by_side(
 ) -> bool:
     """True when no link with sentences on both sides separates the two runs in the path."""
     ks = [at_s[i] for i in range(*rs)] + [at_t[j] for j in range(*rt)]
-    lo, hi = min(ks), max(ks)
-    return not any(steps[k].a and steps[k].b for k in range(lo, hi + 1))
+    return _adjacent(steps, min(ks), max(ks))  # the ends are the runs' own null links
+
+
+def moved_reach(config: AlignConfig) -> float:
+    """The distance below which a link next to a moved link is kept with it (:data:`MOVED_REACH`,
+    never tighter than ``config.moved_at``)."""
+    return max(config.moved_at, MOVED_REACH)
 
 
 def _align_runs(
@@ -616,7 +621,7 @@ def _align_runs(
     :data:`MOVED_REACH` next to them (as moved steps in document positions), and their
     boundary margins; None if it keeps no link."""
     config = scorer.config
-    reach = max(config.moved_at, MOVED_REACH)
+    reach = moved_reach(config)
     (i0, i1), (j0, j1) = rs, rt
     n, m = i1 - i0, j1 - j0
 
@@ -648,9 +653,9 @@ def _align_runs(
     for k in range(len(links) - 2, -1, -1):
         keep[k] = keep[k] or (keep[k + 1] and touching(k + 1) and distances[k] < reach)
     kept, kept_margins, saved = [], [], 0.0
-    for (s, margin), ok in zip(links, keep, strict=True):
+    for (s, margin), ok, distance in zip(links, keep, distances, strict=True):
         if ok:
-            saved += config.deletion_cost * (s.a + s.b) - link_cost(scorer, s.a, s.b, i0 + s.i, j0 + s.j)
+            saved += config.deletion_cost * (s.a + s.b) - charge(s.a, s.b, distance, config)
             kept.append(Step(i0 + s.i, s.a, j0 + s.j, s.b, moved=True))
             kept_margins.append(margin)
     return (saved, kept, kept_margins) if kept else None

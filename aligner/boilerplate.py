@@ -83,18 +83,22 @@ _MARKUP = re.compile(
 _CSS = re.compile(r"^[@.#]?[\w\s.#:,>+~*\[\]=\"'()-]*\{(?:[^{}]*:[^{}]*)?\}?;?$")
 #: JSON: an object or array of quoted keys, or one member ("title": "...",).
 _JSON = re.compile(r'^[\[{]\s*"[^"]*"\s*:|^"[\w.-]+"\s*:\s*["\[{\d-]')
-#: JavaScript statements.
-_JS = re.compile(
-    r"""^(?:var|let|const)\s+[\w$]+\s*=      # var x =
-    | ^function\s*[\w$]*\s*\(               # function f(
-    | ^(?:window|document|console|jQuery|\$)\s*[.(]
-    | ^(?:if|for|while|switch)\s*\(.*\)\s*\{   # if (x) {
-    | =>\s*\{ | \bfunction\s*\(\s*\)\s*\{ | ^return\s.*;$ | ^[})\];,\s]+$
+#: The flag of a line of code or markup.
+CODE_FLAG = "code or markup"
+#: JavaScript statements, at the start of a line.
+_JS_START = re.compile(
+    r"""(?:var|let|const)\s+[\w$]+\s*=      # var x =
+    | function\s*[\w$]*\s*\(               # function f(
+    | (?:window|document|console|jQuery|\$)\s*[.(]
+    | (?:if|for|while|switch)\s*\(.*\)\s*\{   # if (x) {
+    | return\s.*;$ | [})\];,\s]+$
     """,
     re.VERBOSE,
 )
+#: JavaScript anywhere in a line: an arrow function's or an anonymous function's body.
+_JS_ANYWHERE = re.compile(r"=>\s*\{|\bfunction\s*\(\s*\)\s*\{")
 #: Characters that prose rarely holds and code is full of.
-_CODE_SYMBOLS = frozenset("{}[]<>;=$\\|")
+_CODE_SYMBOLS = "{}[]<>;=$\\|"
 
 
 def looks_like_code(line: str) -> bool:
@@ -106,9 +110,9 @@ def looks_like_code(line: str) -> bool:
     s = line.strip()
     if not s:
         return False
-    if _MARKUP.search(s) or _CSS.match(s) or _JSON.match(s) or _JS.search(s):
+    if _MARKUP.search(s) or _CSS.match(s) or _JSON.match(s) or _JS_START.match(s) or _JS_ANYWHERE.search(s):
         return True
-    symbols = sum(ch in _CODE_SYMBOLS for ch in s)
+    symbols = sum(map(s.count, _CODE_SYMBOLS))  # counted in C: this runs on every line loaded
     return symbols >= 4 and symbols >= 0.08 * len(s)
 
 
@@ -157,7 +161,7 @@ def flag_lines(lines: list[str]) -> list[str | None]:
         key = _norm(line)
         nxt = _norm(lines[nonblank[pos + 1]]) if pos + 1 < len(nonblank) else None
         if looks_like_code(line):
-            flags[i] = "code or markup"
+            flags[i] = CODE_FLAG
         elif key in seen:
             flags[i] = "duplicate line"
         elif key == nxt:
@@ -204,7 +208,7 @@ def _flag_tail(lines: list[str], nonblank: list[int], flags: list[str | None]) -
     total_chars = 0
     start: int | None = None
     for i in reversed(nonblank):
-        if flags[i] == "code or markup":
+        if flags[i] == CODE_FLAG:
             continue
         size = len(lines[i].strip())
         total_chars += size

@@ -15,11 +15,12 @@ the first document of each bucket it falls in, never with every other.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from .score import WORD
 
 #: Words per shingle.
 SHINGLE = 5
@@ -30,7 +31,6 @@ ROWS = 4
 #: Estimated Jaccard similarity of shingles from which two documents are near duplicates.
 NEAR = 0.8
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _PRIME = (1 << 61) - 1
 _RNG = np.random.default_rng(20251125)
 _A = _RNG.integers(1, 1 << 32, PERMUTATIONS, dtype=np.uint64)
@@ -56,7 +56,7 @@ class Fingerprint:
 
 def fingerprint(texts: Iterable[str]) -> Fingerprint:
     """The fingerprint of a document's text (its sentences or lines), case and spacing ignored."""
-    words = [w.casefold() for text in texts for w in _WORD.findall(text)]
+    words = [w.casefold() for text in texts for w in WORD.findall(text)]
     digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()[:32]
     shingles = {" ".join(words[k : k + SHINGLE]) for k in range(max(1, len(words) - SHINGLE + 1))}
     hashes = np.array(
@@ -107,7 +107,8 @@ def group_duplicates(docs: Sequence[tuple[str, Fingerprint]], near: float = NEAR
         keys += [("band", b, fp.minhash[b * ROWS : (b + 1) * ROWS]) for b in range(PERMUTATIONS // ROWS)]
         for key in keys:
             seen = first_of.setdefault(key, k)
-            if seen != k and docs[seen][1].similarity(fp) >= near:
+            # Documents already in one group are not compared again (copies meet in every band).
+            if seen != k and root(seen) != root(k) and docs[seen][1].similarity(fp) >= near:
                 union(seen, k)
     out = []
     for k in order:

@@ -221,7 +221,6 @@ class LinkScorer:
     ) -> None:
         self.config = config
         self.n, self.m = len(src_texts), len(tgt_texts)
-        self.src_vecs, self.tgt_vecs = src_vecs, tgt_vecs
         #: Scoring a pair that is no faithful translation (see aligner.align.search_path).
         self.unfaithful = False
         sizes_s = range(1, config.max_src + 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import version as pkg_version
 
-from .align import MOVED_REACH
+from .align import moved_reach
 from .calibrate import calibration_id
 from .dedup import PERMUTATIONS, SHINGLE
 from .dictionary import Dictionary
@@ -45,7 +45,7 @@ def _moved_part(config: AlignConfig) -> str:
     """The bar of a moved paragraph's first link and of the links next to it; 0 when off."""
     if not config.moved_at:
         return "moved:0"
-    return f"moved:{_fmt(config.moved_at)}(reach{_fmt(max(config.moved_at, MOVED_REACH))})"
+    return f"moved:{_fmt(config.moved_at)}(reach{_fmt(moved_reach(config))})"
 
 
 def signature(

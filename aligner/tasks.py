@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy as np
 from . import dictionary
 from .align import align, fidelity_warnings
 from .dedup import Fingerprint, fingerprint
-from .encode import CachedEncoder, Encoder, Vectors, get_encoder
+from .encode import CachedEncoder, Vectors, get_encoder
 from .errors import InputError
 from .export import render_alignment
 from .job import Job
@@ -144,7 +145,7 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
         # Each document is embedded alone, its distinct texts sorted: the vectors
         # are the same whichever worker, and with whichever other documents, runs it.
         distinct = sorted(set(texts))
-        by_text = dict(zip(distinct, _embedded(encoder, distinct), strict=True))
+        by_text = dict(zip(distinct, _embedded(job.align.encoder, tuple(distinct)), strict=True))
         vectors = np.stack([by_text[t] for t in texts]) if texts else vectors
         p = profile(doc, sentences, vectors)
         prof = StoredProfile(tuple(sorted(p.numbers)), tuple(sorted(p.names)), p.chars, fingerprint(texts))
@@ -153,22 +154,13 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
     return Scanned.of(key, stored, vectors)
 
 
-#: Documents' vectors kept per process, by their distinct texts: copies of a document
-#: (the same story filed many times) are embedded once.
-_RECENT: dict[str, Vectors] = {}
-_RECENT_SIZE = 32
-
-
-def _embedded(encoder: Encoder, distinct: list[str]) -> Vectors:
-    """``encoder``'s vectors of ``distinct`` (a document's sorted distinct texts), taken
-    from an earlier document with the same texts when there is one: the same texts in
-    the same batch give the same vectors."""
-    key = hashlib.sha256("\0".join([encoder.name, *distinct]).encode("utf-8")).hexdigest()
-    if key not in _RECENT:
-        if len(_RECENT) >= _RECENT_SIZE:
-            del _RECENT[next(iter(_RECENT))]
-        _RECENT[key] = encoder.encode(distinct)
-    return _RECENT[key]
+@lru_cache(maxsize=32)
+def _embedded(encoder_name: str, distinct: tuple[str, ...]) -> Vectors:
+    """The vectors of ``distinct`` (a document's sorted distinct texts) by the encoder
+    ``encoder_name``, kept per process for the last documents: copies of a document (the
+    same story filed many times) are embedded once, and the same texts in the same batch
+    give the same vectors."""
+    return get_encoder(encoder_name).inner.encode(list(distinct))
 
 
 def _record(doc: Document, sentences: Sequence[Sentence]) -> DocumentRecord:

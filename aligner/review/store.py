@@ -43,7 +43,8 @@ from .edits import Change, EditError, ReviewLink, Stamp
 from .source import DocumentData, PairData, RunData
 
 SCHEMA_VERSION = "2"
-#: What a project file of an earlier schema needs to become one of this schema.
+#: What a project file of each earlier schema needs to become one of the next (the last
+#: statement records the new schema); applied one after the other up to this schema.
 MIGRATIONS = {
     "1": (  # moved links (linked out of order) came in schema 2
         "ALTER TABLE aligner_links ADD COLUMN moved INTEGER NOT NULL DEFAULT 0",
@@ -235,9 +236,10 @@ class Project:
             ) from None
         if row is not None and row[0] in MIGRATIONS:
             with project._transaction() as db:
-                for statement in MIGRATIONS[row[0]]:
-                    db.execute(statement)
-            row = (SCHEMA_VERSION,)
+                while row is not None and row[0] in MIGRATIONS:  # each step records its schema
+                    for statement in MIGRATIONS[row[0]]:
+                        db.execute(statement)
+                    row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
         if row is None or row[0] != SCHEMA_VERSION:
             raise InputError(
                 path,
