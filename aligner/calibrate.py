@@ -29,25 +29,29 @@ Each link of the search path is described by a few numbers (:func:`features`):
   two documents with little or nothing in common are aligned link by link
   between unrelated sentences, and no link of theirs is to be trusted much.
 
-A logistic model maps them to a probability. Its coefficients
-(``calibration.json`` beside this module) were fitted by
-``benchmarks/fit_calibration.py`` on the Text+Berg dev set only, with "equals a
-gold link" as the label (the strict correctness that strict precision counts);
-the benchmark reports how well they hold on the test sets (expected
-calibration error, precision of links scored 0.9 or more).
+A logistic model maps them to a probability. Its coefficients, one set per
+encoder (``calibration.json`` beside this module, with the search settings
+chosen for that encoder), were fitted by ``benchmarks/fit_calibration.py`` on
+dev data only (Text+Berg dev, and the stress variants of it and of ParTUT's
+legal documents), with "equals a gold link" as the label (the strict
+correctness that strict precision counts); the benchmark reports how well they
+hold on the test sets (expected calibration error, precision of links scored
+0.9 or more).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Sequence
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .model import Link, Step
+from .model import AlignConfig, Link, Step
 from .score import LinkScorer
 
 FEATURES = (
@@ -58,14 +62,44 @@ FEATURES = (
 FAR = 0.9
 
 
-def _load_coefficients() -> dict[str, float]:
+#: The encoder whose calibration an encoder without its own (``st:MODEL``) borrows.
+BORROWED_FROM = "e5"
+
+
+@functools.cache
+def _calibrations() -> dict[str, dict[str, Any]]:
     text = resources.files("aligner").joinpath("calibration.json").read_text("utf-8")
-    data = json.loads(text)["coefficients"]
+    data: dict[str, dict[str, Any]] = json.loads(text)["encoders"]
+    return data
+
+
+def calibrated(encoder_key: str) -> bool:
+    """True when the encoder ``encoder_key`` has a calibration fitted for it (``e5``, ``use``)."""
+    return encoder_key in _calibrations()
+
+
+def _entry(encoder_key: str) -> dict[str, Any]:
+    return _calibrations().get(encoder_key) or _calibrations()[BORROWED_FROM]
+
+
+def coefficients(encoder_key: str = "e5") -> dict[str, float]:
+    """The logistic coefficients per feature for links of ``encoder_key``'s vectors
+    (another encoder's, :data:`BORROWED_FROM`, when it has none)."""
+    data = _entry(encoder_key)["coefficients"]
     return {k: float(data.get(k, 0.0)) for k in FEATURES}
 
 
-#: Logistic coefficients per feature (see the module docstring for their origin).
-COEFFICIENTS = _load_coefficients()
+def search_settings(encoder_key: str = "e5") -> dict[str, float]:
+    """The :class:`~aligner.model.AlignConfig` settings chosen for ``encoder_key`` on dev
+    data (the search costs depend on how the encoder spreads its distances)."""
+    return dict(_entry(encoder_key).get("search", {}))
+
+
+def config_for(encoder_key: str, **settings: Any) -> AlignConfig:
+    """An :class:`AlignConfig` for the encoder ``encoder_key``: its own search settings
+    (:func:`search_settings`), then ``settings`` over them."""
+    return AlignConfig(**{**search_settings(encoder_key), **settings, "encoder": encoder_key})
+
 
 #: Margin given when no alternative exists (a one-sentence document side).
 NO_ALTERNATIVE = 1.0
@@ -136,14 +170,15 @@ def _around(centre: int, last: int) -> npt.NDArray[np.int64]:
     return np.arange(max(0, centre - NEIGHBOURHOOD), max(0, min(last, centre + NEIGHBOURHOOD)) + 1)
 
 
-def calibration_id() -> str:
-    """A short, stable name of the coefficients in use, for signatures."""
-    return "logit(" + ",".join(f"{COEFFICIENTS[k]:g}" for k in FEATURES) + ")"
+def calibration_id(encoder_key: str = "e5") -> str:
+    """A short, stable name of the coefficients ``encoder_key``'s links are scored with,
+    for signatures."""
+    coef = coefficients(encoder_key)
+    return "logit(" + ",".join(f"{coef[k]:g}" for k in FEATURES) + ")"
 
 
-def probability(feats: dict[str, float], coefficients: dict[str, float] | None = None) -> float:
-    """Logistic probability from features."""
-    coef = coefficients or COEFFICIENTS
+def probability(feats: dict[str, float], coef: dict[str, float]) -> float:
+    """Logistic probability from features and coefficients."""
     z = sum(coef[k] * feats[k] for k in FEATURES)
     return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
@@ -165,7 +200,8 @@ def link_scores(scorer: LinkScorer, steps: Sequence[Step], boundary: Sequence[fl
     """Turn a search path (and its steps' boundary margins) into links scored
     with the calibrated probability."""
     links = []
+    coef = coefficients(scorer.config.encoder)
     for s, f in zip(steps, path_features(scorer, steps, boundary), strict=True):
         src, tgt = tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))
-        links.append(Link(src, tgt, round(probability(f), 4), moved=s.moved))
+        links.append(Link(src, tgt, round(probability(f, coef), 4), moved=s.moved))
     return links

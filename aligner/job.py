@@ -23,6 +23,7 @@ class Job:
     signature: str
     input_name: str
     doc_signature: str  # what a stored document depends on (signature.document_signature)
+    device: str | None = None  # where an st:MODEL encoder runs (no output byte depends on it)
 
     def identity(self) -> JobIdentity:
         """What ``.aligner/job.json`` holds; a rerun resumes only if it is equal."""
@@ -37,6 +38,7 @@ def make_job(
     min_score: float = 0.0,
     input_name: str = "",
     bilingual: Dictionary | None = None,
+    device: str | None = None,
 ) -> Job:
     """A :class:`Job` with its signature; ``encoder_name`` is the encoder's full name and
     ``bilingual`` the dictionary loaded for ``align_config.dictionary_weight``, if set."""
@@ -50,4 +52,5 @@ def make_job(
         signature(acfg, encoder_name, pcfg, bilingual=bilingual),
         input_name,
         document_signature(encoder_name, pcfg),
+        device,
     )

@@ -245,7 +245,7 @@ class AlignConfig:
     unfaithful_deletion_cost: float = 0.5
     moved_at: float = 0.6  # links found out of order, across the document, are closer than this (0 = none)
     band: int = 0  # search band half-width in sentences; 0 = chosen from the lengths
-    encoder: str = "e5-small"
+    encoder: str = "e5"  # aligner.encode.ENCODERS, or st:MODEL
 
 
 @dataclass(frozen=True)

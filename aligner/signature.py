@@ -78,7 +78,7 @@ def signature(
         f"unfaithful:{_fmt(config.unfaithful_share)}(del{_fmt(config.unfaithful_deletion_cost)})",
         _moved_part(config),
         f"band:{config.band or 'auto'}",
-        f"score:{calibration_id()}",
+        f"score:{calibration_id(config.encoder)}",
     ]
     if pair is not None:
         parts.append(

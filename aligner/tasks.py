@@ -135,7 +135,7 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
             Problem(doc.id, f"language uncertain: {guess.lang} with probability {guess.confidence:.2f}")
         )
     problems.extend(_long_lines(doc))
-    encoder = get_encoder(job.align.encoder).inner
+    encoder = get_encoder(job.align.encoder, job.device).inner
     sentences: list[Sentence] = []
     vectors = np.zeros((0, encoder.dim), dtype=np.float32)
     prof = None
@@ -145,7 +145,7 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
         # Each document is embedded alone, its distinct texts sorted: the vectors
         # are the same whichever worker, and with whichever other documents, runs it.
         distinct = sorted(set(texts))
-        by_text = dict(zip(distinct, _embedded(job.align.encoder, tuple(distinct)), strict=True))
+        by_text = dict(zip(distinct, _embedded(job.align.encoder, job.device, tuple(distinct)), strict=True))
         vectors = np.stack([by_text[t] for t in texts]) if texts else vectors
         p = profile(doc, sentences, vectors)
         prof = StoredProfile(tuple(sorted(p.numbers)), tuple(sorted(p.names)), p.chars, fingerprint(texts))
@@ -155,12 +155,12 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
 
 
 @lru_cache(maxsize=32)
-def _embedded(encoder_name: str, distinct: tuple[str, ...]) -> Vectors:
+def _embedded(encoder_name: str, device: str | None, distinct: tuple[str, ...]) -> Vectors:
     """The vectors of ``distinct`` (a document's sorted distinct texts) by the encoder
     ``encoder_name``, kept per process for the last documents: copies of a document (the
     same story filed many times) are embedded once, and the same texts in the same batch
     give the same vectors."""
-    return get_encoder(encoder_name).inner.encode(list(distinct))
+    return get_encoder(encoder_name, device).inner.encode(list(distinct))
 
 
 def _record(doc: Document, sentences: Sequence[Sentence]) -> DocumentRecord:
@@ -216,7 +216,8 @@ def align_pair(task: PairTask) -> Aligned:
         src = folder.read_document(task.src_key)
         tgt = folder.read_document(task.tgt_key)
         assert src.vectors is not None and tgt.vectors is not None
-        encoder = CachedEncoder(get_encoder(job.align.encoder).inner)  # per pair: memory stays flat
+        # A cache per pair: memory stays flat.
+        encoder = CachedEncoder(get_encoder(job.align.encoder, job.device).inner)
         encoder.seed([s.text for s in src.sentences], src.vectors)
         encoder.seed([s.text for s in tgt.sentences], tgt.vectors)
         langs = (job.pair.src_lang, job.pair.tgt_lang)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from aligner.align import align, fidelity_warnings
-from aligner.encode import get_encoder
+from aligner.encode import check_languages, get_encoder
 from aligner.errors import OutputExistsError
 from aligner.export import render_alignment
 from aligner.load import load_document, load_presplit, loading_notes, usable_date
@@ -36,6 +36,7 @@ def align_command(
     src: Annotated[Path, typer.Argument(help="Source document.")],
     tgt: Annotated[Path, typer.Argument(help="Target document.")],
     config: AlignConfig,
+    device: str | None,
     src_lang: SrcLang = "it",
     tgt_lang: TgtLang = "en",
     presplit: Annotated[
@@ -60,7 +61,8 @@ def align_command(
     bilingual = load_dictionary(config, src_lang, tgt_lang)
     if output is not None and output.exists() and not force:
         raise OutputExistsError(output)
-    enc = get_encoder(config.encoder)
+    enc = get_encoder(config.encoder, device)
+    check_languages(enc, (src_lang, tgt_lang))
     date = None
     if presplit:
         source, target = load_presplit(src), load_presplit(tgt)

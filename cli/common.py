@@ -12,7 +12,8 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import typer
 
 from aligner import dictionary
-from aligner.encode import ENCODERS
+from aligner.calibrate import config_for
+from aligner.encode import ENCODER_CHOICES, check_key, default_encoder, get_encoder
 from aligner.errors import AlignerError, ConfigError, OutputExistsError
 from aligner.export import EXPORTERS
 from aligner.model import AlignConfig
@@ -94,8 +95,26 @@ MinScore = Annotated[
 _ALIGN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     (
         "encoder",
-        Annotated[str, typer.Option("--encoder", help=f"Sentence encoder: {', '.join(ENCODERS)}.")],
-        AlignConfig.encoder,
+        Annotated[
+            str | None,
+            typer.Option(
+                "--encoder",
+                help=f"Sentence encoder: {ENCODER_CHOICES}. Each has its own calibration; "
+                "see the README's 'Encoders'.",
+            ),
+        ],
+        None,
+    ),
+    (
+        "device",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--device",
+                help="Where an st:MODEL encoder runs (cpu, cuda, cuda:1, mps); default: a GPU if any.",
+            ),
+        ],
+        None,
     ),
     (
         "joined_weight",
@@ -168,11 +187,13 @@ _ALIGN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
 
 def with_align_options(command: Callable[..., R]) -> Callable[..., R]:
     """The command with the alignment options (``--encoder``, ``--joined-weight``...) in
-    place of its ``config`` parameter, which receives them as one :class:`AlignConfig`."""
+    place of its ``config`` parameter, which receives them as one :class:`AlignConfig`
+    (with the encoder's own search settings: :func:`aligner.calibrate.config_for`), and
+    ``device``, where an ``st:MODEL`` encoder runs."""
     sig = inspect.signature(command, eval_str=True)
-    if "config" not in sig.parameters:
-        raise TypeError(f"{command.__name__} takes no 'config' parameter")
-    kept = [p for p in sig.parameters.values() if p.name != "config"]
+    if "config" not in sig.parameters or "device" not in sig.parameters:
+        raise TypeError(f"{command.__name__} takes no 'config' and 'device' parameters")
+    kept = [p for p in sig.parameters.values() if p.name not in ("config", "device")]
     added = [
         inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
         for name, kind, default in _ALIGN_OPTIONS
@@ -181,7 +202,14 @@ def with_align_options(command: Callable[..., R]) -> Callable[..., R]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> R:
         settings = {name: kwargs.pop(name) for name, _, _ in _ALIGN_OPTIONS}
-        return command(*args, config=AlignConfig(**settings), **kwargs)
+        key, device = settings.pop("encoder"), settings.pop("device")
+        if key is None:
+            key, notice = default_encoder()
+            if notice:
+                info(f"note: {notice}")
+        config = config_for(check_key(key), **settings)
+        get_encoder(config.encoder, device)  # a missing package or a wrong device stops here
+        return command(*args, config=config, device=device, **kwargs)
 
     params = [*(p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in kept), *added]
     wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from aligner.encode import get_encoder
+from aligner.encode import ONE_THREAD_ENCODERS, check_languages, get_encoder
 from aligner.export import EXPORTERS
 from aligner.model import AlignConfig, PairConfig
 from aligner.pipeline import ProgressFn, RunResult, WorkerDied, make_job, run
@@ -228,6 +228,7 @@ def run_command(
     ctx: typer.Context,
     input_dir: Annotated[Path, typer.Argument(help="Folder of dispatches, one .txt file each.")],
     config: AlignConfig,
+    device: str | None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("output"),
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the output of a run with other settings.")
@@ -242,8 +243,14 @@ def run_command(
     src_lang: SrcLang = PairConfig.src_lang,
     tgt_lang: TgtLang = PairConfig.tgt_lang,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, help="Processes on this machine (each loads the model once).")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            help="Processes on this machine (each loads the model once); default: one per core with "
+            "--encoder use, else 1.",
+        ),
+    ] = None,
     scheduler: Annotated[
         str | None,
         typer.Option(
@@ -290,9 +297,11 @@ def run_command(
     fmts = [f.value for f in formats] if formats else list(EXPORTERS)
     bilingual = load_dictionary(config, src_lang, tgt_lang)
     pair_config = PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang)
-    job = make_job(
-        get_encoder(config.encoder).name, config, pair_config, fmts, min_score, input_dir.name, bilingual
-    )
+    encoder = get_encoder(config.encoder, device)
+    check_languages(encoder, (src_lang, tgt_lang))
+    job = make_job(encoder.name, config, pair_config, fmts, min_score, input_dir.name, bilingual, device)
+    if workers is None:
+        workers = (os.cpu_count() or 1) if config.encoder in ONE_THREAD_ENCODERS else 1
     resume = resume_command(ctx)
     counts = _Counts()
     try:

@@ -149,8 +149,10 @@ def test_link_kind_and_null() -> None:
 class _CountingEncoder:
     """A fake encoder: a text's vector is a hash of it; counts texts embedded."""
 
+    key = "fake"
     name = "fake"
     dim = DIM
+    languages = None
 
     def __init__(self) -> None:
         self.seen: list[str] = []
