@@ -3,19 +3,25 @@
 Usage::
 
     python benchmarks/alignment.py [--eval-dir ../shared/eval]
-        [--sets textberg-dev,textberg-test,limsi,parice] [--scaling] [--sizes 1000,5000,10000]
-        [--timeout SECONDS] [--out FILE.md]
+        [--sets textberg-dev,textberg-test,limsi,parice] [--encoder e5|use|st:MODEL]
+        [--scaling] [--sizes 1000,5000,10000] [--timeout SECONDS] [--out FILE.md]
 
 What it does
 ------------
-For every document of every chosen set it runs the installed command line, as
-a user would::
+For every chosen set it runs the installed command line, as a user would, once
+for all the set's documents::
 
-    aligner align SRC TGT --presplit --src-lang X --tgt-lang Y --format links -o PRED
+    aligner align --pairs PAIRS --presplit --src-lang X --tgt-lang Y --format links --encoder E
 
-(the ``aligner`` script next to ``sys.executable``), one fresh process per
-document, predictions written to a temporary folder that is deleted at the
-end. It then scores the predictions against the gold links with
+(the ``aligner`` script next to ``sys.executable``; ``PAIRS`` lists each
+document's ``SRC<TAB>TGT<TAB>PRED``), one fresh process per set, or per
+language pair of a set whose documents are in several (LIMSI: one per target
+language), predictions written to a temporary folder that is deleted at the
+end. ``--encoder`` (default: the aligner's default encoder) is given to every
+call and named in the header line; a document in a language the encoder does
+not cover is left out (``use`` has no Greek nor Icelandic: LIMSI is scored on
+its en-fr and en-es books, ParIce skipped), and a note below the table says so.
+It then scores the predictions against the gold links with
 :mod:`aligner.evaluate` (the code behind ``aligner evaluate``: strict and lax
 precision/recall/F1 pooled over the set's documents, FACTS.md section 2) and
 the calibration of the link scores (expected calibration error over 10
@@ -38,10 +44,12 @@ The sets (layouts from each set's README.md):
 How time and memory are measured
 --------------------------------
 Wall time is ``time.perf_counter()`` around each child process, from start to
-exit, so it includes process start-up and loading the embedding model (each
-document pays it once; the scaling run reports that fixed cost separately).
-A set's wall time is the sum over its documents, and sentences per second is
-its source plus target sentences divided by that sum.
+exit, so it includes process start-up and loading the embedding model, paid
+once per set (once per language pair of a set aligned in several calls), as a
+user aligning many documents with ``--pairs`` pays it; the scaling run reports
+that fixed cost separately. A set's wall time is that of its process (the sum
+over its processes, if several), and sentences per second is its source plus
+target sentences divided by it.
 
 Peak memory is the peak resident set size of each child process on its own:
 the child is started with :class:`subprocess.Popen` and reaped with
@@ -50,15 +58,18 @@ the child is started with :class:`subprocess.Popen` and reaped with
 script with no wrapper code inside the measured process, needs no external
 tool (``/usr/bin/time`` is not everywhere), and is per child, unlike
 ``resource.getrusage(RUSAGE_CHILDREN)``, which gives the largest of all the
-children reaped so far. A set's peak memory is the largest over its documents.
+children reaped so far. A set's peak memory is that of its process (the largest
+of its processes, if several): the model, plus what its largest document needs
+(each pair's vector cache is dropped when the pair is written).
 Where :func:`os.wait4` does not exist (Windows) memory is reported as n/a.
 
 Scaling (``--scaling``)
 -----------------------
-Builds one long document pair per size (default about 1,000, 5,000 and 10,000
-sentences a side) by concatenating the LIMSI English-French books (``en.txt``
-with the matching ``fr.txt``, books in name order) and their gold links,
-shifted by the running line offsets. The size is the mean of the two sides:
+One ``aligner align SRC TGT`` process per size. Builds one long document pair
+per size (default about 1,000, 5,000 and 10,000 sentences a side) by
+concatenating the LIMSI English-French books (``en.txt`` with the matching
+``fr.txt``, books in name order) and their gold links, shifted by the running
+line offsets. The size is the mean of the two sides:
 the last book taken is cut at the last gold link (in document order) that keeps
 source plus target within twice the size, and its gold keeps exactly the links
 entirely within the kept lines (so each side is near, not exactly, the round
@@ -88,7 +99,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from aligner import __version__
-from aligner.errors import InputError
+from aligner.encode import ST_PREFIX, check_key, default_encoder, get_encoder
+from aligner.errors import ConfigError, InputError
 from aligner.evaluate import HIGH_THRESHOLD, Calibration, Scores, calibration, evaluate
 from aligner.export.links import format_link, read_links
 from aligner.load import load_presplit, read_text
@@ -267,27 +279,34 @@ def run_measured(cmd: Sequence[str | Path], log_dir: Path, timeout: float | None
     return Run(seconds, peak, code, timed_out, stderr)
 
 
-#: Extra arguments given to every `aligner align` call (--align-args).
-EXTRA_ARGS: list[str] = []
+def encoder_languages(key: str) -> frozenset[str] | None:
+    """The languages encoder ``key`` covers (None: any, as for an ``st:MODEL``), loading no model."""
+    return None if key.startswith(ST_PREFIX) else get_encoder(key).languages
 
 
-def align_cmd(exe: Path, src: Path, tgt: Path, src_lang: str, tgt_lang: str, pred: Path) -> list[str | Path]:
-    return [
-        exe,
-        "align",
-        src,
-        tgt,
-        "--presplit",
-        "--src-lang",
-        src_lang,
-        "--tgt-lang",
-        tgt_lang,
-        "--format",
-        "links",
-        "-o",
-        pred,
-        *EXTRA_ARGS,
-    ]
+def align_cmd(
+    exe: Path, src: Path, tgt: Path, src_lang: str, tgt_lang: str, pred: Path, options: Sequence[str]
+) -> list[str | Path]:
+    """``aligner align`` on one pair; ``options``: ``--encoder`` and the --align-args."""
+    return [exe, "align", src, tgt, *_common(src_lang, tgt_lang), "-o", pred, *options]
+
+
+def pairs_cmd(
+    exe: Path, pairs: Path, src_lang: str, tgt_lang: str, options: Sequence[str]
+) -> list[str | Path]:
+    """``aligner align --pairs`` on the pairs listed in ``pairs`` (each with its output)."""
+    return [exe, "align", "--pairs", pairs, *_common(src_lang, tgt_lang), *options]
+
+
+def _common(src_lang: str, tgt_lang: str) -> list[str]:
+    return ["--presplit", "--src-lang", src_lang, "--tgt-lang", tgt_lang, "--format", "links"]
+
+
+def write_pairs(path: Path, pairs: Sequence[tuple[Path, Path, Path]]) -> None:
+    """A pairs file for ``aligner align --pairs``: absolute paths, ``SRC<TAB>TGT<TAB>OUT`` a line."""
+    # (a path with a tab or a line break in it makes the call fail, naming the line)
+    lines = ["\t".join(str(p.resolve()) for p in row) + "\n" for row in pairs]
+    path.write_text("".join(lines), encoding="utf-8")
 
 
 def _failure(name: str, run: Run, timeout: float | None) -> str:
@@ -310,35 +329,78 @@ class SetResult:
     scores: Scores | None = None
     calibration: Calibration | None = None
     failures: list[str] = field(default_factory=list)
+    #: What the encoder left out, for the note below the table ("" if nothing).
+    note: str = ""
+    #: Every document was left out: the set has no row, only its note.
+    skipped: bool = False
 
 
 def _max_peak(a: int | None, b: int | None) -> int | None:
     return b if a is None else a if b is None else max(a, b)
 
 
-def run_set(gset: GoldSet, exe: Path, work: Path, timeout: float | None) -> SetResult:
-    res = SetResult(gset.label, len(gset.docs))
-    gold_docs: list[list[Link]] = []
-    pred_docs: list[list[Link]] = []
+def _lang_pair(d: Doc) -> str:
+    return f"{d.src_lang}-{d.tgt_lang}"
+
+
+def coverage_note(gset: GoldSet, encoder: str, languages: frozenset[str] | None) -> tuple[list[Doc], str]:
+    """The documents of ``gset`` in languages ``encoder`` covers, and a note on those left out."""
+    kept = [d for d in gset.docs if languages is None or {d.src_lang, d.tgt_lang} <= languages]
+    if len(kept) == len(gset.docs):
+        return kept, ""
+    assert languages is not None
+    missing = sorted({x for d in gset.docs for x in (d.src_lang, d.tgt_lang)} - languages)
+    why = f"the {encoder} encoder does not cover {', '.join(missing)}"
+    if not kept:
+        return kept, f"{gset.label}: skipped, {why}."
+    pairs = ", ".join(dict.fromkeys(_lang_pair(d) for d in kept))
+    left = len(gset.docs) - len(kept)
+    return kept, f"{gset.label}: {pairs} only; {why} ({left} of {len(gset.docs)} documents left out)."
+
+
+def run_set(
+    gset: GoldSet,
+    exe: Path,
+    work: Path,
+    timeout: float | None,
+    options: Sequence[str],
+    encoder: str,
+    languages: frozenset[str] | None,
+) -> SetResult:
+    """Align the set's documents with one ``aligner align --pairs`` call per language pair, and score them."""
+    docs, note = coverage_note(gset, encoder, languages)
+    res = SetResult(gset.label, len(docs), note=note, skipped=not docs)
+    if not docs:
+        log(f"[{gset.key}] {note}")
+        return res
     out_dir = work / gset.key
     out_dir.mkdir()
-    for i, d in enumerate(gset.docs, start=1):
-        n = len(read_lines(d.src)) + len(read_lines(d.tgt))
-        pred = out_dir / f"{i:02d}_{d.name}.links"
-        run = run_measured(align_cmd(exe, d.src, d.tgt, d.src_lang, d.tgt_lang, pred), work, timeout)
+    preds = {d: out_dir / f"{i:02d}_{d.name}.links" for i, d in enumerate(gset.docs, start=1) if d in docs}
+    groups: dict[tuple[str, str], list[Doc]] = {}
+    for d in docs:
+        groups.setdefault((d.src_lang, d.tgt_lang), []).append(d)
+    for (src_lang, tgt_lang), group in groups.items():
+        n = sum(len(read_lines(d.src)) + len(read_lines(d.tgt)) for d in group)
+        pairs = out_dir / f"pairs-{src_lang}-{tgt_lang}.txt"
+        write_pairs(pairs, [(d.src, d.tgt, preds[d]) for d in group])
+        run = run_measured(pairs_cmd(exe, pairs, src_lang, tgt_lang, options), work, timeout)
         res.sentences += n
         res.seconds += run.seconds
         res.peak_kib = _max_peak(res.peak_kib, run.peak_kib)
         mem = "n/a" if run.peak_kib is None else f"{run.peak_kib / 1024:.0f} MiB"
         status = "" if run.ok else "  FAILED"
-        log(f"[{gset.key}] {i}/{len(gset.docs)} {d.name}: {n} sentences, {run.seconds:.1f} s, {mem}{status}")
+        log(
+            f"[{gset.key}] {src_lang}-{tgt_lang}: {len(group)} document(s), {n} sentences, "
+            f"{run.seconds:.1f} s, {mem}{status}"
+        )
         if not run.ok:
-            res.failures.append(_failure(d.name, run, timeout))
+            res.failures.append(_failure(f"{src_lang}-{tgt_lang}", run, timeout))
             log(f"  {res.failures[-1]}")
-            continue
-        gold_docs.append(read_gold(d.gold))
-        pred_docs.append(read_links(pred.read_text(encoding="utf-8").splitlines(), source=str(pred)))
     if not res.failures:
+        gold_docs = [read_gold(d.gold) for d in docs]
+        pred_docs = [
+            read_links(preds[d].read_text(encoding="utf-8").splitlines(), source=str(preds[d])) for d in docs
+        ]
         res.scores = evaluate(gold_docs, pred_docs)
         res.calibration = calibration(gold_docs, pred_docs)
     return res
@@ -410,7 +472,7 @@ class ScaleRow:
 
 
 def run_scaling(
-    root: Path, sizes: Sequence[int], exe: Path, work: Path, timeout: float | None
+    root: Path, sizes: Sequence[int], exe: Path, work: Path, timeout: float | None, options: Sequence[str]
 ) -> tuple[list[ScaleRow], Run]:
     books = [d for d in _limsi(root) if d.tgt_lang == "fr" and d.name.upper().endswith("_EN-FR")]
     if not books:
@@ -422,7 +484,8 @@ def run_scaling(
     tiny_s.write_text("Good morning .\nThank you .\n", encoding="utf-8")
     tiny_t.write_text("Bonjour .\nMerci .\n", encoding="utf-8")
     log("[scaling] fixed cost: aligning 2 + 2 sentences")
-    fixed = run_measured(align_cmd(exe, tiny_s, tiny_t, "en", "fr", out_dir / "tiny.links"), work, timeout)
+    tiny = align_cmd(exe, tiny_s, tiny_t, "en", "fr", out_dir / "tiny.links", options)
+    fixed = run_measured(tiny, work, timeout)
     rows = []
     for size in sizes:
         c = concat_books(books, size)
@@ -433,7 +496,7 @@ def run_scaling(
         gold_path.write_text("".join(format_link(lk) + "\n" for lk in c.gold), encoding="utf-8")
         pred = out_dir / f"concat_{size}.links"
         log(f"[scaling] {len(c.src)} / {len(c.tgt)} sentences ({c.books} book piece(s)): aligning...")
-        run = run_measured(align_cmd(exe, src, tgt, "en", "fr", pred), work, timeout)
+        run = run_measured(align_cmd(exe, src, tgt, "en", "fr", pred, options), work, timeout)
         mem = "n/a" if run.peak_kib is None else f"{run.peak_kib / 1024:.0f} MiB"
         log(
             f"[scaling] {len(c.src)} / {len(c.tgt)}: {run.seconds:.1f} s, {mem}"
@@ -484,6 +547,8 @@ def sets_table(results: Sequence[SetResult]) -> list[str]:
     ]
     rows = []
     for r in results:
+        if r.skipped:
+            continue
         speed = f"{r.sentences / r.seconds:.1f}" if r.seconds else "-"
         timing = [f"{r.seconds:.1f}", speed, _mib(r.peak_kib)]
         if r.scores is None or r.calibration is None:
@@ -512,10 +577,18 @@ def sets_table(results: Sequence[SetResult]) -> list[str]:
                 *timing,
             ]
         )
-    return _md(header, rows)
+    lines = _md(header, rows)
+    notes = [r.note for r in results if r.note]
+    if notes:
+        lines += ["", *notes]
+    return lines
 
 
-def published_table(ours: SetResult | None) -> list[str]:
+#: How the published table names our encoders' signal.
+SIGNALS = {"e5": "e5-small embeddings (CPU)", "use": "USE v3 embeddings (CPU)"}
+
+
+def published_table(ours: SetResult | None, encoder: str, extra: Sequence[str]) -> list[str]:
     rows: list[tuple[float, list[str]]] = [
         (strict, [name, signal, f"{strict:.3f}", f"{lax:.3f}", source])
         for name, signal, strict, lax, source in PUBLISHED
@@ -527,8 +600,9 @@ def published_table(ours: SetResult | None) -> list[str]:
                 s.strict_f1,
                 [
                     f"**this aligner {__version__}**",
-                    "e5-small embeddings (CPU), "
-                    + (f"`{shlex.join(EXTRA_ARGS)}`" if EXTRA_ARGS else "default settings"),
+                    SIGNALS.get(encoder, f"{encoder.removeprefix(ST_PREFIX)} embeddings")
+                    + ", "
+                    + (f"`{shlex.join(extra)}`" if extra else "default settings"),
                     f"**{s.strict_f1:.3f}**",
                     f"**{s.lax_f1:.3f}**",
                     "this run",
@@ -649,7 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--timeout",
         type=float,
         default=None,
-        help="kill an alignment after this many seconds (default: none)",
+        help="kill an `aligner align` call (a set's, or a size's) after this many seconds (default: none)",
     )
     parser.add_argument("--out", type=Path, default=None, help="also write the tables to this markdown file")
     parser.add_argument(
@@ -657,8 +731,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         default="",
         help="extra arguments for every `aligner align` call, e.g. '--joined-weight 0.3'",
     )
+    parser.add_argument(
+        "--encoder",
+        default=None,
+        help="the encoder of every `aligner align` call: e5, use, st:MODEL (default: the aligner's "
+        "default); documents in languages it does not cover are left out, with a note",
+    )
     args = parser.parse_args(argv)
-    EXTRA_ARGS[:] = shlex.split(args.align_args)
+    extra = shlex.split(args.align_args)
+    if "--encoder" in extra or any(a.startswith("--encoder=") for a in extra):
+        parser.error("give the encoder with --encoder, not in --align-args")
+    try:
+        encoder = check_key(args.encoder) if args.encoder else default_encoder()[0]
+    except ConfigError as err:
+        parser.error(str(err))
+    languages = encoder_languages(encoder)
+    options = ["--encoder", encoder, *extra]
 
     root: Path = args.eval_dir
     if not root.is_dir():
@@ -676,30 +764,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (FileNotFoundError, InputError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
+    if args.scaling and languages is not None and not {"en", "fr"} <= languages:
+        print(
+            f"error: --scaling aligns English-French books, and the {encoder} encoder does not cover "
+            "both languages; choose another --encoder",
+            file=sys.stderr,
+        )
+        return 2
     exe = aligner_exe()
     timeout: float | None = args.timeout
 
     lines = [
         f"aligner {__version__}, Python {platform.python_version()}, {platform.system()} "
         f"{platform.machine()}, {os.cpu_count()} CPU(s), "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; one "
-        f"`aligner align --presplit{' ' + args.align_args if args.align_args else ''}` "
-        "process per document; wall time includes start-up and model load.",
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; encoder {encoder}; one "
+        f"`aligner align --pairs FILE --presplit --encoder {encoder}"
+        f"{' ' + args.align_args if args.align_args else ''}` process per set (per language pair of "
+        "a set in several), aligning all its documents; wall time includes start-up and model load, "
+        "once per process.",
         "",
     ]
     failed = False
     with tempfile.TemporaryDirectory(prefix="aligner-bench-") as tmp:
         work = Path(tmp)
-        results = [run_set(s, exe, work, timeout) for s in sets]
+        results = [run_set(s, exe, work, timeout, options, encoder, languages) for s in sets]
         failed = any(r.failures for r in results)
         if results:
             lines += sets_table(results)
             lines += ["", "Text+Berg de→fr test, 7 files pooled: published scores beside ours", ""]
             test = next((r for r, s in zip(results, sets, strict=True) if s.key == "textberg-test"), None)
-            lines += published_table(test)
+            lines += published_table(test, encoder, extra)
         if args.scaling:
             try:
-                rows, fixed = run_scaling(root, args.sizes, exe, work, timeout)
+                rows, fixed = run_scaling(root, args.sizes, exe, work, timeout, options)
             except (FileNotFoundError, InputError) as err:
                 print(f"error: {err}", file=sys.stderr)
                 return 1

@@ -1,0 +1,272 @@
+"""``aligner align --pairs FILE``: many pairs in one call, each written as a single call writes it."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from aligner_cli.common import BAD_INPUT, EXISTS, OK, USAGE
+from aligner_cli.main import app
+from typer.testing import CliRunner
+
+from .conftest import EN_SEED, IT_SEED, SEEDS
+
+runner = CliRunner()
+IT_ONLY = SEEDS / "002_abf4a547a46e6000.txt"  # an Italian dispatch with no English version
+OTHER_IT = SEEDS / "003_9f66fee8583b8b08.txt"
+PRESPLIT = {
+    "de1.txt": "Der Berg ist hoch .\nWir stiegen am Morgen auf .\nDas Wetter war gut .\n",
+    "fr1.txt": "La montagne est haute .\nNous sommes montés le matin .\nLe temps était beau .\n",
+    "de2.txt": "Der Zug kam spät an .\nWir warteten eine Stunde .\n",
+    "fr2.txt": "Le train est arrivé en retard .\nNous avons attendu une heure .\n",
+}
+DE_FR = ("--presplit", "--src-lang", "de", "--tgt-lang", "fr")
+
+
+def _invoke(*args: str | Path):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def _warnings(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if line.startswith("warning: ")]
+
+
+def _presplit_docs(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in PRESPLIT.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_three_pairs_give_the_bytes_of_three_single_calls(tmp_path: Path) -> None:
+    """Two pairs with OUT (one in a subfolder), one without (named from its files, in -o's
+    folder, created); paths relative to the pairs file's folder. Outputs and warnings are
+    those of one `aligner align` per pair."""
+    lists = tmp_path / "lists"
+    (lists / "docs").mkdir(parents=True)
+    for seed in (IT_SEED, EN_SEED, IT_ONLY, OTHER_IT):
+        shutil.copy(seed, lists / "docs")
+    pairs = [
+        (IT_SEED.name, EN_SEED.name, "mine.tmx"),
+        (IT_ONLY.name, EN_SEED.name, "sub/unfaithful.tmx"),  # not a translation: fidelity warnings
+        (IT_SEED.name, OTHER_IT.name, None),
+    ]
+    lines = ["# source<TAB>target<TAB>output", ""]
+    lines += ["\t".join([f"docs/{s}", f"docs/{t}", *([o] if o else [])]) for s, t, o in pairs]
+    (lists / "pairs.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+
+    res = _invoke("align", "--pairs", lists / "pairs.txt", "-o", out)
+
+    assert res.exit_code == OK, res.output
+    assert res.stdout == ""
+    assert res.stderr.splitlines()[-1] == "aligned 3 pair(s), wrote 3 file(s) in 3 folders"
+    default_name = f"{IT_SEED.stem}__{OTHER_IT.stem}.tmx"
+    written = {
+        "mine.tmx": lists / "mine.tmx",
+        "sub/unfaithful.tmx": lists / "sub" / "unfaithful.tmx",
+        None: out / default_name,
+    }
+    assert sorted(p.name for p in out.iterdir()) == [default_name]
+    single_warnings = []
+    for s, t, o in pairs:
+        single = tmp_path / "single" / (o or default_name)
+        one = _invoke("align", lists / "docs" / s, lists / "docs" / t, "-o", single)
+        assert one.exit_code == OK, one.output
+        assert written[o].read_bytes() == single.read_bytes(), (s, t)
+        single_warnings += _warnings(one.stderr)
+    assert any(IT_ONLY.name in w for w in single_warnings)
+    assert _warnings(res.stderr) == single_warnings  # the same warnings, naming the same files
+    assert not list(tmp_path.rglob(".*.tmp"))
+
+
+def test_presplit_pairs_relative_to_the_pairs_file_default_output_in_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = _presplit_docs(tmp_path / "docs")
+    (docs / "pairs.txt").write_text("de1.txt\tfr1.txt\nde2.txt\tfr2.txt\n", encoding="utf-8")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)  # relative paths are the pairs file's folder's, not the current one's
+
+    res = _invoke("align", "--pairs", docs / "pairs.txt", *DE_FR, "--format", "links")
+
+    assert res.exit_code == OK, res.output
+    assert res.stderr.splitlines()[-1] == "aligned 2 pair(s), wrote 2 file(s) to ."
+    assert sorted(p.name for p in here.iterdir()) == ["de1__fr1.links", "de2__fr2.links"]
+    for n, size in ((1, 3), (2, 2)):
+        links = (here / f"de{n}__fr{n}.links").read_text(encoding="utf-8")
+        assert [line.rsplit(":", 1)[0] for line in links.splitlines()] == [
+            f"[{i}]:[{i}]" for i in range(size)
+        ]
+        single = _invoke("align", docs / f"de{n}.txt", docs / f"fr{n}.txt", *DE_FR, "--format", "links")
+        assert single.stdout == links
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ([], "error: SRC and TGT missing: give SRC and TGT (one pair) or --pairs FILE (many)"),
+        (["{de1}"], "error: TGT missing: give SRC and TGT (one pair) or --pairs FILE (many)"),
+        (["{de1}", "{fr1}", "--pairs", "{pairs}"], "error: give SRC and TGT (one pair) or --pairs FILE"),
+        (
+            ["{de1}", "--pairs", "{pairs}"],
+            "error: give SRC and TGT (one pair) or --pairs FILE (many), not both",
+        ),
+        (["--pairs", "{pairs}", "-o", "{de1}"], "error: {de1}: is a file; with --pairs, -o/--output names"),
+    ],
+)
+def test_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    docs = _presplit_docs(tmp_path / "docs")
+    (docs / "pairs.txt").write_text("de1.txt\tfr1.txt\n", encoding="utf-8")
+    names = {"de1": docs / "de1.txt", "fr1": docs / "fr1.txt", "pairs": docs / "pairs.txt"}
+    before = _files(tmp_path)
+    res = _invoke("align", *(a.format(**names) for a in args), *DE_FR)
+    assert res.exit_code == USAGE, res.output
+    assert message.format(**names) in res.stderr
+    assert _files(tmp_path) == before
+
+
+def test_an_output_file_with_every_pair_named_needs_no_folder(tmp_path: Path) -> None:
+    docs = _presplit_docs(tmp_path / "docs")
+    (docs / "pairs.txt").write_text("de1.txt\tfr1.txt\tone.links\n", encoding="utf-8")
+    res = _invoke("align", "--pairs", docs / "pairs.txt", "-o", docs / "de1.txt", *DE_FR, "--format", "links")
+    assert res.exit_code == OK, res.output
+    assert (docs / "one.links").is_file()
+
+
+#: (pairs file, its line at fault or None, the message after "pairs.txt[, line N]: ")
+BAD_PAIRS = [
+    (
+        "de1.txt\tfr1.txt\nde2.txt\n",
+        2,
+        "has no tab: 'de2.txt'. Write one pair per line, SRC<TAB>TGT or SRC<TAB>TGT<TAB>OUT, "
+        "the fields separated by a tab (not spaces).",
+    ),
+    ("de1.txt fr1.txt\n", 1, "has no tab: 'de1.txt fr1.txt'. Write one pair per line"),
+    (
+        "# a comment\n\nde1.txt\tfr1.txt\ta.links\textra\n",
+        3,
+        "has 4 tab-separated fields: 'de1.txt\\tfr1.txt\\ta.links\\textra'. Give 2 or 3 fields, "
+        "SRC<TAB>TGT or SRC<TAB>TGT<TAB>OUT; a path cannot hold a tab.",
+    ),
+    (
+        "de1.txt\t\ta.links\n",
+        1,
+        "its TGT field is empty: 'de1.txt\\t\\ta.links'. Give a path in each field, "
+        "SRC<TAB>TGT or SRC<TAB>TGT<TAB>OUT, and no tab at the end of the line.",
+    ),
+    ("de1.txt\tfr1.txt\t\n", 1, "its OUT field is empty: 'de1.txt\\tfr1.txt\\t'."),
+    (
+        "de1.txt\tfr1.txt\nde2.txt\tfr9.txt\n",
+        2,
+        "names the target file {docs}/fr9.txt, which does not exist. Fix the path; "
+        "a relative path is read from the pairs file's folder ({docs}).",
+    ),
+    ("sub\tfr1.txt\n", 1, "names the source file {docs}/sub, which is a folder."),
+    (
+        "de1.txt\tfr1.txt\tsame.links\nde2.txt\tfr2.txt\tsame.links\n",
+        2,
+        "writes {docs}/same.links, as line 1 does. Give one of them another OUT (the third field).",
+    ),
+    (
+        "de1.txt\tfr1.txt\n\nde1.txt\tfr1.txt\n",
+        3,
+        "writes {out}/de1__fr1.links, as line 1 does. Give one of them another OUT (the third field); "
+        "a pair without OUT is written to <SRC stem>__<TGT stem>.links in --output's folder.",
+    ),
+    (
+        "de1.txt\tfr1.txt\nde2.txt\tfr2.txt\tfr1.txt\n",
+        2,
+        "writes {docs}/fr1.txt, which line 1 reads. Give this pair another OUT: the inputs are never "
+        "overwritten.",
+    ),
+    (
+        "de1.txt\tfr1.txt\tsub\n",
+        1,
+        "writes {docs}/sub, which is a folder. Give the pair an OUT that names a file",
+    ),
+    (
+        "# nothing yet\n\n",
+        None,
+        "holds no pair (only blank lines and # comments). Write one pair per line: "
+        "SRC<TAB>TGT or SRC<TAB>TGT<TAB>OUT.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), BAD_PAIRS)
+def test_a_bad_pairs_file_stops_before_any_work(
+    tmp_path: Path, text: str, line: int | None, message: str
+) -> None:
+    docs = _presplit_docs(tmp_path / "docs")
+    (docs / "sub").mkdir()
+    pairs = docs / "pairs.txt"
+    pairs.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    before = _files(tmp_path)
+    res = _invoke("align", "--pairs", pairs, "-o", out, *DE_FR, "--format", "links")
+    assert res.exit_code == BAD_INPUT, res.output
+    where = f"{pairs}" if line is None else f"{pairs}, line {line}"
+    assert f"error: {where}: {message.format(docs=docs, out=out)}" in res.stderr
+    assert _files(tmp_path) == before and not out.exists()  # the whole file is checked first
+
+
+def test_a_missing_pairs_file(tmp_path: Path) -> None:
+    res = _invoke("align", "--pairs", tmp_path / "pairs.txt")
+    assert res.exit_code == BAD_INPUT
+    assert f"error: {tmp_path / 'pairs.txt'}: does not exist. Check the path of the pairs file." in res.stderr
+
+
+def test_existing_outputs_need_force(tmp_path: Path) -> None:
+    docs = _presplit_docs(tmp_path / "docs")
+    pairs = docs / "pairs.txt"
+    pairs.write_text("de1.txt\tfr1.txt\tone.links\nde2.txt\tfr2.txt\n", encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    taken = out / "de2__fr2.links"
+    taken.write_text("mine\n", encoding="utf-8")
+
+    res = _invoke("align", "--pairs", pairs, "-o", out, *DE_FR, "--format", "links")
+
+    assert res.exit_code == EXISTS, res.output
+    assert (
+        f"error: {taken}: already exists (the output of line 2 of {pairs}) and was left untouched. "
+        "Pass --force" in res.stderr
+    )
+    assert not (docs / "one.links").exists()  # checked before the first pair is aligned
+    assert taken.read_text(encoding="utf-8") == "mine\n"
+
+    res = _invoke("align", "--pairs", pairs, "-o", out, *DE_FR, "--format", "links", "--force")
+    assert res.exit_code == OK, res.output
+    single = _invoke("align", docs / "de2.txt", docs / "fr2.txt", *DE_FR, "--format", "links")
+    assert taken.read_text(encoding="utf-8") == single.stdout
+    assert (docs / "one.links").is_file()
+
+
+def test_a_pair_that_fails_stops_the_run_and_keeps_what_was_written(tmp_path: Path) -> None:
+    docs = _presplit_docs(tmp_path / "docs")
+    (docs / "empty.txt").write_text("", encoding="utf-8")
+    pairs = docs / "pairs.txt"
+    pairs.write_text(
+        "de1.txt\tfr1.txt\n# the next one cannot be read\nempty.txt\tfr2.txt\nde2.txt\tfr2.txt\n"
+    )
+    out = tmp_path / "out"
+
+    res = _invoke("align", "--pairs", pairs, "-o", out, *DE_FR, "--format", "links")
+
+    assert res.exit_code == BAD_INPUT, res.output
+    assert (
+        f"error: {pairs}, line 3: {docs / 'empty.txt'}: is empty. Give a file with one sentence per line."
+        in res.stderr
+    )
+    assert (
+        "stopped at pair 2 of 3: 1 pair(s) aligned and written before it (left in place), 2 not aligned."
+        in res.stderr
+    )
+    assert sorted(p.name for p in out.iterdir()) == ["de1__fr1.links"]
