@@ -34,7 +34,13 @@ set's expected calibration error before and after; ``--write`` stores them in
 
 Usage::
 
-    python benchmarks/fit_calibration.py [--eval-dir ../shared/eval] [--write]
+    python benchmarks/fit_calibration.py [--eval-dir ../shared/eval] [--encoder e5|use]
+        [--config KEY=VALUE ...] [--write]
+
+Each encoder is fitted on its own vectors (``--encoder``); ``--config`` sets
+search settings (``deletion_cost=0.6``...) for the fit, and ``--write`` stores
+them with the coefficients as that encoder's entry of ``calibration.json``
+(:func:`aligner.calibrate.config_for` reads them back).
 
 The gold data is read from ``--eval-dir`` at run time and never copied.
 """
@@ -53,10 +59,17 @@ from stress import VARIANTS, VectorCache, build_cases, partut_sources, textberg_
 
 from aligner import __version__
 from aligner.align import best_path
-from aligner.calibrate import COEFFICIENTS, FEATURES, features, path_features, probability
+from aligner.calibrate import (
+    FEATURES,
+    coefficients,
+    config_for,
+    features,
+    path_features,
+    probability,
+    search_settings,
+)
 from aligner.encode import get_encoder
 from aligner.evaluate import calibration_of
-from aligner.model import AlignConfig
 from aligner.signature import signature
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -131,6 +144,17 @@ def fit_slope(f: Array, y: Array, offset: Array) -> float:
     return w
 
 
+def parse_settings(items: list[str]) -> dict[str, float]:
+    """``["deletion_cost=0.6"]`` -> ``{"deletion_cost": 0.6}``."""
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--config {item!r}: give KEY=VALUE, e.g. deletion_cost=0.6")
+        out[key] = float(value)
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
@@ -142,6 +166,15 @@ def main() -> int:
         default=STRESS_WEIGHT,
         help=f"the stress variants' links' weight in all, against the dev links' (default {STRESS_WEIGHT})",
     )
+    parser.add_argument("--encoder", default="e5", help="the encoder to fit (default e5)")
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a search setting to fit with (AlignConfig field), e.g. deletion_cost=0.6; "
+        "default: the encoder's stored ones",
+    )
     args = parser.parse_args()
     folder = args.eval_dir / "textberg-de-fr"
     if not (folder / "dev.defr").exists():
@@ -149,8 +182,9 @@ def main() -> int:
         return 0
     src, tgt = read_lines(folder / "dev.de"), read_lines(folder / "dev.fr")
     gold = {(lk.src, lk.tgt) for lk in read_gold(folder / "dev.defr")}
-    config = AlignConfig()
-    encoder = VectorCache(get_encoder(), args.vectors)
+    search = search_settings(args.encoder) | parse_settings(args.config)
+    config = config_for(args.encoder, **search)
+    encoder = VectorCache(get_encoder(args.encoder), args.vectors)
     path = best_path(encoder.encode(src), encoder.encode(tgt), src, tgt, config)
     scorer = path.scorer
     rows, labels, kinds = [], [], []
@@ -184,7 +218,8 @@ def main() -> int:
         rows.append([f[k] for k in FEATURES])
         labels.append(0.0)
     x, y = np.array(rows), np.array(labels)
-    before = np.array([probability(dict(zip(FEATURES, r, strict=True)), COEFFICIENTS) for r in rows])
+    old = coefficients(args.encoder)
+    before = np.array([probability(dict(zip(FEATURES, r, strict=True)), old) for r in rows])
     far = FEATURES.index("far")
     keep = [k for k in range(len(FEATURES)) if k != far]
     w = np.zeros(len(FEATURES))
@@ -204,8 +239,9 @@ def main() -> int:
     print("coefficients:", json.dumps(coef))
     if args.write:
         sig = signature(config, encoder.encoder.name, presplit=True)
-        data = {
+        entry = {
             "coefficients": coef,
+            "search": search,
             "fitted_on": (
                 f"Text+Berg dev: {n_dev} predicted links (weighted to Gale and Church's link-type shares), "
                 f"{stress_rows} predicted links of its and ParTUT's legal documents' stress variants "
@@ -217,7 +253,9 @@ def main() -> int:
             "settings": "|".join(p for p in sig.split("|") if not p.startswith("score:")),
         }
         out = ROOT / "aligner" / "calibration.json"
-        out.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        data = json.loads(out.read_text(encoding="utf-8"))
+        data["encoders"][args.encoder] = entry
+        out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         print(f"wrote {out}")
     return 0
 

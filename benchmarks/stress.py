@@ -63,6 +63,7 @@ from splitting import detokenize
 
 from aligner import __version__
 from aligner.align import align_vectors
+from aligner.calibrate import config_for
 from aligner.encode import CachedEncoder, Vectors, get_encoder
 from aligner.evaluate import Counts, calibration, count, scores
 from aligner.model import AlignConfig, Link
@@ -427,8 +428,8 @@ def table(results: dict[str, Tally], variants: Sequence[str]) -> list[str]:
     return _md(header, rows)
 
 
-def _config(pairs: Sequence[str]) -> AlignConfig:
-    """AlignConfig with ``KEY=VALUE`` overrides (numbers as numbers)."""
+def _config(pairs: Sequence[str], encoder: str) -> AlignConfig:
+    """The encoder's AlignConfig with ``KEY=VALUE`` overrides (numbers as numbers)."""
     fields = {f.name: f for f in dataclasses.fields(AlignConfig)}
     values: dict[str, object] = {}
     for pair in pairs:
@@ -437,7 +438,7 @@ def _config(pairs: Sequence[str]) -> AlignConfig:
             raise SystemExit(f"error: --config {pair}: AlignConfig has no field {key!r}")
         kind = type(getattr(AlignConfig(), key))
         values[key] = kind(raw)
-    return AlignConfig(**values)  # type: ignore[arg-type]
+    return config_for(encoder, **values)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -447,6 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--variants", default=",".join(VARIANTS))
     parser.add_argument("--config", action="append", default=[], help="AlignConfig override KEY=VALUE")
+    parser.add_argument("--encoder", default="e5", help="the sentence encoder (default e5)")
     parser.add_argument("--vectors", type=Path, help="keep the sentence vectors in this .npz between runs")
     parser.add_argument("--by-source", action="store_true", help="also one table per source")
     parser.add_argument("--out", type=Path, help="also write the tables to this Markdown file")
@@ -457,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         raise SystemExit(f"error: unknown variant(s) {', '.join(unknown)}; choose from {', '.join(VARIANTS)}")
     if not args.eval_dir.is_dir():
         raise SystemExit(f"error: {args.eval_dir}: no such folder; give --eval-dir (../shared/eval)")
-    config = _config(args.config)
+    config = _config(args.config, args.encoder)
     sources = textberg_sources(args.eval_dir) + partut_sources(args.eval_dir)
     for s in sources:
         log(f"{s.name}: {len(s.units)} units, {sum(len(u.src) for u in s.units)} source sentences")
@@ -470,7 +472,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines = [
         f"aligner {__version__}, Python {platform.python_version()}, {stamp}; {len(sources)} sources "
         f"(Text+Berg dev in two halves, ParTUT legal: {', '.join(PARTUT_LEGAL)}), {args.copies} random "
-        f"copies of each variant (seed {args.seed}); settings: {', '.join(args.config) or 'default'}",
+        f"copies of each variant (seed {args.seed}); encoder {vectors.encoder.name}; "
+        f"settings: {', '.join(args.config) or 'default'}",
         "",
         *table(results, variants),
     ]

@@ -119,7 +119,7 @@ _ALIGN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
     (
         "joined_weight",
         Annotated[
-            float,
+            float | None,
             typer.Option(
                 "--joined-weight",
                 min=0.0,
@@ -127,12 +127,12 @@ _ALIGN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
                 help="Mix embeddings of joined sentences into multi-sentence links (slower, about 5x).",
             ),
         ],
-        AlignConfig.joined_weight,
+        None,  # the encoder's own setting
     ),
     (
         "learned_weight",
         Annotated[
-            float,
+            float | None,
             typer.Option(
                 "--learned-weight",
                 min=0.0,
@@ -141,12 +141,12 @@ _ALIGN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
                 "(IBM Model 1); 0 = off. Slower: a few seconds per thousand links.",
             ),
         ],
-        AlignConfig.learned_weight,
+        None,  # the encoder's own setting
     ),
     (
         "lexical_weight",
         Annotated[
-            float,
+            float | None,
             typer.Option(
                 "--lexical-weight",
                 min=0.0,
@@ -155,12 +155,12 @@ _ALIGN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
                 "character 4-grams); 0 = off.",
             ),
         ],
-        AlignConfig.lexical_weight,
+        None,  # the encoder's own setting
     ),
     (
         "dictionary_weight",
         Annotated[
-            float,
+            float | None,
             typer.Option(
                 "--dictionary-weight",
                 min=0.0,
@@ -170,7 +170,7 @@ _ALIGN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (
                 "dict-freedict-eng-ita).",
             ),
         ],
-        AlignConfig.dictionary_weight,
+        None,  # the encoder's own setting
     ),
     (
         "dictionary_dir",
@@ -203,6 +203,8 @@ def with_align_options(command: Callable[..., R]) -> Callable[..., R]:
     def wrapper(*args: Any, **kwargs: Any) -> R:
         settings = {name: kwargs.pop(name) for name, _, _ in _ALIGN_OPTIONS}
         key, device = settings.pop("encoder"), settings.pop("device")
+        # An option not given is the encoder's own setting.
+        settings = {name: value for name, value in settings.items() if value is not None}
         if key is None:
             key, notice = default_encoder()
             if notice:
