@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from aligner.dedup import NEAR, Duplicate, fingerprint, group_duplicates
+from aligner.dedup import NEAR, SHINGLE, Duplicate, fingerprint, group_duplicates
 from aligner.load import load_document
+from aligner.score import WORD
 from aligner.split import split
 from aligner.workdir import RunFolder
 
@@ -35,6 +36,39 @@ OTHER_IT = [s.text for s in split(load_document(SEEDS / "002_abf4a547a46e6000.tx
 def test_what_counts_as_a_copy(variant: list[str], near: bool) -> None:
     similarity = fingerprint(IT).similarity(fingerprint(variant))
     assert (similarity >= NEAR) is near, similarity
+
+
+def _shingles(texts: list[str]) -> set[str]:
+    words = [w.casefold() for t in texts for w in WORD.findall(t)]
+    return {" ".join(words[k : k + SHINGLE]) for k in range(max(1, len(words) - SHINGLE + 1))}
+
+
+#: Every sentence of the five seed dispatches, in file order.
+SEED_SENTENCES = [
+    s.text
+    for path in sorted(SEEDS.glob("*.txt"))
+    for s in split(load_document(path), "en" if path.name.startswith("001") else "it")
+]
+
+
+def test_the_similarity_estimates_the_shared_share_of_the_text() -> None:
+    """For dispatches of 4 to 7 consecutive seed sentences that share their first 1 to n - 1
+    sentences (1,214 pairs), the MinHash estimate is within 0.2 of the Jaccard similarity of
+    the shingles (its standard error at 64 functions is 0.06 at most): a dispatch that shares
+    a sentence with another is not its copy. Hash functions that all ordered the shingles
+    alike once missed by more than 0.2 on 205 of these pairs (up to 0.61), and set aside 55
+    of 1,000 synthetic dispatches as copies of others that shared one sentence with them."""
+    errors = []
+    for n in range(4, 8):
+        for shared in range(1, n):
+            for k in range(len(SEED_SENTENCES) - 2 * n):
+                a = SEED_SENTENCES[k : k + n]
+                b = SEED_SENTENCES[k : k + shared] + SEED_SENTENCES[k + n : k + 2 * n - shared]
+                sa, sb = _shingles(a), _shingles(b)
+                true = len(sa & sb) / len(sa | sb)
+                errors.append((abs(fingerprint(a).similarity(fingerprint(b)) - true), n, shared, k))
+    assert len(errors) == 1214
+    assert [e for e in errors if e[0] >= 0.2] == []
 
 
 def test_groups_keep_the_first_name_and_say_how_similar_the_others_are() -> None:
