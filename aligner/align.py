@@ -104,6 +104,9 @@ Ints = npt.NDArray[np.int64]
 #: An extra lexical signal: its weight and the source and target sentences' vectors.
 Signal = tuple[float, Vectors, Vectors]
 RowCost = Callable[[int, int, int, Ints], npt.NDArray[np.float64]]
+#: The distances of every link of a size ``a``-``b`` at once, indexed ``[i, j]``
+#: (:meth:`aligner.score.LinkScorer.table`); None where the scorer keeps no whole tables.
+TableCost = Callable[[int, int], npt.NDArray[np.float64]]
 
 
 def type_penalty(a: int, b: int, config: AlignConfig) -> float:
@@ -128,11 +131,16 @@ def _forward(
     moves: Sequence[tuple[int, int]],
     deletion_cost: float,
     penalties: Sequence[float],
+    table: TableCost | None = None,
 ) -> tuple[list[npt.NDArray[np.float64]], list[npt.NDArray[np.int8]]]:
     """Least costs from (0, 0) to every cell inside the row windows, and the move reaching each.
 
     Row ``i`` of the result holds the cells ``lo[i]..hi[i]`` (see :func:`search`).
+    With ``table`` and windows spanning every target position, :func:`_forward_table`
+    does the same from the whole tables.
     """
+    if table is not None and _full(lo, hi, m):
+        return _forward_table(table, n, m, moves, deletion_cost, penalties)
     inf = math.inf
     costs: list[npt.NDArray[np.float64]] = []
     backs: list[npt.NDArray[np.int8]] = []
@@ -162,13 +170,63 @@ def _forward(
             cost[idx[better]] = cand[better]
             back[idx[better]] = k
         if (0, 1) in moves:
-            # Insertions within the row: c'[j] = min_k c[k] + (j - k) * del, a running minimum.
-            offs = np.arange(len(js)) * deletion_cost
-            run = np.minimum.accumulate(cost - offs) + offs
-            # (c - offs) + offs can round below c: only a clearly lower cost is an insertion.
-            ins = run < cost - 1e-9
-            cost[ins] = run[ins]
-            back[ins] = moves.index((0, 1))
+            _insertions(cost, back, deletion_cost, moves.index((0, 1)))
+        costs.append(cost)
+        backs.append(back)
+    return costs, backs
+
+
+def _insertions(
+    cost: npt.NDArray[np.float64], back: npt.NDArray[np.int8], deletion_cost: float, k: int
+) -> None:
+    """Insertions within a row, in place: ``c'[j] = min_i c[i] + (j - i) * del``, a running
+    minimum; ``k`` is the insertion's move."""
+    offs = np.arange(len(cost)) * deletion_cost
+    run = np.minimum.accumulate(cost - offs) + offs
+    # (c - offs) + offs can round below c: only a clearly lower cost is an insertion.
+    ins = run < cost - 1e-9
+    cost[ins] = run[ins]
+    back[ins] = k
+
+
+def _full(lo: Ints, hi: Ints, m: int) -> bool:
+    """True when every row window spans every target position ``0..m``."""
+    return not lo.any() and bool((hi == m).all())
+
+
+def _forward_table(
+    table: TableCost,
+    n: int,
+    m: int,
+    moves: Sequence[tuple[int, int]],
+    deletion_cost: float,
+    penalties: Sequence[float],
+) -> tuple[list[npt.NDArray[np.float64]], list[npt.NDArray[np.int8]]]:
+    """:func:`_forward` over the whole table, from the distances of every link at once:
+    each row's candidates of all moves are stacked and the least taken (the first move
+    on a tie, as there), the same sums in the same order, so the same costs and moves."""
+    scaled = [(a + b) / 2.0 * table(a, b) if a and b else None for a, b in moves]
+    cand = np.empty((len(moves), m + 1))
+    costs: list[npt.NDArray[np.float64]] = []
+    backs: list[npt.NDArray[np.int8]] = []
+    for i in range(n + 1):
+        cand.fill(math.inf)
+        for k, (a, b) in enumerate(moves):
+            if a == 0 or a > i:
+                continue
+            prev = costs[i - a]
+            spans = scaled[k]
+            if spans is None:
+                cand[k] = prev + deletion_cost * a
+            else:
+                cand[k, b:] = prev[: m - b + 1] + spans[i - a] + penalties[k]
+        cost = cand.min(axis=0)
+        back = cand.argmin(axis=0).astype(np.int8)
+        back[np.isinf(cost)] = -1
+        if i == 0:
+            cost[0] = 0.0
+        if (0, 1) in moves:
+            _insertions(cost, back, deletion_cost, moves.index((0, 1)))
         costs.append(cost)
         backs.append(back)
     return costs, backs
@@ -183,6 +241,7 @@ def search(
     moves: Sequence[tuple[int, int]],
     deletion_cost: float,
     penalties: Sequence[float],
+    table: TableCost | None = None,
 ) -> tuple[list[npt.NDArray[np.float64]], list[Step]]:
     """Least-cost monotone path from (0, 0) to (n, m) inside the row windows,
     with the least costs from (0, 0) of every cell (row ``i`` holding the cells
@@ -193,8 +252,9 @@ def search(
     :param lo: first target position searched in each row (length n + 1).
     :param hi: last target position searched in each row (inclusive).
     :param penalties: the type penalty of each move (ignored for null moves).
+    :param table: the same distances as whole tables (``table(a, b)[i, j]``), if at hand.
     """
-    costs, backs = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties)
+    costs, backs = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties, table)
     return costs, _backtrack(backs, n, m, lo, hi, moves)
 
 
@@ -231,6 +291,7 @@ def boundary_margins(
     deletion_cost: float,
     penalties: Sequence[float],
     steps: Sequence[Step],
+    table: TableCost | None = None,
 ) -> list[float]:
     """How firmly each link's two ends are placed: for every step of the best path
     ``steps``, how much more the best path through another boundary near its
@@ -243,7 +304,7 @@ def boundary_margins(
     margin means the path could have cut the link differently at little cost,
     which is how most wrong links are wrong (a boundary off by a sentence).
     ``forward`` holds the least costs from (0, 0), as :func:`search` gave them
-    for the search that found ``steps``.
+    for the search that found ``steps`` (``table`` as there).
     """
     # Reversed documents: row r is original row n - r, target position y is m - y.
     rlo = (m - hi[::-1]).astype(np.int64)
@@ -252,7 +313,13 @@ def boundary_margins(
     def reversed_row(a: int, b: int, i: int, js: Ints) -> npt.NDArray[np.float64]:
         return row_cost(a, b, n - i - a, m - js - b)
 
-    backward, _ = _forward(reversed_row, n, m, rlo, rhi, moves, deletion_cost, penalties)
+    def reversed_table(a: int, b: int) -> npt.NDArray[np.float64]:
+        assert table is not None
+        return table(a, b)[::-1, ::-1]
+
+    backward, _ = _forward(
+        reversed_row, n, m, rlo, rhi, moves, deletion_cost, penalties, reversed_table if table else None
+    )
 
     def through(i: int, j: int) -> float:
         r, y = n - i, m - j
@@ -358,13 +425,13 @@ def search_path(
     moves = _moves(max_s, max_t)
     penalties = [type_penalty(a, b, config) for a, b in moves]
     args = (n, m, lo, hi, moves, config.deletion_cost, penalties)
-    forward, steps = search(scorer.row, *args)
+    forward, steps = search(scorer.row, *args, _tables(scorer))
     # Second pass: centre the length model on the ratio of the 1-1 links just
     # found; the whole documents' ratio is skewed by untranslated passages.
     ratio = scorer.ratio_of([(s.i, s.j) for s in steps if s.a == 1 and s.b == 1])
     if ratio is not None and abs(ratio - scorer.log_ratio) > 0.02:
         scorer = scorer.centred(ratio)
-        forward, steps = search(scorer.row, *args)
+        forward, steps = search(scorer.row, *args, _tables(scorer))
     # A pair that is no faithful translation (sentences dropped or added) is aligned with a
     # cheaper deletion. Whether it is one is told by that very path: searched the faithful
     # way, untranslated sentences get glued to their neighbours' links and do not show.
@@ -372,18 +439,23 @@ def search_path(
         loose = replace(config, deletion_cost=config.unfaithful_deletion_cost)
         loose_scorer = scorer.with_config(loose, unfaithful=True)
         loose_args = (n, m, lo, hi, moves, loose.deletion_cost, penalties)
-        loose_forward, loose_steps = search(loose_scorer.row, *loose_args)
+        loose_forward, loose_steps = search(loose_scorer.row, *loose_args, _tables(loose_scorer))
         unmatched = sum(s.a + s.b for s in loose_steps if not (s.a and s.b))
         if unmatched > config.unfaithful_share * (n + m):
             config, scorer, args = loose, loose_scorer, loose_args
             forward, steps = loose_forward, loose_steps
-    path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps))
+    path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps, _tables(scorer)))
     # Third pass, if asked: word translations learned from this path's confident links.
     learned = _learn_translations(path, src_texts, tgt_texts) if config.learned_weight else None
     if learned is not None:
-        forward, steps = search(learned.row, *args)
-        path = Path(learned, steps, boundary_margins(learned.row, forward, *args, steps))
+        forward, steps = search(learned.row, *args, _tables(learned))
+        path = Path(learned, steps, boundary_margins(learned.row, forward, *args, steps, _tables(learned)))
     return path
+
+
+def _tables(scorer: LinkScorer) -> TableCost | None:
+    """``scorer``'s whole distance tables, for the searches, where it keeps them."""
+    return scorer.table if scorer.tabled else None
 
 
 def charge(a: int, b: int, distance: float, config: AlignConfig) -> float:
@@ -631,13 +703,18 @@ def _align_runs(
         distances = scorer.row(a, b, i0 + i, j0 + js)
         return np.where(distances < reach, distances, FORBIDDEN)
 
+    def table(a: int, b: int) -> npt.NDArray[np.float64]:
+        distances = scorer.table(a, b)[i0 : i1 - a + 1, j0 : j1 - b + 1]
+        return np.where(distances < reach, distances, FORBIDDEN)
+
     # Links of one sentence on at least one side: two moved 1-1 links read as one 2-2 link
     # when nothing else is near to tell them apart.
     moves = [(a, b) for a, b in _moves(min(config.max_src, n), min(config.max_tgt, m)) if min(a, b) <= 1]
     penalties = [type_penalty(a, b, config) for a, b in moves]
     args = (n, m, *_full_windows(n, m), moves, config.deletion_cost, penalties)
-    forward, steps = search(row, *args)
-    margins = boundary_margins(row, forward, *args, steps)
+    tables = table if scorer.tabled else None
+    forward, steps = search(row, *args, tables)
+    margins = boundary_margins(row, forward, *args, steps, tables)
     links = [(s, margin) for s, margin in zip(steps, margins, strict=True) if s.a and s.b]
     distances = [scorer.link(s.a, s.b, i0 + s.i, j0 + s.j) for s, _ in links]
     keep = [d < config.moved_at for d in distances]

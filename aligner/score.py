@@ -31,6 +31,7 @@ import copy
 import functools
 import re
 import zlib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -56,6 +57,11 @@ MIN_ANCHORS = 5
 ANCHOR_TRUST = 0.2
 #: Documents whose lengths differ by more than this factor (log 2) are not centred on their ratio.
 SIZES_APART = 0.7
+#: Documents with at most this many sentence pairs (source times target sentences) have
+#: the distances of all their links of a size computed at once, on first use
+#: (:meth:`LinkScorer.table`): a dispatch's search, margins and features then only look
+#: them up, instead of paying numpy's per-call cost for every row of every search.
+TABLE_CELLS = 40_000
 #: Dimension of the hashed character n-gram vectors.
 LEXICAL_DIM = 512
 #: Character n-gram size of the lexical vectors.
@@ -72,11 +78,18 @@ UNTRANSLATED_WORDS = 5
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 
 
+#: sacreBLEU's chrF defaults, which :func:`chrf_bound` relies on.
+CHRF_ORDER = 6
+CHRF_BETA = 2
+
+
 @functools.cache
 def _chrf() -> Any:
     from sacrebleu.metrics.chrf import CHRF
 
-    return CHRF()
+    chrf = CHRF(char_order=CHRF_ORDER, word_order=0, beta=CHRF_BETA)
+    assert not chrf.whitespace and not chrf.lowercase, "chrf_bound assumes both off"
+    return chrf
 
 
 def untranslated(src: str, tgt: str) -> bool:
@@ -94,7 +107,34 @@ def untranslated(src: str, tgt: str) -> bool:
     """
     if min(len(_LETTERS.findall(src)), len(_LETTERS.findall(tgt))) < UNTRANSLATED_WORDS:
         return False
+    if chrf_bound(src, tgt) < UNTRANSLATED_CHRF:
+        return False  # most links: a translation shares too few character pairs to come near
     return float(_chrf().sentence_score(src, [tgt]).score) >= UNTRANSLATED_CHRF
+
+
+def chrf_bound(hyp: str, ref: str) -> float:
+    """An upper bound of sacreBLEU's chrF of ``hyp`` against ``ref`` (its defaults: character
+    n-grams of orders 1 to 6, whitespace removed, beta 2), from character pairs alone, at
+    a tenth of its cost.
+
+    An n-gram (n >= 2) that both sides share starts with a pair of characters both share, so
+    the n-gram matches of any order are at most the pair matches ``M``: order n's precision
+    is at most ``min(1, M / (hyp n-grams))`` and its recall ``min(1, M / (ref n-grams))``
+    (order 1's at most 1), and chrF, the F-score of the mean precision and recall, rises
+    with both. A translation shares fewer than two pairs in three; a copy nearly all.
+    """
+    h, r = "".join(hyp.split()), "".join(ref.split())
+    if len(h) < CHRF_ORDER or len(r) < CHRF_ORDER:
+        return 100.0  # an order without n-grams: the bound does not hold, chrF decides
+    matches = sum((Counter(_pairs(h)) & Counter(_pairs(r))).values())
+    prec = (1.0 + sum(min(1.0, matches / (len(h) - n + 1)) for n in range(2, CHRF_ORDER + 1))) / CHRF_ORDER
+    rec = (1.0 + sum(min(1.0, matches / (len(r) - n + 1)) for n in range(2, CHRF_ORDER + 1))) / CHRF_ORDER
+    beta2 = CHRF_BETA**2
+    return 100.0 * (1 + beta2) * prec * rec / (beta2 * prec + rec)
+
+
+def _pairs(text: str) -> list[str]:
+    return [text[k : k + 2] for k in range(len(text) - 1)]
 
 
 def hashed_slot(key: str, dim: int = LEXICAL_DIM) -> int:
@@ -256,6 +296,8 @@ class LinkScorer:
             for b in sizes_t:
                 self.chance_s[a, b] = chance_distance(self.emb_s[a], self.emb_t[b])
                 self.chance_t[a, b] = chance_distance(self.emb_t[b], self.emb_s[a])
+        #: Whole distance tables by link size (:meth:`table`), for what they were computed with.
+        self._tables: dict[tuple[int, int], Matrix] = {}
 
     def _spans(
         self, weight: float, src: Vectors, tgt: Vectors
@@ -274,6 +316,7 @@ class LinkScorer:
         """
         new = copy.copy(self)
         new.lexical = [*self.lexical, self._spans(weight, src, tgt)]
+        new._tables = {}
         return new
 
     def with_config(self, config: AlignConfig, unfaithful: bool = False) -> LinkScorer:
@@ -283,12 +326,15 @@ class LinkScorer:
         new = copy.copy(self)
         new.config = config
         new.unfaithful = unfaithful
+        if config.length_weight != self.config.length_weight:
+            new._tables = {}
         return new
 
     def centred(self, log_ratio: float) -> LinkScorer:
         """This scorer with the length model centred on ``log_ratio`` (a new scorer sharing its arrays)."""
         new = copy.copy(self)
         new.log_ratio = log_ratio
+        new._tables = {}
         return new
 
     def row(self, a: int, b: int, i: int, js: npt.NDArray[np.int64]) -> Matrix:
@@ -296,8 +342,30 @@ class LinkScorer:
 
         About 0.2-0.4 for a translation, 1 or more for unrelated text.
         """
+        if self.tabled:
+            found: Matrix = self.table(a, b)[i, js]
+            return found
         lex = [w * (lt[b][js] @ ls[a][i]).astype(np.float64) for w, ls, lt in self.lexical]
         return self._combine(a, b, i, js, self.emb_t[b][js] @ self.emb_s[a][i], lex)
+
+    @property
+    def tabled(self) -> bool:
+        """True when the documents are small enough for whole tables (:meth:`table`):
+        at most :data:`TABLE_CELLS` sentence pairs. Larger ones are scored a band of rows
+        at a time, never whole."""
+        return self.n * self.m <= TABLE_CELLS
+
+    def table(self, a: int, b: int) -> Matrix:
+        """The distances of every link ``src[i:i+a]`` - ``tgt[j:j+b]``, as an array indexed
+        ``[i, j]``, computed on first use and kept (only for :attr:`tabled` scorers)."""
+        table = self._tables.get((a, b))
+        if table is None:
+            src, tgt = self.emb_s[a], self.emb_t[b]
+            i = np.arange(len(src))[:, None]
+            j = np.arange(len(tgt))[None, :]
+            lex = [w * (ls[a] @ lt[b].T).astype(np.float64) for w, ls, lt in self.lexical]
+            table = self._tables[a, b] = self._combine(a, b, i, j, src @ tgt.T, lex)
+        return table
 
     def ratio_of(self, pairs: Sequence[tuple[int, int]]) -> float | None:
         """Median log length ratio of the 1-1 links ``pairs``; None if there are fewer than 5."""
@@ -310,6 +378,9 @@ class LinkScorer:
 
     def column(self, a: int, b: int, i_s: npt.NDArray[np.int64], j: int) -> Matrix:
         """Distances of the links ``src[i:i+a]`` - ``tgt[j:j+b]`` for every ``i`` in ``i_s``."""
+        if self.tabled:
+            found: Matrix = self.table(a, b)[i_s, j]
+            return found
         lex = [w * (ls[a][i_s] @ lt[b][j]).astype(np.float64) for w, ls, lt in self.lexical]
         return self._combine(a, b, i_s, j, self.emb_s[a][i_s] @ self.emb_t[b][j], lex)
 
