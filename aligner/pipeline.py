@@ -34,10 +34,11 @@ depend on the executor: everything is sorted before it is written.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
-from functools import lru_cache, partial
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TypeVar
@@ -156,6 +157,36 @@ def run_tasks(
     finally:
         for fut in pending:
             fut.cancel()
+
+
+#: The sentence vectors pairing keeps in memory, in bytes: a document is scored against
+#: several candidates, which are read from the work folder once while they stay here
+#: (tens of thousands of dispatches; a long document takes the room of many).
+PAIRING_CACHE_BYTES = 256 * 2**20
+
+
+class LeastRecentlyUsed:
+    """``read(key)``, remembered for the keys asked for most recently, up to ``budget``
+    bytes of arrays in all."""
+
+    def __init__(self, read: Callable[[str], Vectors], budget: int) -> None:
+        self._read = read
+        self._budget = budget
+        self._kept: OrderedDict[str, Vectors] = OrderedDict()
+        self._bytes = 0
+
+    def __call__(self, key: str) -> Vectors:
+        found = self._kept.get(key)
+        if found is not None:
+            self._kept.move_to_end(key)
+            return found
+        value = self._read(key)
+        self._kept[key] = value
+        self._bytes += value.nbytes
+        while self._bytes > self._budget and len(self._kept) > 1:
+            _, old = self._kept.popitem(last=False)
+            self._bytes -= old.nbytes
+        return value
 
 
 def _worker_death(err: BaseException) -> bool:
@@ -277,8 +308,7 @@ def _pair(
 ) -> list[DocPair]:
     """Pair the documents of the two sides (stored under ``keys``); the unpaired ones go to ``result``."""
 
-    @lru_cache(maxsize=256)
-    def vectors(doc_id: str) -> Vectors:
+    def read(doc_id: str) -> Vectors:
         vecs = run_folder.read_document(keys[doc_id]).vectors
         assert vecs is not None
         return vecs
@@ -288,9 +318,8 @@ def _pair(
         [sc.profile for sc in sides[cfg.src_lang] if sc.profile],
         [sc.profile for sc in sides[cfg.tgt_lang] if sc.profile],
         cfg,
-        vectors,
+        LeastRecentlyUsed(read, PAIRING_CACHE_BYTES),
     )
-    vectors.cache_clear()
     result.unpaired.extend(unpaired)
     result.problems.extend(Problem(u.doc, f"not paired: {u.reason}") for u in unpaired)
     return pairs

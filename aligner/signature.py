@@ -95,9 +95,10 @@ def document_signature(encoder_name: str, pair: PairConfig) -> str:
     alignment or pairing settings).
 
     >>> document_signature("e5", PairConfig())  # doctest: +ELLIPSIS
-    'aligner:0.1.0|split:punkt-nltk...|embed:e5|langid:py3langid-...|langs:it-en|store:minhash64x5'
+    'aligner:0.1.0|split:punkt-nltk...|embed:e5|langid:py3langid-...|langs:it-en|store:npy-minhash64x5p32'
     """
     parts = [f"aligner:{__version__}", _split_part(False), f"embed:{encoder_name}", _langid_part()]
-    # What a stored document holds: since 'minhash', its fingerprint (aligner.dedup).
-    fingerprint = f"minhash{PERMUTATIONS}x{SHINGLE}"
-    return "|".join([*parts, f"langs:{pair.src_lang}-{pair.tgt_lang}", f"store:{fingerprint}"])
+    # What a stored document holds and how: since 'minhash', its fingerprint (aligner.dedup),
+    # since 'p32' with hash functions below a 32-bit prime; since 'npy', in one .npy file.
+    fingerprint = f"minhash{PERMUTATIONS}x{SHINGLE}p32"
+    return "|".join([*parts, f"langs:{pair.src_lang}-{pair.tgt_lang}", f"store:npy-{fingerprint}"])

@@ -8,7 +8,8 @@
       .aligner/                  the work folder
         job.json                 JobIdentity: what a rerun must match to resume
         lock                     held by the run writing into OUT (RunLock)
-        docs/<key>.npz           StoredDocument: sentences, vectors, record, problems, profile
+        docs/<key>.npy           StoredDocument: vectors (a NumPy array), then sentences, record,
+                                 problems and profile (JSON)
         pairs/<stem>.json        PairMarker: written last, when the pair is complete
 
 ``aligner review-export`` writes a folder of the same shape (manifest and pair
@@ -45,6 +46,8 @@ from .write import atomic_path, check_free, write_text_atomic
 MANIFEST = "manifest.json"
 #: The work folder inside the output folder.
 WORK = ".aligner"
+#: The suffix of a stored document (:class:`StoredDocument`) in ``WORK/docs``.
+DOC_SUFFIX = ".npy"
 
 Json = dict[str, Any]  # a record's JSON object; never leaves this module
 
@@ -334,7 +337,9 @@ class StoredProfile:
 
 @dataclass(frozen=True)
 class StoredDocument:
-    """A document read, split and embedded: ``.aligner/docs/<key>.npz``.
+    """A document read, split and embedded: ``.aligner/docs/<key>.npy``, its sentence
+    vectors as a NumPy ``.npy`` array followed by the rest as UTF-8 JSON (one file, read
+    in one go, with no zip directory to parse nor time stamps inside).
 
     ``profile`` is None for a document in neither of the run's languages (it
     has no sentences then). ``vectors`` (row k for sentence k) is None when
@@ -424,7 +429,7 @@ class RunFolder:
 
     def doc_path(self, key: str) -> Path:
         """Where the document stored under ``key`` is."""
-        return self.work / "docs" / f"{key}.npz"
+        return self.work / "docs" / f"{key}{DOC_SUFFIX}"
 
     def marker_path(self, stem: str) -> Path:
         """The marker of the pair ``stem``: written when the pair is complete."""
@@ -545,7 +550,8 @@ class RunFolder:
     def store_document(self, key: str, doc: StoredDocument, vectors: Vectors) -> None:
         """Store ``doc`` with its sentence ``vectors`` under ``key`` (replacing any)."""
         with atomic_path(self.doc_path(key), force=True) as tmp, tmp.open("wb") as fh:
-            np.savez(fh, vectors=vectors, meta=np.array(doc._meta()))
+            np.lib.format.write_array(fh, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+            fh.write(doc._meta().encode("utf-8"))
 
     def read_document(self, key: str, vectors: bool = True) -> StoredDocument:
         """The document stored under ``key``, with its vectors unless ``vectors`` is False.
@@ -554,9 +560,17 @@ class RunFolder:
         """
         path = self.doc_path(key)
         try:
-            with np.load(path, allow_pickle=False) as npz:
-                vecs = np.asarray(npz["vectors"], dtype=np.float32) if vectors else None
-                return StoredDocument._from_meta(json.loads(str(npz["meta"])), vecs)
+            with path.open("rb") as fh:
+                vecs: Vectors | None = None
+                if vectors:
+                    vecs = np.lib.format.read_array(fh, allow_pickle=False)
+                else:  # skip the array
+                    fmt = np.lib.format
+                    major, _ = fmt.read_magic(fh)
+                    header = fmt.read_array_header_1_0 if major == 1 else fmt.read_array_header_2_0
+                    shape, _, dtype = header(fh)
+                    fh.seek(int(np.prod(shape)) * dtype.itemsize, os.SEEK_CUR)
+                return StoredDocument._from_meta(json.loads(fh.read().decode("utf-8")), vecs)
         except (OSError, ValueError, KeyError, TypeError) as err:
             raise InputError(
                 path,
@@ -569,7 +583,7 @@ class RunFolder:
 
     def stored_documents(self) -> Iterator[tuple[str, StoredDocument]]:
         """Every stored document with its key and vectors, by key."""
-        for path in sorted((self.work / "docs").glob("[!.]*.npz")):
+        for path in sorted((self.work / "docs").glob(f"[!.]*{DOC_SUFFIX}")):
             yield path.stem, self.read_document(path.stem)
 
     # upkeep

@@ -4,7 +4,7 @@ Usage: ``python tests/stop_at.py ACTION POINT N MARKER ARGS...``
 
 POINT is where, N how many times it is passed first, in this process:
 
-- ``reading``: a document has been read and stored (its ``.npz`` written);
+- ``reading``: a document has been read and stored (its ``.npy`` written);
 - ``aligning``: a pair is complete (its files and marker written);
 - ``writing``: a ``.tsv`` file is written to its temporary file and about to be renamed
   into place.

@@ -24,7 +24,7 @@ runner = CliRunner()
 
 def _outputs(folder: Path) -> dict[str, bytes]:
     """The output files and pair markers, without temporaries (``.<name>.<random>.tmp``) and
-    stored documents (``.npz`` files carry zip time stamps)."""
+    stored documents (the work folder's own)."""
     files = {p.name: p.read_bytes() for p in folder.glob("[!.]*") if p.is_file()}
     for marker in (folder / ".aligner" / "pairs").glob("[!.]*"):
         files[f"pairs/{marker.name}"] = marker.read_bytes()
@@ -112,7 +112,7 @@ def test_new_pairing_settings_reuse_the_stored_documents(
     out = copy_run(corpus_run, tmp_path)
 
     def stored() -> dict[str, int]:  # name -> inode: a document embedded again is a new file
-        return {p.name: p.stat().st_ino for p in (out / ".aligner" / "docs").glob("*.npz")}
+        return {p.name: p.stat().st_ino for p in (out / ".aligner" / "docs").glob("*.npy")}
 
     before = stored()
     assert len(before) == 17  # every readable document, the binary one excepted

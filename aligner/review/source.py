@@ -2,7 +2,7 @@
 
 An ``aligner run`` output folder holds, for each pair, a marker
 ``.aligner/pairs/<stem>.json`` naming the two stored documents
-(``.aligner/docs/<key>.npz``: sentences with offsets and paragraphs) and the
+(``.aligner/docs/<key>.npy``: sentences with offsets and paragraphs) and the
 ``<stem>.links`` file with every link, null links included. Those are all a
 review needs; the input folder is not read again.
 """
