@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/alignment.py [--eval-dir ../shared/eval]
-        [--sets textberg-dev,textberg-test,limsi,parice] [--encoder e5|use|st:MODEL]
+        [--sets textberg-dev,textberg-test,limsi,parice,partut-legal] [--encoder e5,use|st:MODEL]
         [--scaling] [--sizes 1000,5000,10000] [--timeout SECONDS] [--out FILE.md]
 
 What it does
@@ -18,7 +18,8 @@ document's ``SRC<TAB>TGT<TAB>PRED``), one fresh process per set, or per
 language pair of a set whose documents are in several (LIMSI: one per target
 language), predictions written to a temporary folder that is deleted at the
 end. ``--encoder`` (default: the aligner's default encoder) is given to every
-call and named in the header line; a document in a language the encoder does
+call and named in the table; with several (``--encoder e5,use``) each set is
+aligned with each, their rows side by side. A document in a language the encoder does
 not cover is left out (``use`` has no Greek nor Icelandic: LIMSI is scored on
 its en-fr and en-es books, ParIce skipped), and a note below the table says so.
 It then scores the predictions against the gold links with
@@ -27,7 +28,7 @@ precision/recall/F1 pooled over the set's documents, FACTS.md section 2) and
 the calibration of the link scores (expected calibration error over 10
 equal-width bins, and the precision of links scored >= 0.9).
 
-It prints one markdown table (one row per set), then the published Text+Berg
+It prints one markdown table (one row per set and encoder), then the published Text+Berg
 test numbers beside ours, and with ``--scaling`` a third table on long
 synthetic documents. Progress goes to stderr; ``--out`` also writes the tables
 to a file. The evaluation data are read where they are, never copied.
@@ -39,7 +40,11 @@ The sets (layouts from each set's README.md):
   (the published benchmark);
 - ``limsi``: the 13 folders of ``limsi-literary/`` (``en.txt``, the other language's
   ``fr|es|el.txt``, ``gold.align``), English to the other language;
-- ``parice``: ``parice-en-is/{eng,isl,gold}/<doc>.txt``, English to Icelandic.
+- ``parice``: ``parice-en-is/{eng,isl,gold}/<doc>.txt``, English to Icelandic;
+- ``partut-legal``: ParTUT's legal documents (``partut-it-en-fr``: Creative Commons,
+  Facebook terms, JRC-Acquis, UDHR), Italian to English, 1-1 gold links: the
+  Italian-English *dev* set (``benchmarks/stress.py``'s faithful variant), written
+  to a temporary folder.
 
 How time and memory are measured
 --------------------------------
@@ -84,6 +89,7 @@ depend on the machine).
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import platform
 import shlex
@@ -107,7 +113,7 @@ from aligner.load import load_presplit, read_text
 from aligner.model import Link
 
 DEFAULT_EVAL_DIR = Path(__file__).resolve().parents[2] / "shared" / "eval"
-ALL_SETS = ("textberg-dev", "textberg-test", "limsi", "parice")
+ALL_SETS = ("textberg-dev", "textberg-test", "limsi", "parice", "partut-legal")
 DEFAULT_SIZES = (1000, 5000, 10000)
 
 # Published Text+Berg de-fr test scores (7 files pooled), as collected in
@@ -172,11 +178,43 @@ def _parice(root: Path) -> tuple[Doc, ...]:
     )
 
 
+_SCRATCH: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def _scratch() -> Path:
+    """A folder for documents this script derives from the gold sets, removed at exit."""
+    if not _SCRATCH:
+        _SCRATCH.append(tempfile.TemporaryDirectory(prefix="aligner-bench-sets-"))
+        atexit.register(_SCRATCH[0].cleanup)
+    return Path(_SCRATCH[0].name)
+
+
+def _partut_legal(root: Path) -> tuple[Doc, ...]:
+    """ParTUT's legal documents (Creative Commons, Facebook terms, JRC-Acquis, UDHR), Italian
+    to English: the Italian-English dev set of ``benchmarks/stress.py`` (its faithful variant),
+    one sentence a line and a 1-1 gold link per aligned sentence pair, written to a
+    temporary folder. ParTUT's other documents are never read."""
+    from stress import partut_sources  # stress.py imports this module
+
+    folder = _scratch() / "partut-legal"
+    folder.mkdir(exist_ok=True)
+    docs = []
+    for source in partut_sources(root):
+        base = folder / source.name
+        paths = [base.with_suffix(x) for x in (".it", ".en", ".gold")]
+        paths[0].write_text("".join(u.src[0] + "\n" for u in source.units), encoding="utf-8")
+        paths[1].write_text("".join(u.tgt[0] + "\n" for u in source.units), encoding="utf-8")
+        paths[2].write_text("".join(f"[{k}]:[{k}]\n" for k in range(len(source.units))), encoding="utf-8")
+        docs.append(Doc(source.name, *paths, "it", "en"))
+    return tuple(docs)
+
+
 SET_BUILDERS: dict[str, tuple[str, Callable[[Path], tuple[Doc, ...]]]] = {
     "textberg-dev": ("Text+Berg dev (de→fr)", lambda r: _textberg(r, ["dev"])),
     "textberg-test": ("Text+Berg test (de→fr)", lambda r: _textberg(r, [f"test{i}" for i in range(7)])),
     "limsi": ("LIMSI literary (en→fr/es/el)", _limsi),
     "parice": ("ParIce (en→is)", _parice),
+    "partut-legal": ("ParTUT legal, dev (it→en)", _partut_legal),
 }
 
 
@@ -323,6 +361,7 @@ def _failure(name: str, run: Run, timeout: float | None) -> str:
 class SetResult:
     label: str
     docs: int
+    encoder: str = ""
     sentences: int = 0
     seconds: float = 0.0
     peak_kib: int | None = None
@@ -369,11 +408,11 @@ def run_set(
 ) -> SetResult:
     """Align the set's documents with one ``aligner align --pairs`` call per language pair, and score them."""
     docs, note = coverage_note(gset, encoder, languages)
-    res = SetResult(gset.label, len(docs), note=note, skipped=not docs)
+    res = SetResult(gset.label, len(docs), encoder, note=note, skipped=not docs)
     if not docs:
         log(f"[{gset.key}] {note}")
         return res
-    out_dir = work / gset.key
+    out_dir = work / f"{gset.key}-{encoder.replace('/', '_').replace(':', '_')}"
     out_dir.mkdir()
     preds = {d: out_dir / f"{i:02d}_{d.name}.links" for i, d in enumerate(gset.docs, start=1) if d in docs}
     groups: dict[tuple[str, str], list[Doc]] = {}
@@ -531,6 +570,7 @@ def _mib(kib: int | None) -> str:
 def sets_table(results: Sequence[SetResult]) -> list[str]:
     header = [
         "set",
+        "encoder",
         "docs",
         "sentences (src+tgt)",
         "strict P",
@@ -553,12 +593,13 @@ def sets_table(results: Sequence[SetResult]) -> list[str]:
         timing = [f"{r.seconds:.1f}", speed, _mib(r.peak_kib)]
         if r.scores is None or r.calibration is None:
             failed = f"failed: {'; '.join(r.failures)}"
-            rows.append([r.label, str(r.docs), f"{r.sentences:,}", failed, *["-"] * 7, *timing])
+            rows.append([r.label, r.encoder, str(r.docs), f"{r.sentences:,}", failed, *["-"] * 7, *timing])
             continue
         s, c = r.scores, r.calibration
         rows.append(
             [
                 r.label,
+                r.encoder,
                 str(r.docs),
                 f"{r.sentences:,}",
                 *(
@@ -577,7 +618,7 @@ def sets_table(results: Sequence[SetResult]) -> list[str]:
                 *timing,
             ]
         )
-    lines = _md(header, rows)
+    lines = _md(header, rows, right_from=2)
     notes = [r.note for r in results if r.note]
     if notes:
         lines += ["", *notes]
@@ -588,20 +629,23 @@ def sets_table(results: Sequence[SetResult]) -> list[str]:
 SIGNALS = {"e5": "e5-small embeddings (CPU)", "use": "USE v3 embeddings (CPU)"}
 
 
-def published_table(ours: SetResult | None, encoder: str, extra: Sequence[str]) -> list[str]:
+def published_table(ours: Sequence[SetResult], extra: Sequence[str]) -> list[str]:
+    """The published Text+Berg test scores, with ours (one row per encoder in ``ours``)."""
     rows: list[tuple[float, list[str]]] = [
         (strict, [name, signal, f"{strict:.3f}", f"{lax:.3f}", source])
         for name, signal, strict, lax, source in PUBLISHED
     ]
-    if ours is not None and ours.scores is not None:
-        s = ours.scores
+    for r in ours:
+        if r.scores is None:
+            continue
+        s = r.scores
         rows.append(
             (
                 s.strict_f1,
                 [
                     f"**this aligner {__version__}**",
-                    SIGNALS.get(encoder, f"{encoder.removeprefix(ST_PREFIX)} embeddings")
-                    + ", "
+                    SIGNALS.get(r.encoder, f"{r.encoder.removeprefix(ST_PREFIX)} embeddings")
+                    + f" (`--encoder {r.encoder}`), "
                     + (f"`{shlex.join(extra)}`" if extra else "default settings"),
                     f"**{s.strict_f1:.3f}**",
                     f"**{s.lax_f1:.3f}**",
@@ -612,12 +656,12 @@ def published_table(ours: SetResult | None, encoder: str, extra: Sequence[str]) 
     rows.sort(key=lambda r: -r[0])
     lines = _md(["system", "signal", "strict F1", "lax F1", "source"], [r for _, r in rows], right_from=2)
     lines[1] = "| --- | --- | ---: | ---: | --- |"
-    if ours is None:
+    if not ours:
         lines.append("")
         lines.append("(Our row needs the textberg-test set: add it to --sets.)")
-    elif ours.scores is None:
+    elif any(r.scores is None for r in ours):
         lines.append("")
-        lines.append("(Our row is missing: the textberg-test run failed, see above.)")
+        lines.append("(A row of ours is missing: its textberg-test run failed, see above.)")
     return lines
 
 
@@ -734,17 +778,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--encoder",
         default=None,
-        help="the encoder of every `aligner align` call: e5, use, st:MODEL (default: the aligner's "
-        "default); documents in languages it does not cover are left out, with a note",
+        help="the encoder of every `aligner align` call: e5, use, st:MODEL, or several separated "
+        "by commas (e5,use: each set with each, side by side); default: the aligner's default. "
+        "Documents in languages an encoder does not cover are left out, with a note",
     )
     args = parser.parse_args(argv)
     extra = shlex.split(args.align_args)
     if "--encoder" in extra or any(a.startswith("--encoder=") for a in extra):
         parser.error("give the encoder with --encoder, not in --align-args")
     try:
-        encoder = check_key(args.encoder) if args.encoder else default_encoder()[0]
+        keys = args.encoder.split(",") if args.encoder else [default_encoder()[0]]
+        encoders = [check_key(k) for k in keys]
     except ConfigError as err:
         parser.error(str(err))
+    encoder = encoders[0]  # the scaling run's
     languages = encoder_languages(encoder)
     options = ["--encoder", encoder, *extra]
 
@@ -777,8 +824,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines = [
         f"aligner {__version__}, Python {platform.python_version()}, {platform.system()} "
         f"{platform.machine()}, {os.cpu_count()} CPU(s), "
-        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; encoder {encoder}; one "
-        f"`aligner align --pairs FILE --presplit --encoder {encoder}"
+        f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; encoder {', '.join(encoders)}; one "
+        f"`aligner align --pairs FILE --presplit --encoder E"
         f"{' ' + args.align_args if args.align_args else ''}` process per set (per language pair of "
         "a set in several), aligning all its documents; wall time includes start-up and model load, "
         "once per process.",
@@ -787,13 +834,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     failed = False
     with tempfile.TemporaryDirectory(prefix="aligner-bench-") as tmp:
         work = Path(tmp)
-        results = [run_set(s, exe, work, timeout, options, encoder, languages) for s in sets]
+        results, tests = [], []
+        for gset in sets:
+            for key in encoders:
+                opts = ["--encoder", key, *extra]
+                results.append(run_set(gset, exe, work, timeout, opts, key, encoder_languages(key)))
+                if gset.key == "textberg-test":
+                    tests.append(results[-1])
         failed = any(r.failures for r in results)
         if results:
             lines += sets_table(results)
             lines += ["", "Text+Berg de→fr test, 7 files pooled: published scores beside ours", ""]
-            test = next((r for r, s in zip(results, sets, strict=True) if s.key == "textberg-test"), None)
-            lines += published_table(test, encoder, extra)
+            lines += published_table(tests, extra)
         if args.scaling:
             try:
                 rows, fixed = run_scaling(root, args.sizes, exe, work, timeout, options)
