@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import re
 
+#: Prompts and colophons, in lower case: searched in the lower-cased line (with
+#: ``re.IGNORECASE`` this alternation of literals took 130 µs a line, a sixth without).
 _PROMPTS = re.compile(
     r"""
     newsletter | iscriviti | registrati\b | abbonati | abbonamento
@@ -41,7 +43,7 @@ _PROMPTS = re.compile(
     | all\ rights\ reserved | terms\ of\ (?:use|service) | advertisement | pubblicità
     | ©
     """,
-    re.IGNORECASE | re.VERBOSE,
+    re.VERBOSE,
 )
 #: A whole line that is only a navigation, account or sharing label.
 _LABEL = re.compile(
@@ -170,7 +172,7 @@ def flag_lines(lines: list[str]) -> list[str | None]:
             flags[i] = "headline repeated (related-article list)"
         elif _COUNTER.match(line):
             flags[i] = "number only"
-        elif len(line) <= MAX_HEADLINE and (_PROMPTS.search(line) or _EMAIL.search(line)):
+        elif len(line) <= MAX_HEADLINE and (_PROMPTS.search(line.lower()) or _EMAIL.search(line)):
             flags[i] = "prompt or colophon"
         elif _SHOUT.match(line) and len(line) < 40:
             flags[i] = "shouted label"

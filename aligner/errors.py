@@ -45,3 +45,7 @@ class OutputExistsError(AlignerError):
 
 class ConfigError(AlignerError):
     """A setting outside its allowed values."""
+
+
+class WorkerDied(AlignerError):
+    """A worker process died (killed, or out of memory) and the executor cannot go on."""

@@ -45,7 +45,7 @@ from typing import TypeVar
 
 from .dedup import Duplicate, group_duplicates
 from .encode import Vectors
-from .errors import AlignerError
+from .errors import AlignerError, WorkerDied
 from .job import Job, make_job
 from .load import list_documents
 from .model import DocPair, Unpaired
@@ -60,10 +60,6 @@ R = TypeVar("R")
 
 #: progress(phase, done, total): called as work completes ("reading", "aligning").
 ProgressFn = Callable[[str, int, int], None]
-
-
-class WorkerDied(AlignerError):
-    """A worker process died (killed, or out of memory) and the executor cannot go on."""
 
 
 @dataclass

@@ -29,7 +29,7 @@ from .langid import MIN_CONFIDENCE, identify
 from .load import document_from_bytes, document_id, loading_notes, read_document_bytes, usable_date
 from .model import DocPair, Document, PairInfo, Sentence
 from .pair import DocProfile, centroid, profile
-from .split import MAX_SENTENCE_CHARS, split
+from .split import MAX_SENTENCE_CHARS, get_splitter, split
 from .workdir import (
     BoilerplateLine,
     DocumentRecord,
@@ -95,6 +95,19 @@ class Aligned:
     def skipped(self) -> bool:
         """Complete before this run started."""
         return self.entry is not None and not self.written
+
+
+# --- a worker's start -------------------------------------------------------------------------
+
+
+def warm_up(encoder: str, device: str | None, langs: Sequence[str]) -> None:
+    """Load what a worker's first task would: the encoder's model (embedding one text),
+    the language identifier's model and the splitters of ``langs``. A pool's workers do
+    it as they start, while the main process does its own start."""
+    get_encoder(encoder, device).inner.encode(["Warm-up."])
+    identify("warm up")
+    for lang in langs:
+        get_splitter(lang)
 
 
 # --- scan ------------------------------------------------------------------------------------

@@ -37,8 +37,14 @@ def check_free(paths: Iterable[Path], force: bool) -> None:
             raise OutputExistsError(path)
 
 
-def write_text_atomic(path: Path, text: str, force: bool = False) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically."""
+def write_text_atomic(path: Path, text: str, force: bool = False, durable: bool = True) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically.
+
+    ``durable``: flushed to disk before the rename (``fsync``), so that after a crash the
+    file holds all of ``text`` if it is there at all. Without it a crash can leave it empty
+    or cut short (never half of another write): for a file that is checked when read, such
+    as a pair's marker, which a rerun then rewrites.
+    """
     check_free([path], force)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -51,8 +57,9 @@ def write_text_atomic(path: Path, text: str, force: bool = False) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

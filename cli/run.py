@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import shlex
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -32,10 +33,8 @@ from rich.progress import (
 from rich.text import Text
 
 from aligner.encode import ONE_THREAD_ENCODERS, check_languages, get_encoder
-from aligner.export import EXPORTERS
+from aligner.errors import WorkerDied
 from aligner.model import AlignConfig, PairConfig
-from aligner.pipeline import ProgressFn, RunResult, WorkerDied, make_job, run
-from aligner.workdir import MANIFEST
 
 from .common import (
     BAD_INPUT,
@@ -53,6 +52,9 @@ from .common import (
     warn,
     with_align_options,
 )
+
+if TYPE_CHECKING:
+    from aligner.pipeline import ProgressFn, RunResult
 
 #: Pairs listed one by one on stdout; beyond this, manifest.json lists them.
 _LISTED_PAIRS = 20
@@ -164,16 +166,32 @@ def _progress(quiet: bool, interval: float, counts: _Counts) -> Iterator[Progres
         yield update
 
 
-def _init_worker(threads: int) -> None:
+#: What a worker loads as it starts (:func:`aligner.tasks.warm_up`): encoder, device, languages.
+WarmUp = tuple[str, str | None, tuple[str, ...]]
+
+
+def _init_worker(threads: int, warm: WarmUp | None = None) -> None:
     # Before the model's OpenMP runtime starts: N workers share the machine's cores.
     os.environ["OMP_NUM_THREADS"] = str(threads)
     # Ctrl-C is the main process's to handle: it lets the tasks under way finish, then stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if warm is not None:
+        from aligner.tasks import warm_up
+
+        # Only a head start: a task that needs what failed to load reports it.
+        with contextlib.suppress(Exception):
+            warm_up(*warm)
 
 
 @contextmanager
-def _executor(workers: int, scheduler: str | None, timeout: float) -> Iterator[Executor | None]:
-    """Dask's executor for --scheduler, a process pool for --workers > 1, else none."""
+def _executor(
+    workers: int, scheduler: str | None, timeout: float, warm: WarmUp | None = None
+) -> Iterator[Executor | None]:
+    """Dask's executor for --scheduler, a process pool for --workers > 1, else none.
+
+    The pool's processes start at once and load ``warm`` (:func:`aligner.tasks.warm_up`)
+    while this process goes on with its own start (importing the pipeline, checking
+    the output folder)."""
     if scheduler:
         try:
             from distributed import Client
@@ -195,7 +213,10 @@ def _executor(workers: int, scheduler: str | None, timeout: float) -> Iterator[E
         return
     threads = max(1, (os.cpu_count() or 1) // workers)
     ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(threads,)) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=ctx, initializer=_init_worker, initargs=(threads, warm)
+    ) as pool:
+        pool.submit(int)  # the first task starts every worker process (spawned, not forked)
         yield pool
 
 
@@ -294,21 +315,28 @@ def run_command(
     run stopped by Ctrl-C, a crash or a dead worker continues where it was. One run
     at a time writes into OUT.
     """
-    fmts = [f.value for f in formats] if formats else list(EXPORTERS)
     bilingual = load_dictionary(config, src_lang, tgt_lang)
     pair_config = PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang)
     encoder = get_encoder(config.encoder, device)
     check_languages(encoder, (src_lang, tgt_lang))
-    job = make_job(encoder.name, config, pair_config, fmts, min_score, input_dir.name, bilingual, device)
     if workers is None:
         workers = (os.cpu_count() or 1) if config.encoder in ONE_THREAD_ENCODERS else 1
     resume = resume_command(ctx)
     counts = _Counts()
+    warm = (config.encoder, device, (src_lang, tgt_lang))
     try:
         with (
+            _executor(workers, scheduler, scheduler_timeout, warm) as executor,
             _progress(quiet, progress_interval, counts) as progress,
-            _executor(workers, scheduler, scheduler_timeout) as executor,
         ):
+            # Imported while the workers start (the pipeline brings NLTK, the splitters...).
+            from aligner.export import EXPORTERS
+            from aligner.pipeline import make_job, run
+
+            fmts = [f.value for f in formats] if formats else list(EXPORTERS)
+            job = make_job(
+                encoder.name, config, pair_config, fmts, min_score, input_dir.name, bilingual, device
+            )
             result = run(input_dir, out, job, executor, force, progress, recursive, resume)
     except KeyboardInterrupt:
         error(f"interrupted: {counts.saved()} in {out}/ (no file is half-written). Resume with: {resume}")
@@ -343,5 +371,7 @@ def _summary(result: RunResult, out: Path) -> None:
         kinds = ", ".join(f"{k}: {v}" for k, v in entry.links.items())
         typer.echo(f"  {entry.source} + {entry.target} (pairing score {entry.score:.2f}): {kinds}")
     if len(result.pairs) > _LISTED_PAIRS:
+        from aligner.workdir import MANIFEST
+
         typer.echo(f"  … and {len(result.pairs) - _LISTED_PAIRS} more pairs: see {out / MANIFEST}")
     sys.stdout.flush()

@@ -123,3 +123,18 @@ def test_new_pairing_settings_reuse_the_stored_documents(
     assert res.exit_code == SKIPPED, res.output
     assert sorted(stored()) == sorted(before)
     assert stored() == before  # not one document was read, split and embedded again
+
+
+def test_a_marker_a_crash_cut_short_makes_its_pair_redone(
+    corpus: Path, corpus_run: Ran, reference: dict[str, bytes], tmp_path: Path
+) -> None:
+    """Markers are written last and not flushed to disk: after a crash one may be empty or
+    cut short. A rerun cannot read it and redoes that pair; the others are skipped."""
+    out = copy_run(corpus_run, tmp_path)
+    markers = sorted((out / ".aligner" / "pairs").glob("*.json"))
+    markers[0].write_text("")
+    markers[1].write_bytes(markers[1].read_bytes()[:40])
+    res = runner.invoke(app, ["run", str(corpus), "--out", str(out)])
+    assert res.exit_code == SKIPPED, res.output
+    assert "(5 already complete, skipped)" in res.stdout
+    assert _outputs(out) == reference
