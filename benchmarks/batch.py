@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/batch.py [--eval-dir ../shared/eval] [--pairing] [--throughput]
-        [--sizes 100,1000,5000] [--workers 1,2] [--worker-size 1000] [--pairs 300] [--out FILE.md]
+        [--sizes 1000] [--encoders e5,use] [--workers N,...] [--pairs 300] [--out FILE.md]
 
 With neither ``--pairing`` nor ``--throughput``, both run.
 
@@ -30,13 +30,28 @@ Throughput
 Synthetic Italian-English dispatches made from ParTUT's 2,142 1:1 sentence
 pairs: each dispatch pair takes 4 to 6 sentence pairs at random, a date line
 (the same date on both sides, over two years) and a random name; one Italian
-dispatch in twenty has no English version. ``aligner run --quiet`` runs on
-corpora of ``--sizes`` dispatch pairs with 1 worker, and on ``--worker-size``
-pairs with each of ``--workers``. Wall time is measured around the process;
-peak memory is the largest sum of the resident memory of the process and all
-its descendants (the worker processes), sampled from ``/proc`` every 0.1 s
-(Linux only; elsewhere n/a). Throughput is sentence pairs (aligned links that
-are not null) per second and dispatch pairs per minute.
+dispatch in twenty has no English version. ``aligner run --quiet --format
+links --encoder E`` runs on a corpus of each of ``--sizes`` dispatch pairs with
+each of ``--encoders``, with the number of workers the command takes by
+default (one per core for ``use``, whose products run on one thread; one for
+``e5``, which uses every core itself) and with each of ``--workers``. Wall time
+is measured around the process, start-up and model loading included; peak
+memory is the largest sum of the resident memory of the process and all its
+descendants (the worker processes), sampled from ``/proc`` every 0.1 s (Linux
+only; elsewhere n/a). Throughput is sentences per second (every sentence of
+every document, as embedded), dispatch pairs per minute and sentence pairs
+(aligned links that are not null) per second; each encoder's dispatch pairs per
+minute are also given against the first encoder's.
+
+**The embedding floor.** After each run, the sentences it embedded are read
+back from its work folder (each document's distinct sentences, sorted, as the
+run embeds them), and the encoder alone embeds them again in as many processes
+as the run had workers, each with the threads a worker gets and every
+``workers``-th document, one call per document: the time from the moment all
+are loaded and warmed up to the last one's end is the floor, what the run
+would take if embedding were all it did. "wall / floor" is how far above it
+the whole run is (start-up, reading, language identification, splitting,
+storing, pairing, aligning and writing).
 
 The machine is shared: compare the ratios inside one table, not times across runs.
 """
@@ -44,7 +59,9 @@ The machine is shared: compare the ratios inside one table, not times across run
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
+import platform
 import random
 import shutil
 import subprocess
@@ -56,9 +73,12 @@ import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from alignment import _limsi, _md, _mib, _parice, _textberg, aligner_exe, log, read_gold, read_lines
 
+from aligner import __version__
+from aligner.encode import ONE_THREAD_ENCODERS, check_key
 from aligner.model import Link, is_null_kind
 from aligner.workdir import RunFolder
 
@@ -360,62 +380,150 @@ def make_dispatches(pairs: Sequence[tuple[str, str]], n: int, folder: Path, seed
     return sentences
 
 
+def _embed_share(
+    encoder: str, threads: int, docs: Sequence[Sequence[str]], ready: Any, times: Any, slot: int
+) -> None:
+    """A floor process: load ``encoder`` as a run's worker does (``threads`` OpenMP threads),
+    embed one text, wait for the others at ``ready``, then embed ``docs`` one document
+    per call, as the run does; its start and end (wall clock) go to ``times[slot]``."""
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    from aligner.encode import get_encoder
+
+    enc = get_encoder(encoder).inner
+    enc.encode(["warm up"])
+    ready.wait()
+    start = time.time()
+    for texts in docs:
+        enc.encode(list(texts))
+    times[2 * slot], times[2 * slot + 1] = start, time.time()
+
+
+def embedding_floor(encoder: str, workers: int, docs: Sequence[Sequence[str]]) -> float:
+    """Seconds the encoder alone takes to embed ``docs`` (each a document's distinct
+    sentences, sorted, as a run embeds them) in ``workers`` processes at once, each with
+    the threads a run's worker gets and its share of the documents: the embedding of a
+    run with nothing else, its floor. Model loading and process start are not counted."""
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Barrier(workers)
+    times = ctx.Array("d", 2 * workers)
+    threads = max(1, (os.cpu_count() or 1) // workers)
+    procs = [
+        ctx.Process(target=_embed_share, args=(encoder, threads, docs[k::workers], ready, times, k))
+        for k in range(workers)
+    ]
+    for proc in procs:
+        proc.start()
+    for proc in procs:
+        proc.join()
+        if proc.exitcode:
+            raise SystemExit(f"error: the embedding floor's process failed (exit {proc.exitcode})")
+    return max(times[1::2]) - min(times[0::2])
+
+
+def run_documents(out: Path) -> list[list[str]]:
+    """The distinct sentences of each document a run stored (sorted, as it embedded them)."""
+    return [sorted({s.text for s in doc.sentences}) for _, doc in RunFolder(out).stored_documents()]
+
+
+@dataclass(frozen=True)
+class Row:
+    """One measured run of the throughput table."""
+
+    encoder: str
+    workers: int
+    n: int
+    paired: int
+    links: int
+    sentences: int
+    run: Measured
+    floor: float
+
+    def cells(self, base: Row | None) -> list[str]:
+        per_min = self.paired / self.run.seconds * 60
+        vs = f"{per_min / (base.paired / base.run.seconds * 60):.1f}" if base else ""
+        return [
+            self.encoder,
+            str(self.workers),
+            f"{self.n:,}",
+            f"{self.paired:,}",
+            f"{self.sentences:,}",
+            f"{self.sentences / self.floor:,.0f}",
+            f"{self.sentences / self.run.seconds:,.0f}",
+            f"{self.floor:,.1f}",
+            f"{self.run.seconds:,.1f}",
+            f"**{self.run.seconds / self.floor:.2f}**",
+            f"{per_min:,.0f}",
+            vs,
+            f"{self.links / self.run.seconds:,.1f}",
+            _mib(self.run.peak_kib),
+        ]
+
+
 def throughput(
-    eval_dir: Path, sizes: Sequence[int], workers: Sequence[int], worker_size: int, work: Path
+    eval_dir: Path,
+    sizes: Sequence[int],
+    encoders: Sequence[str],
+    workers: Sequence[int],
+    work: Path,
 ) -> list[str]:
+    """The throughput table: each encoder on each size of corpus, with its default number
+    of workers (and each of ``workers``), against its embedding floor on the same sentences."""
     pairs = partut_pairs(eval_dir)
     exe = aligner_exe()
-    plan = [(n, 1) for n in sizes] + [(worker_size, w) for w in workers if w != 1]
-    if worker_size not in sizes and 1 in workers:
-        plan.append((worker_size, 1))
-    rows = []
-    base: tuple[float, int] | None = None
-    for n, w in sorted(set(plan), key=lambda x: (x[1], x[0])):
+    rows: list[Row] = []
+    for n in sizes:
         corpus = work / f"corpus-{n}"
         if not corpus.exists():
             make_dispatches(pairs, n, corpus, seed=n)
-        out = work / f"out-{n}-{w}"
-        log(f"throughput: {n} dispatch pairs, {w} worker(s)")
-        run = run_measured(
-            [exe, "run", corpus, "--out", out, "--quiet", "--workers", str(w), "--format", "links"]
-        )
-        if run.returncode not in (0, 1):
-            raise SystemExit(f"error: aligner run failed on {corpus}:\n{run.stderr}")
-        manifest = RunFolder(out).read_manifest()
-        links = sum(sum(v for k, v in p.links.items() if not is_null_kind(k)) for p in manifest.pairs)
-        paired = len(manifest.pairs)
-        if w == 1 and base is None:
-            base = (run.seconds, n)
-        ratio = f"{(run.seconds / base[0]) / (n / base[1]):.2f}" if base and w == 1 else ""
-        rows.append(
-            [
-                str(n),
-                str(w),
-                f"{paired:,}",
-                f"{run.seconds:,.0f} s",
-                f"{links / run.seconds:.1f}",
-                f"{paired / run.seconds * 60:.1f}",
-                _mib(run.peak_kib),
-                ratio,
-            ]
-        )
-        shutil.rmtree(out)
+        for encoder in encoders:
+            for w in [0, *workers]:
+                out = work / f"out-{n}-{encoder}-{w}"
+                shown = default_workers(encoder) if w == 0 else w
+                log(f"throughput: {n} dispatch pairs, encoder {encoder}, {shown} worker(s)")
+                cmd = [exe, "run", corpus, "--out", out, "--quiet", "--format", "links", "--encoder", encoder]
+                run = run_measured([*cmd, *(["--workers", str(w)] if w else [])])
+                if run.returncode not in (0, 1):
+                    raise SystemExit(f"error: aligner run failed on {corpus}:\n{run.stderr}")
+                manifest = RunFolder(out).read_manifest()
+                links = sum(sum(v for k, v in p.links.items() if not is_null_kind(k)) for p in manifest.pairs)
+                docs = run_documents(out)
+                embedded = sum(map(len, docs))
+                log(f"throughput: its embedding floor ({embedded:,} sentences)")
+                floor = embedding_floor(encoder, shown, docs)
+                rows.append(Row(encoder, shown, n, len(manifest.pairs), links, embedded, run, floor))
+                shutil.rmtree(out)
     head = [
-        "dispatch pairs",
+        "encoder",
         "workers",
+        "dispatch pairs",
         "pairs found",
-        "wall time",
-        "sentence pairs/s",
+        "sentences embedded",
+        "embedding floor, sentences/s",
+        "whole run, sentences/s",
+        "floor (s)",
+        "wall time (s)",
+        "wall / floor",
         "dispatch pairs/min",
+        f"pairs/min vs {encoders[0]}",
+        "sentence pairs/s",
         "peak memory, MiB (all processes)",
-        "time per pair vs smallest",
     ]
+    body = []
+    for r in rows:
+        base = next((b for b in rows if b.encoder == encoders[0] and b.n == r.n), None)
+        body.append(r.cells(base if base is not r and r.encoder != encoders[0] else None))
     return [
-        "Throughput of `aligner run` on synthetic Italian-English dispatches (ParTUT sentences; "
-        f"{os.cpu_count()} cores):",
+        f"Throughput of `aligner run --format links` on synthetic Italian-English dispatches "
+        f"(ParTUT sentences; aligner {__version__}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}):",
         "",
-        *_md(head, rows),
+        *_md(head, body, right_from=1),
     ]
+
+
+def default_workers(encoder: str) -> int:
+    """The workers ``aligner run --encoder ENCODER`` takes without ``--workers``."""
+    return (os.cpu_count() or 1) if encoder in ONE_THREAD_ENCODERS else 1
 
 
 def _ints(text: str) -> list[int]:
@@ -431,9 +539,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--pairing", action="store_true", help="Run the pairing benchmark.")
     ap.add_argument("--throughput", action="store_true", help="Run the throughput benchmark.")
     ap.add_argument("--pairs", type=int, default=300, help="Articles in the pairing corpus.")
-    ap.add_argument("--sizes", type=_ints, default=[100, 1000, 5000], help="Dispatch pairs per corpus.")
-    ap.add_argument("--workers", type=_ints, default=[1, 2], help="Worker counts to compare.")
-    ap.add_argument("--worker-size", type=int, default=1000, help="Dispatch pairs for the worker comparison.")
+    ap.add_argument("--sizes", type=_ints, default=[1000], help="Dispatch pairs per corpus (default 1000).")
+    ap.add_argument(
+        "--encoders", default="e5,use", help="Encoders to compare, the first the baseline (default e5,use)."
+    )
+    ap.add_argument(
+        "--workers",
+        type=_ints,
+        default=[],
+        help="Worker counts to run besides each encoder's default (one per core for use, else 1).",
+    )
     ap.add_argument("--out", type=Path, help="Also write the tables to this markdown file.")
     ap.add_argument("--work", type=Path, help="Keep corpora and outputs in this (new) folder.")
     args = ap.parse_args(argv)
@@ -451,7 +566,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines.append("")
             print("\n".join(lines), flush=True)
         if args.throughput or both:
-            table = throughput(args.eval_dir, args.sizes, args.workers, args.worker_size, Path(tmp))
+            encoders = [check_key(e) for e in args.encoders.split(",") if e]
+            table = throughput(args.eval_dir, args.sizes, encoders, args.workers, Path(tmp))
             print("\n".join(table), flush=True)
             lines += [*table, ""]
     if args.out:
