@@ -17,7 +17,8 @@ and goes through four phases, each a function below:
 4. *manifest*: ``manifest.json``, written last.
 
 Memory holds the profiles and manifest entries of the documents, never their
-text or vectors, and one pair at a time per worker.
+text, and one pair at a time per worker; while pairing, the vectors of the
+documents scored most recently, up to :data:`PAIRING_CACHE_BYTES`.
 
 **Resume.** The work folder records the job (:class:`aligner.workdir.JobIdentity`).
 A rerun of the same job into the same folder reuses the stored documents and
