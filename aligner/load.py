@@ -1,6 +1,8 @@
 """Reading documents: the only module that opens input files.
 
-A document must be UTF-8 text (a byte-order mark is accepted). Other encodings,
+A document is a ``.txt`` file, or a Word, OpenDocument, web page or PDF file
+whose text :mod:`aligner.formats` extracts (one paragraph per line). A
+``.txt`` document must be UTF-8 text (a byte-order mark is accepted). Other encodings,
 binary files and empty files are refused with an :class:`InputError` that names
 the file, says what it seems to be and how to fix it. Line ends are normalised
 to ``\\n``; a leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token is lifted into
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from .boilerplate import flag_lines
 from .errors import InputError
+from .formats import SUFFIX_LIST, SUFFIXES, Extracted, format_of
 from .model import Document, Line, Sentence, date_fault
 from .repair import describe, repair_lines
 
@@ -27,6 +30,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 #: Files larger than this are refused (a dispatch is a few kilobytes).
 MAX_BYTES = 50 * 1024 * 1024
+#: What the messages say a document may be.
+_KINDS = "text (.txt, UTF-8), Word (.docx), OpenDocument (.odt), web page (.html) or PDF"
 
 
 #: Letters and signs of Italian and English text beyond ASCII: a decoding that
@@ -128,7 +133,7 @@ def decode(data: bytes, path: Path | str) -> str:
         raise InputError(
             path,
             f"looks like a binary file (a NUL byte at offset {data.index(0)})",
-            "Only plain-text .txt documents can be aligned; move this file out of the folder.",
+            f"Only {_KINDS} documents can be aligned; move this file out of the folder.",
         )
     try:
         text = data.decode("utf-8-sig")
@@ -147,7 +152,7 @@ def decode(data: bytes, path: Path | str) -> str:
         raise InputError(
             path,
             "looks like a binary file (many control characters)",
-            "Only plain-text .txt documents can be aligned; move this file out of the folder.",
+            f"Only {_KINDS} documents can be aligned; move this file out of the folder.",
             line=text[: bad.start()].count("\n") + 1,
         )
     return text
@@ -186,26 +191,42 @@ def load_presplit(path: Path) -> list[Sentence]:
     return sentences
 
 
-def parse(text: str, doc_id: str) -> Document:
+def parse(text: str, doc_id: str, extracted: Extracted | None = None, extractor: str = "text") -> Document:
     """Build a :class:`Document` from decoded text: date lifted, lines repaired
-    (:mod:`aligner.repair`) and flagged."""
+    (:mod:`aligner.repair`) and flagged.
+
+    :param extracted: what :mod:`aligner.formats` extracted ``text`` from, if not plain
+        text: its page furniture is flagged as such, and its metadata's date is the
+        document's unless the text starts with a ``date`` token.
+    :param extractor: the extractor's name and version, for the manifest.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     # Stray control characters would make invalid XML later; they carry no text.
     text = _CONTROL.sub(" ", text)
-    date = None
-    m = _DATE.match(text)
+    date = None if extracted is None else extracted.date
+    # The token starts the text; in an extracted one, its first line that is not page furniture.
+    first = 0
+    if extracted is not None:
+        at = [i for i, ln in enumerate(text.split("\n")) if ln.strip() and i not in extracted.furniture]
+        first = sum(len(ln) + 1 for ln in text.split("\n")[: at[0]]) if at else 0
+    m = _DATE.match(text[first:])
     if m is not None:
         date = m.group(1)
-        text = text[m.end() :]
+        text = text[:first] + text[first + m.end() :]
     raw_lines, repairs = repair_lines(text.split("\n"))
     text = "\n".join(raw_lines)
     flags = flag_lines(raw_lines)
+    if extracted is not None:
+        flags = [extracted.furniture.get(i, flag) for i, flag in enumerate(flags)]
     lines = []
     pos = 0
     for number, (raw, flag) in enumerate(zip(raw_lines, flags, strict=True), start=1):
         lines.append(Line(number, pos, pos + len(raw), flag))
         pos += len(raw) + 1
-    return Document(id=doc_id, text=text, date=date, lines=tuple(lines), repairs=repairs)
+    fmt, counts = ("txt", ()) if extracted is None else (extracted.format, tuple(extracted.counts.items()))
+    return Document(
+        doc_id, text, date, tuple(lines), repairs=repairs, format=fmt, extractor=extractor, extraction=counts
+    )
 
 
 def date_problem(doc: Document) -> str | None:
@@ -259,7 +280,12 @@ def document_from_bytes(data: bytes, path: Path, doc_id: str | None = None) -> D
     """
     if not data.strip():
         raise InputError(path, "is empty", "Remove it from the folder or put the dispatch's text in it.")
-    doc = parse(decode(data, path), doc_id or path.name)
+    fmt = format_of(path)
+    if fmt is None or fmt.package is None:
+        doc = parse(decode(data, path), doc_id or path.name)
+    else:
+        extracted = fmt.extract(data, path)
+        doc = parse(extracted.text, doc_id or path.name, extracted, fmt.extractor)
     if not doc.content_lines:
         raise InputError(
             path,
@@ -275,7 +301,7 @@ def load_document(path: Path) -> Document:
 
 
 def _is_document(path: Path) -> bool:
-    return path.suffix.lower() == ".txt" and path.is_file()
+    return path.suffix.lower() in SUFFIXES and path.is_file()
 
 
 def _hidden(path: Path, folder: Path) -> bool:
@@ -284,7 +310,8 @@ def _hidden(path: Path, folder: Path) -> bool:
 
 
 def list_documents(folder: Path, recursive: bool = False, skip: Path | None = None) -> list[Path]:
-    """The ``.txt`` files of ``folder`` (``.TXT`` too), sorted by their path in it; raise if there are none.
+    """The documents of ``folder`` (files with a suffix of :data:`aligner.formats.SUFFIXES`,
+    in any case), sorted by their path in it; raise if there are none.
 
     :param recursive: also those of its subfolders, but hidden ones and ``skip``
         (an output folder inside the input folder); a document's id is then its
@@ -292,9 +319,9 @@ def list_documents(folder: Path, recursive: bool = False, skip: Path | None = No
     :raises InputError: none found, or two would give outputs of the same name.
     """
     if not folder.exists():
-        raise InputError(folder, "does not exist", "Give the folder that holds the dispatches (.txt files).")
+        raise InputError(folder, "does not exist", "Give the folder that holds the dispatches.")
     if not folder.is_dir():
-        raise InputError(folder, "is not a folder", "Give the folder that holds the .txt files, not a file.")
+        raise InputError(folder, "is not a folder", "Give the folder that holds the documents, not a file.")
     if recursive:
         skipped = skip.resolve() if skip is not None else None
         found = (
@@ -308,22 +335,27 @@ def list_documents(folder: Path, recursive: bool = False, skip: Path | None = No
     else:
         files = sorted(p for p in folder.iterdir() if _is_document(p))
     if not files:
-        below = (p for p in folder.rglob("*.[tT][xX][tT]") if _is_document(p) and not _hidden(p, folder))
+        below = (p for p in folder.rglob("*") if _is_document(p) and not _hidden(p, folder))
         nested = None if recursive else next(below, None)
         if nested is not None:
             raise InputError(
                 folder,
-                "holds no .txt documents itself, but its subfolders do "
+                f"holds no documents ({SUFFIX_LIST}) itself, but its subfolders do "
                 f"(such as {document_id(nested, folder)})",
                 "Pass --recursive to read them, or give the subfolder that holds the dispatches.",
             )
-        raise InputError(folder, "holds no .txt documents", "Put one dispatch per .txt file in it.")
+        raise InputError(
+            folder, f"holds no documents ({SUFFIX_LIST})", f"Put one dispatch per file in it, as {_KINDS}."
+        )
     seen: dict[str, Path] = {}
     for path in files:
-        # a.txt and a.TXT, or 2025/a.txt and 2026/a.txt: their outputs would share one name
+        # a.txt and a.TXT, a.txt and a.docx, or 2025/a.txt and 2026/a.txt: their outputs would share one name
         if path.stem in seen:
             other = seen[path.stem]
-            how = "but for the case of its extension" if other.parent == path.parent else "in another folder"
+            how = "in another folder"
+            if other.parent == path.parent:
+                same = other.suffix.lower() == path.suffix.lower()
+                how = "but for the case of its extension" if same else "but for its extension"
             raise InputError(
                 path,
                 f"has the same name as {document_id(other, folder)} {how}",

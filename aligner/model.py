@@ -49,7 +49,8 @@ class Repair:
 class Document:
     """A loaded dispatch.
 
-    ``text`` is the file's text with line ends normalised to ``\\n``, a
+    ``text`` is the file's text (for a format other than plain text, the text
+    extracted from it, one paragraph per line) with line ends normalised to ``\\n``, a
     leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token lifted into :attr:`date`,
     as written (:func:`date_fault` tells whether it names a real day or month),
     and each line repaired (:mod:`aligner.repair`; what changed the wording is
@@ -63,6 +64,11 @@ class Document:
     lang: str | None = None
     lang_confidence: float = 0.0
     repairs: tuple[Repair, ...] = ()
+    #: The file's format (``txt``, ``docx``, ``odt``, ``html``, ``pdf``: see
+    #: :mod:`aligner.formats`), the extractor that read it, and what extraction did.
+    format: str = "txt"
+    extractor: str = "text"
+    extraction: tuple[tuple[str, int], ...] = ()
 
     @property
     def content_lines(self) -> tuple[Line, ...]:

@@ -13,6 +13,7 @@ from .align import moved_reach
 from .calibrate import calibration_id
 from .dedup import PERMUTATIONS, SHINGLE
 from .dictionary import Dictionary
+from .formats import extractors_id
 from .model import AlignConfig, PairConfig
 from .pair import weights_id
 from .version import __version__
@@ -61,10 +62,11 @@ def signature(
     ``config.dictionary_weight`` is set, is named with its files' checksums.
 
     >>> signature(AlignConfig(), "e5")  # doctest: +ELLIPSIS
-    'aligner:0.1.0|split:punkt-nltk...'
+    'aligner:0.1.0|read:txt+docx-python-docx...|split:punkt-nltk...'
     """
     parts = [
         f"aligner:{__version__}",
+        *([] if presplit else [f"read:{extractors_id()}"]),
         _split_part(presplit),
         f"embed:{encoder_name}",
         f"max:{config.max_src}-{config.max_tgt}",

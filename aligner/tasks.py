@@ -24,6 +24,7 @@ from .dedup import Fingerprint, fingerprint
 from .encode import CachedEncoder, Vectors, get_encoder
 from .errors import InputError
 from .export import render_alignment
+from .formats import format_of
 from .job import Job
 from .langid import MIN_CONFIDENCE, identify
 from .load import document_from_bytes, document_id, loading_notes, read_document_bytes, usable_date
@@ -132,10 +133,15 @@ def scan_document(path: Path, out: Path, job: Job, root: Path | None = None) -> 
 
 def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
     data = read_document_bytes(path)
-    # Stored under a key of what it depends on: an edited document is read again,
-    # new alignment or pairing settings reuse it.
-    key = hashlib.sha256(b"\0".join([job.doc_signature.encode(), doc_id.encode(), data])).hexdigest()[:32]
-    if folder.has_document(key):
+    # Stored under a key of what it depends on: an edited document (or another version
+    # of its format's extractor) is read again, new alignment or pairing settings reuse it.
+    fmt = format_of(path)
+    extractor = (fmt.extractor if fmt else "text").encode()
+    key = hashlib.sha256(
+        b"\0".join([job.doc_signature.encode(), extractor, doc_id.encode(), data])
+    ).hexdigest()
+    key = key[:32]
+    if folder.has_document(key) and folder.text_path(doc_id).exists():
         stored = folder.read_document(key)
         assert stored.vectors is not None
         return Scanned.of(key, stored, stored.vectors)
@@ -162,7 +168,8 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
         vectors = np.stack([by_text[t] for t in texts]) if texts else vectors
         p = profile(doc, sentences, vectors)
         prof = StoredProfile(tuple(sorted(p.numbers)), tuple(sorted(p.names)), p.chars, fingerprint(texts))
-    stored = StoredDocument(_record(doc, sentences), tuple(problems), prof, tuple(sentences))
+    text = folder.store_text(doc.id, doc.text)
+    stored = StoredDocument(_record(doc, sentences, text), tuple(problems), prof, tuple(sentences))
     folder.store_document(key, stored, vectors)
     return Scanned.of(key, stored, vectors)
 
@@ -176,7 +183,7 @@ def _embedded(encoder_name: str, device: str | None, distinct: tuple[str, ...]) 
     return get_encoder(encoder_name, device).inner.encode(list(distinct))
 
 
-def _record(doc: Document, sentences: Sequence[Sentence]) -> DocumentRecord:
+def _record(doc: Document, sentences: Sequence[Sentence], text: str) -> DocumentRecord:
     return DocumentRecord(
         doc.id,
         "read",
@@ -188,6 +195,10 @@ def _record(doc: Document, sentences: Sequence[Sentence]) -> DocumentRecord:
             BoilerplateLine(ln.number, ln.boilerplate or "", doc.text[ln.start : ln.end])
             for ln in doc.boilerplate_lines
         ),
+        doc.format,
+        doc.extractor,
+        text,
+        dict(doc.extraction),
     )
 
 

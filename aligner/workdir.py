@@ -10,6 +10,8 @@
         lock                     held by the run writing into OUT (RunLock)
         docs/<key>.npy           StoredDocument: vectors (a NumPy array), then sentences, record,
                                  problems and profile (JSON)
+        text/<stem>.txt          a document's text as aligned (extracted from its format, date
+                                 token lifted, repaired): the sentences' offsets refer to it
         pairs/<stem>.json        PairMarker: written last, when the pair is complete
 
 ``aligner review-export`` writes a folder of the same shape (manifest and pair
@@ -114,6 +116,12 @@ class DocumentRecord:
     date: str | None = None
     sentences: int = 0
     boilerplate_lines: tuple[BoilerplateLine, ...] | None = None
+    #: Its format and extractor (aligner.formats), the path of its text in the run
+    #: folder (RunFolder.text_path) and what extraction did; None where not known.
+    format: str | None = None
+    extractor: str | None = None
+    text: str | None = None
+    extraction: Mapping[str, int] | None = None
 
     @property
     def skipped(self) -> bool:
@@ -128,6 +136,11 @@ class DocumentRecord:
             out["language_confidence"] = self.language_confidence
         out["date"] = self.date
         out["sentences"] = self.sentences
+        for name in ("format", "extractor", "text"):
+            if getattr(self, name) is not None:
+                out[name] = getattr(self, name)
+        if self.extraction:  # plain text has none to tell
+            out["extraction"] = dict(self.extraction)
         if self.boilerplate_lines is not None:
             out["boilerplate_lines"] = [b.to_json() for b in self.boilerplate_lines]
         return out
@@ -145,6 +158,10 @@ class DocumentRecord:
             obj.get("date"),
             int(obj.get("sentences", 0)),
             None if lines is None else tuple(BoilerplateLine.from_json(b) for b in lines),
+            obj.get("format"),
+            obj.get("extractor"),
+            obj.get("text"),
+            None if obj.get("extraction") is None else {k: int(v) for k, v in obj["extraction"].items()},
         )
 
 
@@ -431,6 +448,15 @@ class RunFolder:
         """Where the document stored under ``key`` is."""
         return self.work / "docs" / f"{key}{DOC_SUFFIX}"
 
+    def text_path(self, name: str) -> Path:
+        """Where the text of the document ``name`` (its id) is stored: by its stem, which
+        is unique in a run (:func:`aligner.load.list_documents`)."""
+        return self.work / "text" / f"{Path(name).stem}.txt"
+
+    def relative(self, path: Path) -> str:
+        """``path`` (inside the folder) as the manifest names it: relative, with ``/``."""
+        return path.relative_to(self.path).as_posix()
+
     def marker_path(self, stem: str) -> Path:
         """The marker of the pair ``stem``: written when the pair is complete."""
         return self.work / "pairs" / f"{stem}.json"
@@ -587,6 +613,13 @@ class RunFolder:
     def has_document(self, key: str) -> bool:
         return self.doc_path(key).exists()
 
+    def store_text(self, name: str, text: str) -> str:
+        """Store the text of document ``name`` (see :meth:`text_path`); its path as the manifest gives it."""
+        path = self.text_path(name)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            write_text_atomic(path, text, force=True, durable=False)
+        return self.relative(path)
+
     def stored_documents(self) -> Iterator[tuple[str, StoredDocument]]:
         """Every stored document with its key and vectors, by key."""
         for path in sorted((self.work / "docs").glob(f"[!.]*{DOC_SUFFIX}")):
@@ -596,7 +629,7 @@ class RunFolder:
 
     def clean_temporaries(self) -> None:
         """Remove the temporary files a killed run left (``.<name>.<random>.tmp``)."""
-        for sub in (self.path, self.work, self.work / "docs", self.work / "pairs"):
+        for sub in (self.path, self.work, self.work / "docs", self.work / "pairs", self.work / "text"):
             if sub.is_dir():
                 for tmp in sub.glob(".*.tmp"):
                     tmp.unlink(missing_ok=True)

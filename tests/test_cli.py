@@ -88,7 +88,8 @@ def test_run_on_seeds_pairs_and_reports(seed_run: Ran) -> None:
     assert docs["004_949a5f54501a7c62.txt"]["date"] == "2022-07"
     assert [d["language"] for d in docs.values()] == ["it", "en", "it", "it", "it"]
     assert len(docs["003_9f66fee8583b8b08.txt"]["boilerplate_lines"]) >= 30
-    assert manifest["signature"].startswith(f"aligner:{__version__}|split:punkt-nltk")
+    assert manifest["signature"].startswith(f"aligner:{__version__}|read:txt+docx-")
+    assert "|split:punkt-nltk" in manifest["signature"]
     assert manifest["exit_code"] == 0
     assert "1 pair(s) aligned, 3 document(s) unpaired" in output
 
@@ -196,7 +197,7 @@ def test_bad_documents_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     ("make", "message"),
     [
         (lambda p: p / "missing", "does not exist"),
-        (lambda p: p, "holds no .txt documents"),  # an empty folder
+        (lambda p: p, "holds no documents (.txt, .docx"),  # an empty folder
         (lambda p: IT_SEED, "is not a folder"),
     ],
 )

@@ -319,7 +319,10 @@ def test_missing_folder(tmp_path: Path) -> None:
 
 def test_folder_without_txt(tmp_path: Path) -> None:
     (tmp_path / "notes.md").write_text("x")
-    with pytest.raises(InputError, match=r"holds no \.txt documents"):
+    (tmp_path / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0")  # Word 97-2003: not read
+    with pytest.raises(
+        InputError, match=r"holds no documents \(\.txt, \.docx, \.odt, \.html, \.htm, \.pdf\)"
+    ):
         list_documents(tmp_path)
 
 
@@ -361,11 +364,11 @@ def test_documents_only_in_subfolders_need_recursive(tmp_path: Path) -> None:
     _tree(tmp_path, ["2025-11/a.txt", ".aligner/x.txt"])
     with pytest.raises(InputError) as err:
         list_documents(tmp_path)
-    assert "holds no .txt documents itself, but its subfolders do (such as 2025-11/a.txt)" in str(err.value)
+    assert "itself, but its subfolders do (such as 2025-11/a.txt)" in str(err.value)
     assert "Pass --recursive" in str(err.value)
     # hidden folders alone are no reason to suggest it
     (tmp_path / "2025-11" / "a.txt").unlink()
-    with pytest.raises(InputError, match=r"holds no \.txt documents\. Put one"):
+    with pytest.raises(InputError, match=r"holds no documents \(\.txt, .*\)\. Put one"):
         list_documents(tmp_path)
 
 

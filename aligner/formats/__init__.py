@@ -1,0 +1,156 @@
+"""Text out of the formats people keep documents in: plain text, Word, OpenDocument, web pages, PDF.
+
+Each extractor turns a file's bytes into an :class:`Extracted`: the text, one
+paragraph per line (the source format's paragraph breaks are kept; the
+splitter never joins lines), the lines that are page furniture (running
+headers and footers, page numbers) with their reason, a date from the
+document's metadata, and counts of what extraction did. :func:`aligner.load.parse`
+then treats that text as it treats a ``.txt`` file (a leading ``date`` token,
+repairs, boilerplate flags); sentence offsets refer to it, and a run stores it
+in its work folder.
+
+The libraries (each imported only when a document of its format is read):
+
+- ``.docx``: python-docx (paragraphs and tables in document order, footnotes
+  and endnotes after the paragraph that cites them, headers and footers flagged);
+- ``.odt``: odfpy (the same, from the OpenDocument tree);
+- ``.html``/``.htm``: trafilatura, which finds a news page's main text and its
+  metadata (the page chrome it leaves out is counted);
+- ``.pdf``: pdfminer.six for the text lines and their positions; lines are
+  joined into paragraphs, hyphenated words across line ends rejoined, running
+  headers, footers and page numbers flagged (:mod:`aligner.formats.pdf`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError
+from importlib.metadata import version as pkg_version
+from pathlib import Path
+
+#: Reasons of page furniture, as the manifest's boilerplate lines give them.
+PAGE_HEADER = "page header"
+PAGE_FOOTER = "page footer"
+PAGE_NUMBER = "page number"
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """A document's text as extracted from its file.
+
+    ``furniture`` maps 0-based line numbers of ``text`` to the reason they are
+    page furniture; ``date`` is the metadata's date as ``YYYY-MM-DD`` (None if
+    it has none); ``counts`` says what extraction did (tables read, hyphenated
+    words joined, characters of page chrome left out...).
+    """
+
+    text: str
+    format: str
+    furniture: Mapping[int, str] = field(default_factory=dict)
+    date: str | None = None
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Format:
+    """A file format we read: its name, the package that extracts it, and how."""
+
+    name: str
+    package: str | None  # the PyPI distribution doing the work; None: ours (plain text)
+    suffixes: tuple[str, ...]
+
+    @property
+    def extractor(self) -> str:
+        """The extractor and its version, as the manifest and the signature name it:
+        ``python-docx 1.2.0``."""
+        if self.package is None:
+            return "text"
+        try:
+            return f"{self.package} {pkg_version(self.package)}"
+        except PackageNotFoundError:
+            return f"{self.package} (not installed)"
+
+    def extract(self, data: bytes, path: Path) -> Extracted:
+        return _extractor(self.name)(data, path)
+
+
+FORMATS = (
+    Format("txt", None, (".txt",)),
+    Format("docx", "python-docx", (".docx",)),
+    Format("odt", "odfpy", (".odt",)),
+    Format("html", "trafilatura", (".html", ".htm")),
+    Format("pdf", "pdfminer.six", (".pdf",)),
+)
+_BY_SUFFIX = {suffix: fmt for fmt in FORMATS for suffix in fmt.suffixes}
+#: Every suffix a document may have, in lower case (``.TXT`` and ``.Docx`` are read too).
+SUFFIXES = tuple(_BY_SUFFIX)
+#: The suffixes as messages list them: ".txt, .docx, .odt, .html, .htm, .pdf".
+SUFFIX_LIST = ", ".join(SUFFIXES)
+
+
+def format_of(path: Path | str) -> Format | None:
+    """The format of a file by its suffix (any case), or None if it is none we read."""
+    return _BY_SUFFIX.get(Path(path).suffix.lower())
+
+
+def _extractor(name: str) -> Callable[[bytes, Path], Extracted]:
+    # Imported on use: a run of .txt files never loads lxml, odfpy or pdfminer.
+    if name == "docx":
+        from .office import extract_docx
+
+        return extract_docx
+    if name == "odt":
+        from .office import extract_odt
+
+        return extract_odt
+    if name == "html":
+        from .web import extract_html
+
+        return extract_html
+    if name == "pdf":
+        from .pdf import extract_pdf
+
+        return extract_pdf
+    raise ValueError(f"no extractor for {name!r}")  # plain text is aligner.load's
+
+
+def extractors_id() -> str:
+    """The extractors and their versions, for the signature:
+    ``docx-python-docx1.2.0+odt-odfpy1.4.1+...`` (plain text is ours: ``txt``)."""
+    parts = []
+    for fmt in FORMATS:
+        parts.append(fmt.name if fmt.package is None else f"{fmt.name}-{fmt.extractor.replace(' ', '')}")
+    return "+".join(parts)
+
+
+def join_paragraph(lines: list[str]) -> tuple[str, int]:
+    """Lines of one paragraph as one line, and how many hyphenated words were rejoined.
+
+    A line ending in a hyphen right after a letter, followed by a line starting
+    with a lower-case letter, is a word hyphenated at the line end: the hyphen
+    goes ("approvvi-" + "gionamento"). Ending in a soft hyphen (U+00AD), the same
+    whatever follows. Another hyphen ending a word (before a capital, or after a
+    digit) is kept, without a
+    space ("Putin-" + "Trump", "2022-" + "2023"). Other lines are joined with one space.
+    """
+    out = ""
+    joined = 0
+    for raw in lines:
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        if not out:
+            out = line
+        elif out.endswith("\u00ad"):
+            out = out[:-1] + line
+            joined += 1
+        elif out.endswith("-") and len(out) > 1 and not out[-2].isspace():
+            if out[-2].isalpha() and line[0].islower():
+                out = out[:-1] + line
+                joined += 1
+            else:  # a compound or a range split at its hyphen: "Putin-Trump", "2022-2023"
+                out += line
+        else:
+            out += " " + line
+    return out.replace("\u00ad", ""), joined

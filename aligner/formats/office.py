@@ -1,0 +1,355 @@
+"""Word (``.docx``, python-docx) and OpenDocument (``.odt``, odfpy) text.
+
+Both are read the same way: the body's paragraphs, headings, list items and
+table cells in document order, one per line; a footnote's or endnote's text
+on the lines after the paragraph that cites it (the note mark itself is
+dropped); the page headers and footers first and last, flagged as page
+furniture; deleted tracked changes and comments left out. The date is the
+metadata's creation date.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from ..errors import InputError
+from . import PAGE_FOOTER, PAGE_HEADER, Extracted
+
+#: An OLE compound file: an encrypted Office document (or an old binary .doc).
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: python-docx's built-in template carries this creation time: not a real document's.
+_DOCX_TEMPLATE_CREATED = "2013-12-23"
+_ISO_DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
+
+
+def _not_a_zip(data: bytes, path: Path, kind: str, app: str) -> InputError:
+    """The error for an Office file that is no zip archive: encrypted, old binary, or broken."""
+    if data.startswith(_OLE_MAGIC):
+        if "EncryptionInfo".encode("utf-16-le") in data:
+            return InputError(
+                path,
+                "is password-protected (an encrypted Office document), so its text cannot be read",
+                f"Open it in {app}, remove the password (or save an unprotected copy) and try again.",
+            )
+        return InputError(
+            path,
+            f"is an old binary Office document (Word 97-2003 .doc) with a .{kind} name",
+            f"Open it in {app} and save it as .{kind}.",
+        )
+    return InputError(
+        path,
+        f"is not a valid .{kind} file (not a zip archive: it may be truncated, or another kind of file)",
+        f"Open it in {app} and save it again as .{kind}, or save its text as .txt.",
+    )
+
+
+def _open_zip(data: bytes, path: Path, kind: str, app: str) -> zipfile.ZipFile:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive.testzip()  # reads every member: a truncated archive fails here
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError):
+        raise _not_a_zip(data, path, kind, app) from None
+    return archive
+
+
+def _lines_of(paragraphs: list[str]) -> list[str]:
+    """Paragraph texts as lines: a line break inside a paragraph starts a new line;
+    tabs become spaces."""
+    out: list[str] = []
+    for text in paragraphs:
+        out.extend(part.replace("\t", " ").rstrip() for part in text.split("\n"))
+    return out
+
+
+def _assemble(
+    header: list[str], body: list[str], footer: list[str], fmt: str, date: str | None, counts: dict[str, int]
+) -> Extracted:
+    head, main, foot = _lines_of(header), _lines_of(body), _lines_of(footer)
+    furniture = {i: PAGE_HEADER for i in range(len(head))}
+    furniture |= {len(head) + len(main) + i: PAGE_FOOTER for i in range(len(foot))}
+    counts = counts | {"header_lines": len(head), "footer_lines": len(foot)}
+    return Extracted("\n".join(head + main + foot), fmt, furniture, date, counts)
+
+
+# --- Word ------------------------------------------------------------------------------------
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+#: Subtrees whose text is not the paragraph's: deleted revisions, field codes,
+#: text boxes (read as paragraphs of their own), note marks.
+_W_SKIP = {f"{_W}{n}" for n in ("del", "instrText", "delText", "txbxContent", "footnoteReference")}
+
+
+def _w_text(element: Any) -> str:
+    """The text of a Word paragraph element: runs, hyperlinks, insertions; tabs and breaks."""
+    parts: list[str] = []
+
+    def walk(node: Any) -> None:
+        for child in node:
+            tag = child.tag
+            if tag in _W_SKIP or tag == f"{_W}endnoteReference":
+                continue
+            if tag == f"{_W}t":
+                parts.append(child.text or "")
+            elif tag == f"{_W}tab":
+                parts.append("\t")
+            elif tag in (f"{_W}br", f"{_W}cr"):
+                parts.append("\n")
+            elif tag == f"{_W}noBreakHyphen":
+                parts.append("-")
+            elif tag == f"{_W}softHyphen":
+                parts.append("\u00ad")
+            else:
+                walk(child)
+
+    walk(element)
+    return "".join(parts).replace("\u00ad", "")
+
+
+def _w_notes(document: Any) -> dict[tuple[str, str], list[str]]:
+    """Footnotes and endnotes by (kind, id): their paragraphs' texts."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from lxml import etree
+
+    notes: dict[tuple[str, str], list[str]] = {}
+    for kind, reltype in (("footnote", RT.FOOTNOTES), ("endnote", RT.ENDNOTES)):
+        for rel in document.part.rels.values():
+            if rel.reltype != reltype or rel.is_external:
+                continue
+            root = etree.fromstring(rel.target_part.blob)
+            for note in root.iter(f"{_W}{kind}"):
+                if note.get(f"{_W}type") in ("separator", "continuationSeparator", "continuationNotice"):
+                    continue
+                texts = [_w_text(p) for p in note.iter(f"{_W}p")]
+                notes[(kind, note.get(f"{_W}id", ""))] = [t for t in texts if t.strip()]
+    return notes
+
+
+def _w_cited(element: Any) -> Iterator[tuple[str, str]]:
+    for kind in ("footnote", "endnote"):
+        for ref in element.iter(f"{_W}{kind}Reference"):
+            yield kind, ref.get(f"{_W}id", "")
+
+
+def _docx_blocks(
+    container: Any, notes: dict[tuple[str, str], list[str]], counts: dict[str, int]
+) -> list[str]:
+    """The paragraphs of a body or table cell in order, tables cell by cell, notes after citations."""
+    from docx.table import Table
+
+    out: list[str] = []
+    for block in container.iter_inner_content():
+        if isinstance(block, Table):
+            counts["tables"] += 1
+            for row in block.rows:
+                seen: set[int] = set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is listed once per grid column
+                        continue
+                    seen.add(id(cell._tc))
+                    out.extend(_docx_blocks(cell, notes, counts))
+            continue
+        element = block._p
+        out.append(_w_text(element))
+        for box in element.iter(f"{_W}txbxContent"):
+            out.extend(_w_text(p) for p in box.iter(f"{_W}p"))
+        for key in _w_cited(element):
+            if key in notes:
+                counts[f"{key[0]}s"] += 1
+                out.extend(notes.pop(key))
+    return out
+
+
+def extract_docx(data: bytes, path: Path) -> Extracted:
+    """The text of a Word document (see the module's docstring)."""
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    _open_zip(data, path, "docx", "Word")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as err:
+        raise InputError(
+            path,
+            f"is not a Word document that can be read ({type(err).__name__}: {err})",
+            "Open it in Word and save it again as .docx, or save its text as .txt.",
+        ) from None
+    counts = {"tables": 0, "footnotes": 0, "endnotes": 0}
+    notes = _w_notes(document)
+    body = _docx_blocks(document, notes, counts)
+    for texts in notes.values():  # notes no paragraph cites (or cited from a header): at the end
+        body.extend(texts)
+    header: list[str] = []
+    footer: list[str] = []
+    for section in document.sections:
+        for part, into in (
+            (section.first_page_header, header),
+            (section.header, header),
+            (section.even_page_header, header),
+            (section.first_page_footer, footer),
+            (section.footer, footer),
+            (section.even_page_footer, footer),
+        ):
+            if part.is_linked_to_previous:
+                continue
+            for text in _docx_blocks(part, {}, {"tables": 0}):
+                if text.strip() and text not in into:
+                    into.append(text)
+    created = document.core_properties.created
+    date = created.date().isoformat() if created is not None else None
+    if date == _DOCX_TEMPLATE_CREATED:
+        date = None
+    return _assemble(header, body, footer, "docx", date, counts)
+
+
+# --- OpenDocument ----------------------------------------------------------------------------
+
+_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_DRAW = "urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"
+_META = "urn:oasis:names:tc:opendocument:xmlns:meta:1.0"
+_DC = "http://purl.org/dc/elements/1.1/"
+#: Elements whose text is not running text: comments, tracked changes' records,
+#: note marks (the note's body is read apart), and list numbering already rendered.
+_ODF_SKIP = {
+    (_OFFICE, "annotation"),
+    (_OFFICE, "annotation-end"),
+    (_TEXT, "tracked-changes"),
+    (_TEXT, "note-citation"),
+    (_TEXT, "note"),
+    (_TEXT, "bookmark-ref"),
+}
+_ODF_PARAGRAPHS = {(_TEXT, "p"), (_TEXT, "h")}
+
+
+def _odf_text(node: Any) -> str:
+    """A paragraph's text: spans, links, fields; ``text:s`` spaces, tabs and line breaks."""
+    parts: list[str] = []
+
+    def walk(n: Any) -> None:
+        for child in n.childNodes:
+            if child.nodeType == child.TEXT_NODE:
+                parts.append(child.data)
+                continue
+            if child.nodeType != child.ELEMENT_NODE:
+                continue
+            qname = child.qname
+            if qname in _ODF_SKIP or qname == (_DRAW, "frame"):
+                continue
+            if qname == (_TEXT, "s"):
+                parts.append(" " * int(child.attributes.get((_TEXT, "c"), "1") or 1))
+            elif qname == (_TEXT, "tab"):
+                parts.append("\t")
+            elif qname == (_TEXT, "line-break"):
+                parts.append("\n")
+            elif qname == (_TEXT, "soft-hyphen"):
+                continue
+            else:
+                walk(child)
+
+    walk(node)
+    return "".join(parts)
+
+
+def _odf_blocks(node: Any, counts: dict[str, int]) -> list[str]:
+    """The paragraphs under ``node`` in document order: lists, sections, tables cell by cell,
+    frames' text boxes and notes after the paragraph holding them."""
+    out: list[str] = []
+    for child in node.childNodes:
+        if child.nodeType != child.ELEMENT_NODE or child.qname in _ODF_SKIP:
+            continue
+        if child.qname in _ODF_PARAGRAPHS:
+            out.append(_odf_text(child))
+            for inner in _odf_inner(child):
+                if inner.qname == (_TEXT, "note"):
+                    counts["footnotes" if _is_footnote(inner) else "endnotes"] += 1
+                    for body in _odf_children(inner, (_TEXT, "note-body")):
+                        out.extend(_odf_blocks(body, counts))
+                else:  # a frame's text box
+                    out.extend(_odf_blocks(inner, counts))
+            continue
+        if child.qname == (_TABLE, "table"):
+            counts["tables"] += 1
+        out.extend(_odf_blocks(child, counts))
+    return out
+
+
+def _odf_children(node: Any, qname: tuple[str, str]) -> list[Any]:
+    return [c for c in node.childNodes if c.nodeType == c.ELEMENT_NODE and c.qname == qname]
+
+
+def _is_footnote(note: Any) -> bool:
+    return bool(note.attributes.get((_TEXT, "note-class"), "footnote") == "footnote")
+
+
+def _odf_inner(paragraph: Any) -> Iterator[Any]:
+    """Notes and text boxes inside a paragraph, in order (not inside other notes)."""
+    for child in paragraph.childNodes:
+        if child.nodeType != child.ELEMENT_NODE:
+            continue
+        if child.qname in ((_TEXT, "note"), (_DRAW, "text-box")):
+            yield child
+        elif child.qname not in _ODF_SKIP:
+            yield from _odf_inner(child)
+
+
+def _odf_date(document: Any) -> str | None:
+    for qname in ((_META, "creation-date"), (_DC, "date")):
+        for element in document.meta.childNodes:
+            if element.nodeType == element.ELEMENT_NODE and element.qname == qname:
+                m = _ISO_DATE.match(_odf_text(element))
+                if m:
+                    return m.group(1)
+    return None
+
+
+def _odf_encrypted(archive: zipfile.ZipFile) -> bool:
+    try:
+        manifest = archive.read("META-INF/manifest.xml")
+    except KeyError:
+        return False
+    return b"encryption-data" in manifest
+
+
+def extract_odt(data: bytes, path: Path) -> Extracted:
+    """The text of an OpenDocument text (see the module's docstring)."""
+    from odf.opendocument import load
+
+    archive = _open_zip(data, path, "odt", "LibreOffice Writer")
+    if _odf_encrypted(archive):
+        raise InputError(
+            path,
+            "is password-protected (an encrypted OpenDocument file), so its text cannot be read",
+            "Open it in LibreOffice Writer, save a copy without a password and try again.",
+        )
+    try:
+        document = load(io.BytesIO(data))
+    except Exception as err:  # odfpy raises what its XML parser and zipfile raise
+        raise InputError(
+            path,
+            f"is not an OpenDocument text that can be read ({type(err).__name__}: {err})",
+            "Open it in LibreOffice Writer and save it again as .odt, or save its text as .txt.",
+        ) from None
+    counts = {"tables": 0, "footnotes": 0, "endnotes": 0}
+    body = _odf_blocks(document.text, counts)
+    header: list[str] = []
+    footer: list[str] = []
+    for page in document.masterstyles.childNodes:
+        if page.nodeType != page.ELEMENT_NODE:
+            continue
+        for part in page.childNodes:
+            if part.nodeType != part.ELEMENT_NODE or part.qname[0] != _STYLE:
+                continue
+            into = header if part.qname[1].startswith("header") else footer
+            if not part.qname[1].startswith(("header", "footer")):
+                continue
+            for text in _odf_blocks(part, {"tables": 0, "footnotes": 0, "endnotes": 0}):
+                if text.strip() and text not in into:
+                    into.append(text)
+    return _assemble(header, body, footer, "odt", _odf_date(document), counts)

@@ -1,0 +1,424 @@
+"""Documents in Word, OpenDocument, PDF and web-page form: what is extracted, how a run
+reads them, and what it says about files it cannot read.
+
+Every file is written by the test (tests/makedocs.py) from the seed dispatches.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from aligner.errors import InputError
+from aligner.formats import PAGE_FOOTER, PAGE_HEADER, PAGE_NUMBER, format_of, join_paragraph
+from aligner.load import list_documents, load_document
+from aligner.workdir import RunFolder
+
+from .conftest import Ran, invoke_run
+from .makedocs import (
+    EN_SEED,
+    IT_SEED,
+    SEED_DATE,
+    paragraphs,
+    write_docx,
+    write_html,
+    write_odt,
+    write_pdf,
+)
+
+IT = paragraphs(IT_SEED)
+EN = paragraphs(EN_SEED)
+
+
+def content(path: Path) -> list[str]:
+    """The lines of a document that are neither blank nor flagged."""
+    doc = load_document(path)
+    return [doc.text[ln.start : ln.end] for ln in doc.content_lines]
+
+
+def flagged(path: Path) -> list[tuple[str, str]]:
+    doc = load_document(path)
+    return [(doc.text[ln.start : ln.end], ln.boilerplate or "") for ln in doc.boilerplate_lines]
+
+
+# --- joining a paragraph's lines ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lines", "joined", "count"),
+    [
+        (
+            ["catene di approvvi-", "gionamento allontanandosi"],
+            "catene di approvvigionamento allontanandosi",
+            1,
+        ),
+        (["il vertice Putin-", "Trump in Alaska"], "il vertice Putin-Trump in Alaska", 0),
+        (["the soft\u00ad", "ware"], "the software", 1),
+        (["invasione nel", "2022, con"], "invasione nel 2022, con", 0),
+        (["una pausa -", "poi riprende"], "una pausa - poi riprende", 0),
+        (["  doppi  spazi  ", "", "giustificati"], "doppi spazi giustificati", 0),
+        (["negli anni 2022-", "2023 la"], "negli anni 2022-2023 la", 0),  # a range, not a hyphenation
+    ],
+)
+def test_lines_of_a_paragraph_are_joined_and_hyphenated_words_rejoined(
+    lines: list[str], joined: str, count: int
+) -> None:
+    assert join_paragraph(lines) == (joined, count)
+
+
+# --- what each extractor reads -----------------------------------------------------------------
+
+
+def test_word_paragraphs_tables_and_footnotes_in_document_order_headers_and_footers_flagged(
+    tmp_path: Path,
+) -> None:
+    path = write_docx(
+        tmp_path / "it.docx",
+        IT,
+        SEED_DATE,
+        header="Agenzia Notizie - Rassegna",
+        footer="Pagina 1",
+        table=[["Paese", "Capitale"], ["Kirghizistan", "Bishkek"]],
+        table_after=1,
+        footnote=(0, "Fonte: askanews."),
+    )
+    assert content(path) == [
+        IT[0],
+        "Fonte: askanews.",
+        IT[1],
+        "Paese",
+        "Capitale",
+        "Kirghizistan",
+        "Bishkek",
+        *IT[2:],
+    ]
+    assert flagged(path) == [("Agenzia Notizie - Rassegna", PAGE_HEADER), ("Pagina 1", PAGE_FOOTER)]
+    doc = load_document(path)
+    assert doc.date == "2025-11-25" and doc.format == "docx" and doc.extractor.startswith("python-docx ")
+    assert dict(doc.extraction) == {
+        "tables": 1,
+        "footnotes": 1,
+        "endnotes": 0,
+        "header_lines": 1,
+        "footer_lines": 1,
+    }
+
+
+def test_a_word_file_made_from_python_docx_template_has_no_date(tmp_path: Path) -> None:
+    # python-docx's template says 2013-12-23 for every file made from it: not the dispatch's date.
+    assert load_document(write_docx(tmp_path / "a.docx", IT)).date is None
+
+
+def test_opendocument_footnote_after_its_paragraph_header_and_page_number_flagged(tmp_path: Path) -> None:
+    path = write_odt(
+        tmp_path / "en.odt",
+        EN,
+        SEED_DATE,
+        header="News agency",
+        footer="Page",
+        footnote=(1, "Source: askanews."),
+    )
+    assert content(path) == [EN[0], EN[1], "Source: askanews.", EN[2]]
+    assert flagged(path) == [("News agency", PAGE_HEADER), ("Page 1", PAGE_FOOTER)]
+    assert load_document(path).date == "2025-11-25"
+
+
+def test_a_leading_date_token_wins_over_the_metadata_date(tmp_path: Path) -> None:
+    path = write_odt(
+        tmp_path / "it.odt", paragraphs(IT_SEED, keep_date=True), date=SEED_DATE.replace(year=2020)
+    )
+    doc = load_document(path)
+    assert doc.date == "2025-11-25"
+    assert content(path) == IT  # the token is lifted out of the extracted text
+
+
+def test_pdf_paragraphs_rebuilt_hyphenation_undone_running_header_and_page_numbers_flagged(
+    tmp_path: Path,
+) -> None:
+    path = write_pdf(tmp_path / "it.pdf", IT, header="Notizie dal mondo - Rassegna stampa")
+    doc = load_document(path)
+    assert content(path) == IT
+    assert flagged(path) == [
+        ("Notizie dal mondo - Rassegna stampa", PAGE_HEADER),
+        ("Pagina 1", PAGE_NUMBER),
+        ("Notizie dal mondo - Rassegna stampa", PAGE_HEADER),
+        ("Pagina 2", PAGE_NUMBER),
+    ]
+    counts = dict(doc.extraction)
+    assert counts["pages"] == 2 and counts["paragraphs_across_pages"] == 1
+    assert counts["hyphenated_words_joined"] >= 3, counts  # the test's wrapping hyphenated that many
+    assert doc.date == "2025-11-25"
+
+
+def test_pdf_of_one_page_with_a_page_number_alone(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "en.pdf", EN[:1], header=None, page_label="Page", size=9)
+    assert content(path) == EN[:1]
+    assert flagged(path) == [("Page 1", PAGE_NUMBER)]
+
+
+def test_web_page_main_text_kept_and_page_chrome_counted(tmp_path: Path) -> None:
+    path = write_html(tmp_path / "it.html", IT, "it")
+    doc = load_document(path)
+    assert content(path) == IT
+    for chrome in (
+        "Economia",
+        "cookie",
+        "Articoli correlati",
+        "Kazakistan",
+        "P.IVA",
+        "dataLayer",
+        "analytics",
+    ):
+        assert chrome not in doc.text
+    counts = dict(doc.extraction)
+    assert counts["removed_characters"] > 300 and counts["page_characters"] > len(doc.text)
+    assert doc.date == "2025-11-25" and doc.format == "html"
+
+
+def test_boilerplate_flags_still_apply_to_what_the_web_extractor_kept(tmp_path: Path) -> None:
+    path = write_html(tmp_path / "it.html", [*IT, "Leggi anche: il viaggio di Rubio in Asia centrale"], "it")
+    assert content(path) == IT
+    assert [reason for _, reason in flagged(path)] != []
+
+
+def test_format_by_suffix_in_any_case() -> None:
+    assert [
+        getattr(format_of(n), "name", None) for n in ("a.DOCX", "b.Odt", "c.htm", "d.PDF", "e.txt", "f.doc")
+    ] == [
+        "docx",
+        "odt",
+        "html",
+        "pdf",
+        "txt",
+        None,
+    ]
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+
+def _encrypted_docx(path: Path) -> Path:
+    import msoffcrypto.format.ooxml
+
+    plain = write_docx(path.with_name("plain.docx"), IT)
+    with plain.open("rb") as fh:
+        out = io.BytesIO()
+        msoffcrypto.format.ooxml.OOXMLFile(fh).encrypt("segreto", out)
+    plain.unlink()
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def _encrypted_pdf(path: Path) -> Path:
+    from fpdf import FPDF
+    from fpdf.enums import EncryptionMethod
+
+    pdf = FPDF()
+    pdf.set_encryption(
+        owner_password="proprietario", user_password="segreto", encryption_method=EncryptionMethod.AES_128
+    )
+    pdf.add_page()
+    pdf.set_font("helvetica", size=11)
+    pdf.multi_cell(0, 6, "Testo riservato.")
+    pdf.output(str(path))
+    return path
+
+
+def _scanned_pdf(path: Path) -> Path:
+    from fpdf import FPDF
+    from PIL import Image, ImageDraw
+
+    scan = Image.new("L", (600, 800), 255)
+    ImageDraw.Draw(scan).rectangle((50, 50, 550, 120), fill=40)  # a "line of print"
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(scan, x=10, y=10, w=180)
+    pdf.output(str(path))
+    return path
+
+
+def _truncated_docx(path: Path) -> Path:
+    data = write_docx(path.with_name("whole.docx"), IT).read_bytes()
+    path.with_name("whole.docx").unlink()
+    path.write_bytes(data[: len(data) // 3])
+    return path
+
+
+def _encrypted_odt(path: Path) -> Path:
+    # As LibreOffice writes a password-protected file: the manifest lists how content.xml is
+    # encrypted, and content.xml is ciphertext.
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" '
+        'manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.text"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml" manifest:size="2048">'
+        '<manifest:encryption-data manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k" '
+        'manifest:checksum="AAAA"><manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" '
+        'manifest:initialisation-vector="AAAA"/></manifest:encryption-data></manifest:file-entry></manifest:manifest>'
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        archive.writestr("META-INF/manifest.xml", manifest)
+        archive.writestr("content.xml", bytes(range(256)) * 8)
+    return path
+
+
+def _chrome_only_html(path: Path) -> Path:
+    path.write_text(
+        "<html><head><title>Notizie</title></head><body><nav><a href='/'>Home</a> <a href='/e'>Esteri</a> "
+        "<a href='/c'>Economia</a></nav><div class='cookie'>Questo sito usa i cookie. "
+        "<a href='/p'>Informativa</a></div><ul class='related'><li><a href='/a1'>Kazakistan, nuovo accordo "
+        "sull'uranio</a></li><li><a href='/a2'>Trump riceve i leader dei cinque Stan</a></li></ul>"
+        "<footer>© 2025 Notizie Srl</footer><script>render()</script></body></html>",
+        encoding="utf-8",
+    )
+    return path
+
+
+BAD = [
+    (
+        "locked.docx",
+        _encrypted_docx,
+        "is password-protected (an encrypted Office document)",
+        "remove the password",
+    ),
+    ("secret.pdf", _encrypted_pdf, "is password-protected", "qpdf --decrypt"),
+    (
+        "sealed.odt",
+        _encrypted_odt,
+        "is password-protected (an encrypted OpenDocument file)",
+        "without a password",
+    ),
+    ("scan.pdf", _scanned_pdf, "has no text layer", "ocrmypdf scan.pdf scan-ocr.pdf"),
+    ("cut.docx", _truncated_docx, "not a zip archive: it may be truncated", "save it again as .docx"),
+    ("menu.html", _chrome_only_html, "has no main text", "as .txt"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "problem", "fix"), BAD, ids=[b[0] for b in BAD])
+def test_unreadable_files_are_refused_naming_the_file_and_the_fix(
+    tmp_path: Path, name: str, make: object, problem: str, fix: str
+) -> None:
+    path = make(tmp_path / name)  # type: ignore[operator]
+    with pytest.raises(InputError) as caught:
+        load_document(path)
+    assert caught.value.path == str(path)
+    assert problem in caught.value.problem, caught.value.problem
+    assert fix in caught.value.fix, caught.value.fix
+
+
+def test_a_run_reports_each_unreadable_file_and_aligns_the_rest(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_docx(folder / "it.docx", IT, SEED_DATE)
+    write_html(folder / "en.html", EN, "en")
+    for name, make, _, _ in BAD:
+        make(folder / name)  # type: ignore[operator]
+    ran = invoke_run(folder, tmp_path / "out", "--quiet")
+    assert ran.exit_code == 1, ran.output  # documents were skipped
+    manifest = json.loads((ran.out / "manifest.json").read_text(encoding="utf-8"))
+    assert [(p["source"], p["target"]) for p in manifest["pairs"]] == [("it.docx", "en.html")]
+    errors = {p["file"]: p["message"] for p in manifest["problems"] if p["severity"] == "error"}
+    assert sorted(errors) == sorted(name for name, *_ in BAD)
+    for name, _, problem, _ in BAD:
+        assert problem in errors[name]
+        assert f"error: {folder / name}: " in ran.stderr
+    assert all(problem in ran.stderr for _, _, problem, _ in BAD)
+    assert "discarding" not in ran.stderr  # trafilatura's own log is not the user's business
+
+
+def test_a_docx_and_a_txt_of_the_same_name_are_refused_naming_both(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_docx(folder / "a.docx", IT)
+    (folder / "a.txt").write_text(IT[0], encoding="utf-8")
+    with pytest.raises(InputError, match=r"a\.txt: has the same name as a\.docx but for its extension"):
+        list_documents(folder)
+    ran = invoke_run(folder, tmp_path / "out")
+    assert ran.exit_code == 3 and "a.docx" in ran.stderr and "a.txt" in ran.stderr  # BAD_INPUT
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_folder_of_word_files_is_a_folder_of_documents(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    write_docx(tmp_path / "sub" / "it.docx", IT)
+    with pytest.raises(InputError, match=r"holds no documents .*itself, but its subfolders do"):
+        list_documents(tmp_path)
+    assert list_documents(tmp_path, recursive=True) == [tmp_path / "sub" / "it.docx"]
+
+
+# --- the seed pair in every format -------------------------------------------------------------
+
+
+def _units(out: Path) -> list[tuple[str, str, str]]:
+    (tsv,) = out.glob("*.tsv")
+    return [
+        tuple(line.split("\t")[i] for i in (0, 1, 3)) for line in tsv.read_text(encoding="utf-8").splitlines()
+    ]  # type: ignore[misc]
+
+
+SEED_FORMATS = [
+    (
+        "docx",
+        lambda d: write_docx(d / "it.docx", IT, SEED_DATE, header="Agenzia", footer="Pagina 1"),
+        lambda d: write_docx(d / "en.docx", EN, SEED_DATE, header="Agency", footer="Page 1"),
+    ),
+    (
+        "odt",
+        lambda d: write_odt(
+            d / "it.odt", paragraphs(IT_SEED, keep_date=True), header="Agenzia", footer="Pagina"
+        ),
+        lambda d: write_odt(d / "en.odt", EN, header="Agency", footer="Page"),
+    ),
+    (
+        "pdf",
+        lambda d: write_pdf(d / "it.pdf", IT, header="Notizie dal mondo - Rassegna stampa"),
+        lambda d: write_pdf(d / "en.pdf", EN, header="World news - Press review", page_label="Page"),
+    ),
+    ("html", lambda d: write_html(d / "it.html", IT, "it"), lambda d: write_html(d / "en.html", EN, "en")),
+    (
+        "docx+html",
+        lambda d: write_docx(d / "it.docx", IT, SEED_DATE, header="Agenzia", footer="Pagina 1"),
+        lambda d: write_html(d / "en.html", EN, "en"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "make_it", "make_en"), SEED_FORMATS, ids=[f[0] for f in SEED_FORMATS])
+def test_the_seed_pair_in_any_format_gives_the_seeds_ten_units(
+    tmp_path: Path, seed_run: Ran, name: str, make_it: object, make_en: object
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    source, target = make_it(folder), make_en(folder)  # type: ignore[operator]
+    ran = invoke_run(folder, tmp_path / "out", "--quiet")
+    assert ran.exit_code == 0, ran.output
+    assert _units(ran.out) == _units(seed_run.out)
+    assert len(_units(ran.out)) == 10
+    manifest = json.loads((ran.out / "manifest.json").read_text(encoding="utf-8"))
+    docs = {d["file"]: d for d in manifest["documents"]}
+    run = RunFolder(ran.out)
+    marker = run.read_marker(f"{source.stem}__{target.stem}")
+    assert marker is not None
+    sentences = {}
+    for path, key in ((source, marker.src_key), (target, marker.tgt_key)):
+        record = docs[path.name]
+        assert record["format"] == format_of(path).name  # type: ignore[union-attr]
+        assert record["extractor"] == format_of(path).extractor  # type: ignore[union-attr]
+        # The extracted text is stored, and the sentences' offsets point into it.
+        text = (ran.out / record["text"]).read_text(encoding="utf-8")
+        sentences[path] = run.read_document(key, vectors=False).sentences
+        assert [text[s.start : s.end] for s in sentences[path]] == [s.text for s in sentences[path]]
+    # The paragraphs the review workspace shows are the seed's.
+    seed = RunFolder(seed_run.out)
+    seed_marker = seed.read_marker("000_4f42991440b6f2b5__001_2311b19d4785c162")
+    assert seed_marker is not None
+    for path, key in ((source, seed_marker.src_key), (target, seed_marker.tgt_key)):
+        expected = [s.paragraph for s in seed.read_document(key, vectors=False).sentences]
+        assert [s.paragraph for s in sentences[path]] == expected
+    assert "|read:txt+docx-python-docx" in manifest["signature"]
