@@ -202,12 +202,12 @@ def run(
     recursive: bool = False,
     command: str = "",
 ) -> RunResult:
-    """Run ``job`` on the ``.txt`` documents of ``folder`` (and of its subfolders
+    """Run ``job`` on the documents of ``folder`` (and of its subfolders
     if ``recursive``: see :func:`aligner.load.list_documents`), writing into ``out``.
 
     ``command`` is recorded in the folder's lock for another run's message.
 
-    :raises InputError: the folder is missing or holds no ``.txt`` file.
+    :raises InputError: the folder is missing or holds no document.
     :raises aligner.workdir.LockedError: another run is writing into ``out``.
     :raises OutputExistsError: ``out`` holds another run's output (or a file a
         pair would overwrite) and ``force`` is off; no output file is written

@@ -247,7 +247,9 @@ def resume_command(ctx: typer.Context) -> str:
 @with_align_options
 def run_command(
     ctx: typer.Context,
-    input_dir: Annotated[Path, typer.Argument(help="Folder of dispatches, one .txt file each.")],
+    input_dir: Annotated[
+        Path, typer.Argument(help="Folder of dispatches, one file each (.txt, .docx, .odt, .html, .pdf).")
+    ],
     config: AlignConfig,
     device: str | None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("output"),
@@ -291,7 +293,7 @@ def run_command(
         typer.Option(
             "--recursive",
             "-r",
-            help="Also read the .txt files of INPUT_DIR's subfolders (hidden ones and --out left out); "
+            help="Also read the documents of INPUT_DIR's subfolders (hidden ones and --out left out); "
             "their names must differ, as outputs are named after them.",
         ),
     ] = False,

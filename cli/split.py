@@ -16,7 +16,7 @@ from .common import handle_errors, info, warn
 
 @handle_errors
 def split_command(
-    file: Annotated[Path, typer.Argument(help="A dispatch (.txt, UTF-8).")],
+    file: Annotated[Path, typer.Argument(help="A dispatch (.txt in UTF-8, .docx, .odt, .html or .pdf).")],
     lang: Annotated[
         str | None, typer.Option("--lang", help="Language (ISO 639-1); identified when left out.")
     ] = None,

@@ -422,3 +422,19 @@ def test_the_seed_pair_in_any_format_gives_the_seeds_ten_units(
         expected = [s.paragraph for s in seed.read_document(key, vectors=False).sentences]
         assert [s.paragraph for s in sentences[path]] == expected
     assert "|read:txt+docx-python-docx" in manifest["signature"]
+
+
+def test_align_and_split_take_any_format(tmp_path: Path) -> None:
+    from aligner_cli.main import app
+    from typer.testing import CliRunner
+
+    source = write_docx(tmp_path / "it.docx", IT, SEED_DATE)
+    target = write_html(tmp_path / "en.html", EN, "en")
+    out = tmp_path / "pair.tsv"
+    res = CliRunner().invoke(app, ["align", str(source), str(target), "--format", "tsv", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 10
+    pdf = write_pdf(tmp_path / "it.pdf", IT, header="Notizie dal mondo - Rassegna stampa")
+    res = CliRunner().invoke(app, ["split", str(pdf)])
+    assert res.exit_code == 0, res.output
+    assert len(res.stdout.splitlines()) == 10 and "4 boilerplate line(s) left out" in res.stderr
