@@ -215,9 +215,12 @@ def parse(text: str, doc_id: str, extracted: Extracted | None = None, extractor:
         text = text[:first] + text[first + m.end() :]
     raw_lines, repairs = repair_lines(text.split("\n"))
     text = "\n".join(raw_lines)
-    flags = flag_lines(raw_lines)
-    if extracted is not None:
-        flags = [extracted.furniture.get(i, flag) for i, flag in enumerate(flags)]
+    if extracted is None:
+        flags = flag_lines(raw_lines)
+    else:  # page furniture is flagged already, and left out of the detector's evidence
+        furniture = extracted.furniture
+        flags = flag_lines(["" if i in furniture else line for i, line in enumerate(raw_lines)])
+        flags = [furniture.get(i, flag) for i, flag in enumerate(flags)]
     lines = []
     pos = 0
     for number, (raw, flag) in enumerate(zip(raw_lines, flags, strict=True), start=1):

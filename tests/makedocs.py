@@ -185,9 +185,11 @@ def write_pdf(
     header: str | None = None,
     page_label: str | None = "Pagina",
     size: float = 11,
+    note: str | None = None,
 ) -> Path:
     """A PDF on A5 pages: a running header and a page number on every page, the lines
-    wrapped here with words hyphenated at line ends, the creation date in its information."""
+    wrapped here with words hyphenated at line ends, the creation date in its information;
+    ``note``: a footnote in small type at the foot of the first page."""
     from fpdf import FPDF
 
     class Pages(FPDF):
@@ -198,12 +200,17 @@ def write_pdf(
                 self.ln(12)
 
         def footer(self) -> None:
+            if note is not None and self.page_no() == 1:
+                self.set_y(-24)
+                self.set_font("helvetica", size=7)
+                self.cell(0, 5, note)
             if page_label is not None:
                 self.set_y(-15)
                 self.set_font("helvetica", size=9)
                 self.cell(0, 10, f"{page_label} {self.page_no()}", align="C")
 
     pdf = Pages(format=(148, 210))
+    pdf.set_auto_page_break(True, margin=28 if note else 20)
     pdf.core_fonts_encoding = "windows-1252"  # ’ – « » à è: all in Windows-1252
     pdf.set_creation_date(date or SEED_DATE)
     pdf.add_page()

@@ -18,7 +18,7 @@ from aligner.formats import PAGE_FOOTER, PAGE_HEADER, PAGE_NUMBER, format_of, jo
 from aligner.load import list_documents, load_document
 from aligner.workdir import RunFolder
 
-from .conftest import Ran, invoke_run
+from .conftest import SEEDS, Ran, invoke_run
 from .makedocs import (
     EN_SEED,
     IT_SEED,
@@ -152,6 +152,33 @@ def test_pdf_paragraphs_rebuilt_hyphenation_undone_running_header_and_page_numbe
     assert counts["pages"] == 2 and counts["paragraphs_across_pages"] == 1
     assert counts["hyphenated_words_joined"] >= 3, counts  # the test's wrapping hyphenated that many
     assert doc.date == "2025-11-25"
+
+
+def test_pdf_paragraph_over_a_page_break_joined_past_a_footnote(tmp_path: Path) -> None:
+    path = write_pdf(
+        tmp_path / "it.pdf", IT, header="Notizie dal mondo - Rassegna stampa", note="1 Fonte: askanews."
+    )
+    assert content(path) == [*IT, "1 Fonte: askanews."]
+    assert dict(load_document(path).extraction)["paragraphs_across_pages"] == 1
+
+
+def test_page_furniture_is_no_evidence_for_the_boilerplate_detector(tmp_path: Path) -> None:
+    # Headers and page numbers on every page, between the paragraphs: the repeated lines and
+    # the short lines at the end do not make the document's tail look like a footer.
+    paras = (
+        IT
+        + EN
+        + paragraphs(SEEDS / "002_abf4a547a46e6000.txt")
+        + paragraphs(SEEDS / "004_949a5f54501a7c62.txt")
+    )
+    path = write_pdf(tmp_path / "long.pdf", paras, header="Notizie dal mondo - Rassegna stampa", size=12)
+    assert dict(load_document(path).extraction)["pages"] >= 4
+    assert [reason for _, reason in flagged(path)] == [
+        reason
+        for _ in range(dict(load_document(path).extraction)["pages"])
+        for reason in (PAGE_HEADER, PAGE_NUMBER)
+    ]
+    assert content(path)[: len(IT) + len(EN)] == IT + EN
 
 
 def test_pdf_of_one_page_with_a_page_number_alone(tmp_path: Path) -> None:

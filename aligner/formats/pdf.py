@@ -7,8 +7,9 @@ order. From them:
   line, or within the outer eighth of the page) is a page number if it reads
   like one ("12", "- 3 -", "Pagina 2 di 5", "Page 4 of 9"), and a running
   header or footer if the same text (digits aside) is there on at least two
-  pages and a third of them, or if it is within the margins and set smaller
-  than the body text (so on a single page too); such lines are kept, flagged, and never joined
+  pages and a third of them, or if it is the page's first or last line, within
+  the margins and set smaller than the body text (so on a single page too);
+  such lines are kept, flagged, and never joined
   with the text;
 - **paragraphs**: a line starts a new paragraph when the gap above it is
   clearly wider than the document's usual line spacing, when it is indented
@@ -16,7 +17,8 @@ order. From them:
   lines of a paragraph are joined with single spaces, words hyphenated at a
   line end are rejoined (:func:`aligner.formats.join_paragraph`), and a
   paragraph that runs over a page break (the page's last paragraph ends with
-  no closing punctuation) is joined with its continuation;
+  no closing punctuation) is joined with its continuation, past the page's
+  footer, its footnotes (paragraphs in smaller type) and the next page's header;
 - **no text layer**: pages with images and no text are a scan that needs OCR.
 
 The date is the document information's creation date.
@@ -51,6 +53,8 @@ _PAGE_NUMBER = re.compile(
 _CLOSED = tuple('.!?…:;"»”’)]')
 _PDF_DATE = re.compile(r"D?:?(\d{4})(\d{2})(\d{2})")
 _CID = re.compile(r"\(cid:\d+\)")
+#: A footnote's mark: its number, before the note's first word.
+_NOTE = re.compile(r"^\d{1,3}(?:\s+|(?=[^\W\d_]))")
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,36 @@ class _Line:
     y0: float
     height: float
     text: str
+
+
+@dataclass
+class _Block:
+    """A paragraph's lines, or a line of page furniture (with its reason)."""
+
+    page: int
+    lines: list[_Line]
+    reason: str | None = None
+
+    @property
+    def height(self) -> float:
+        return statistics.median(ln.height for ln in self.lines)
+
+
+def _footnotes(blocks: list[_Block], body: float) -> set[int]:
+    """The blocks that are a page's footnotes: its last paragraphs, when set smaller than
+    the body text or starting with a note mark ("1Fonte: ...", "2 See ...")."""
+    by_page: dict[int, list[int]] = {}
+    for k, block in enumerate(blocks):
+        if block.reason is None:
+            by_page.setdefault(block.page, []).append(k)
+    notes: set[int] = set()
+    for ks in by_page.values():
+        for k in reversed(ks[1:]):  # a page's only paragraph is no footnote
+            block = blocks[k]
+            if block.height >= SMALLER * body and _NOTE.match(block.lines[0].text) is None:
+                break
+            notes.add(k)
+    return notes
 
 
 def _no_text(path: Path) -> InputError:
@@ -170,24 +204,27 @@ def _page_number(text: str, in_margin: bool, pages: int) -> bool:
 
 def _furniture(pages: list[list[_Line]], heights: list[float]) -> dict[tuple[int, int], str]:
     """(page, line index) -> reason, for the page numbers and running headers and footers."""
-    candidates: dict[tuple[int, int], tuple[str, bool]] = {}  # -> top or bottom, in the margin
+    # -> top or bottom; in the margin; the page's first or last line
+    candidates: dict[tuple[int, int], tuple[str, bool, bool]] = {}
     for p, lines in enumerate(pages):
         height = heights[p]
         for i, line in enumerate(lines):
             in_margin = line.y0 >= height * (1 - MARGIN) or line.y0 + line.height <= height * MARGIN
-            if (in_margin or i in (0, len(lines) - 1)) and len(line.text) <= 150:
-                candidates[(p, i)] = ("top" if line.y0 > height / 2 else "bottom", in_margin)
+            outer = i in (0, len(lines) - 1)
+            if (in_margin or outer) and len(line.text) <= 150:
+                candidates[(p, i)] = ("top" if line.y0 > height / 2 else "bottom", in_margin, outer)
     pages_with: dict[str, set[int]] = {}
     for p, i in candidates:
         pages_with.setdefault(_normal(pages[p][i].text), set()).add(p)
     need = max(2, -(-len(pages) // 3))  # two pages, and a third of them
     body = statistics.median(ln.height for lines in pages for ln in lines)
     out = {}
-    for (p, i), (where, in_margin) in candidates.items():
+    for (p, i), (where, in_margin, outer) in candidates.items():
         line = pages[p][i]
+        small = in_margin and outer and line.height < SMALLER * body  # not a footnote above the footer
         if _page_number(line.text, in_margin, len(pages)):
             out[(p, i)] = PAGE_NUMBER
-        elif len(pages_with[_normal(line.text)]) >= need or (in_margin and line.height < SMALLER * body):
+        elif len(pages_with[_normal(line.text)]) >= need or small:
             out[(p, i)] = PAGE_HEADER if where == "top" else PAGE_FOOTER
     return out
 
@@ -232,48 +269,46 @@ def extract_pdf(data: bytes, path: Path) -> Extracted:
         )
     flagged = _furniture(pages, heights)
     spacing = _usual_spacing(pages, flagged)
-    # Items in order: ("para", page, lines) or ("furniture", page, text, reason).
-    items: list[tuple[str, int, list[str], str]] = []
+    body = statistics.median(ln.height for lines in pages for ln in lines)
+    blocks: list[_Block] = []
     for p, lines in enumerate(pages):
         previous: _Line | None = None
         for i, line in enumerate(lines):
             reason = flagged.get((p, i))
             if reason is not None:
-                items.append(("furniture", p, [line.text], reason))
+                blocks.append(_Block(p, [line], reason))
                 continue
             if previous is None or _starts_paragraph(previous, line, spacing):
-                items.append(("para", p, [line.text], ""))
-            else:
-                for k in range(len(items) - 1, -1, -1):  # the page's open paragraph
-                    if items[k][0] == "para":
-                        items[k][2].append(line.text)
-                        break
+                blocks.append(_Block(p, [line]))
+            else:  # the page's open paragraph
+                next(b for b in reversed(blocks) if b.reason is None).lines.append(line)
             previous = line
+    notes = _footnotes(blocks, body)
     out: list[str] = []
     furniture: dict[int, str] = {}
     hyphens = across = 0
-    last_para: int | None = None  # the index in ``out`` of the last paragraph, and its page
+    # The last paragraph in body type (in ``out``), its page, and whether only furniture and
+    # paragraphs in smaller type (footnotes) came after it.
+    last: int | None = None
     last_page = -1
-    for kind, page, texts, reason in items:
-        if kind == "furniture":
-            furniture[len(out)] = reason
-            out.append(" ".join(texts[0].split()))
+    for k, block in enumerate(blocks):
+        if block.reason is not None:
+            furniture[len(out)] = block.reason
+            out.append(" ".join(block.lines[0].text.split()))
             continue
-        text, joined = join_paragraph(texts)
+        text, joined = join_paragraph([ln.text for ln in block.lines])
         hyphens += joined
-        if (
-            last_para is not None
-            and page != last_page
-            and not out[last_para].endswith(_CLOSED)
-            and all(i in furniture for i in range(last_para + 1, len(out)))
-        ):
-            merged, joined = join_paragraph([out[last_para], text])
+        in_body = k not in notes
+        if in_body and last is not None and block.page != last_page and not out[last].endswith(_CLOSED):
+            # A paragraph running over the page break, past the footer, footnotes and header.
+            merged, joined = join_paragraph([out[last], text])
             hyphens += joined
-            out[last_para] = merged
+            out[last] = merged
             across += 1
-            last_page = page
+            last_page = block.page
             continue
-        last_para, last_page = len(out), page
+        if in_body:
+            last, last_page = len(out), block.page
         out.append(text)
     counts = {
         "pages": len(pages),
