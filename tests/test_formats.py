@@ -206,6 +206,52 @@ def test_web_page_main_text_kept_and_page_chrome_counted(tmp_path: Path) -> None
     assert doc.date == "2025-11-25" and doc.format == "html"
 
 
+def test_web_page_line_breaks_lists_and_tables(tmp_path: Path) -> None:
+    first, rest = IT[0].split(" l’influenza ", 1)
+    paras = [
+        f"{first}<br>l’influenza {rest}",
+        "<ul><li>Uranio, rame e oro.</li><li>Terre rare.</li></ul>",
+        *IT[1:],
+    ]
+    body = "\n".join(p if p.startswith("<ul>") else f"<p>{p}</p>" for p in paras)
+    body += "<table><tr><td>Kirghizistan</td><td>Bishkek</td></tr></table><p>Primo.<br><br>Secondo.</p>"
+    page = tmp_path / "it.html"
+    page.write_text(
+        f"<html><body><nav><a href='/'>Home</a></nav><article>{body}</article></body></html>",
+        encoding="utf-8",
+    )
+    assert content(page) == [
+        IT[0],
+        "Uranio, rame e oro.",
+        "Terre rare.",
+        *IT[1:],
+        "Kirghizistan",
+        "Bishkek",
+        "Primo.",
+        "Secondo.",
+    ]
+
+
+def test_a_line_break_inside_a_sentence_is_a_space_after_one_or_doubled_it_parts_paragraphs(
+    tmp_path: Path,
+) -> None:
+    import docx
+
+    document = docx.Document()
+    first, rest = IT[0].split(" l’influenza ", 1)
+    run = document.add_paragraph(first).add_run()
+    run.add_break()
+    run.add_text(f"l’influenza {rest}")
+    para = document.add_paragraph("Primo.")
+    para.add_run().add_break()
+    para.add_run("Secondo")
+    para.add_run().add_break()
+    para.add_run().add_break()
+    para.add_run("Terzo")
+    document.save(str(tmp_path / "it.docx"))
+    assert content(tmp_path / "it.docx") == [IT[0], "Primo.", "Secondo", "Terzo"]
+
+
 def test_boilerplate_flags_still_apply_to_what_the_web_extractor_kept(tmp_path: Path) -> None:
     path = write_html(tmp_path / "it.html", [*IT, "Leggi anche: il viaggio di Rubio in Asia centrale"], "it")
     assert content(path) == IT

@@ -23,6 +23,7 @@ The libraries (each imported only when a document of its format is read):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError
@@ -122,6 +123,34 @@ def extractors_id() -> str:
     for fmt in FORMATS:
         parts.append(fmt.name if fmt.package is None else f"{fmt.name}-{fmt.extractor.replace(' ', '')}")
     return "+".join(parts)
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+#: A line ending in one of these ends a sentence: a line break after it parts paragraphs.
+_ENDS = tuple('.!?…:;"»”’)')
+
+
+def paragraph_lines(text: str) -> list[str]:
+    r"""A paragraph's text with its line breaks, as lines: a line break (Word's
+    Shift+Enter, HTML's ``<br>``) inside a sentence is a space, since the sentence
+    runs across it; after a sentence's end, or two in a row, it parts paragraphs,
+    as some editors and web pages use them. Tabs and runs of spaces are one space.
+
+    >>> paragraph_lines("Vladimir Putin sta cercando\ndi mantenere.\nIl grande gioco\n\nè di equilibri")
+    ['Vladimir Putin sta cercando di mantenere.', 'Il grande gioco', 'è di equilibri']
+    """
+    out = []
+    for part in _BLANK_LINE.split(text):
+        line = ""
+        for piece in part.split("\n"):
+            piece = " ".join(piece.split())
+            if line.endswith(_ENDS):
+                out.append(line)
+                line = piece
+            else:
+                line = f"{line} {piece}" if line and piece else line or piece
+        out.append(line)
+    return out
 
 
 def join_paragraph(lines: list[str]) -> tuple[str, int]:

@@ -1,7 +1,8 @@
 """Word (``.docx``, python-docx) and OpenDocument (``.odt``, odfpy) text.
 
 Both are read the same way: the body's paragraphs, headings, list items and
-table cells in document order, one per line; a footnote's or endnote's text
+table cells in document order, one per line (a line break inside a paragraph
+is a space, two in a row part it: :func:`aligner.formats.paragraph_lines`); a footnote's or endnote's text
 on the lines after the paragraph that cites it (the note mark itself is
 dropped); the page headers and footers first and last, flagged as page
 furniture; deleted tracked changes and comments left out. The date is the
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from . import PAGE_FOOTER, PAGE_HEADER, Extracted
+from . import PAGE_FOOTER, PAGE_HEADER, Extracted, paragraph_lines
 
 #: An OLE compound file: an encrypted Office document (or an old binary .doc).
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -58,12 +59,8 @@ def _open_zip(data: bytes, path: Path, kind: str, app: str) -> zipfile.ZipFile:
 
 
 def _lines_of(paragraphs: list[str]) -> list[str]:
-    """Paragraph texts as lines: a line break inside a paragraph starts a new line;
-    tabs become spaces."""
-    out: list[str] = []
-    for text in paragraphs:
-        out.extend(part.replace("\t", " ").rstrip() for part in text.split("\n"))
-    return out
+    """Paragraph texts as lines (:func:`aligner.formats.paragraph_lines`)."""
+    return [line for text in paragraphs for line in paragraph_lines(text)]
 
 
 def _assemble(
@@ -97,8 +94,8 @@ def _w_text(element: Any) -> str:
                 parts.append(child.text or "")
             elif tag == f"{_W}tab":
                 parts.append("\t")
-            elif tag in (f"{_W}br", f"{_W}cr"):
-                parts.append("\n")
+            elif tag in (f"{_W}br", f"{_W}cr"):  # a page or column break parts paragraphs
+                parts.append("\n" if child.get(f"{_W}type") in (None, "textWrapping") else "\n\n")
             elif tag == f"{_W}noBreakHyphen":
                 parts.append("-")
             elif tag == f"{_W}softHyphen":

@@ -4,7 +4,9 @@ trafilatura (the library news crawlers use for this) keeps the article and
 drops the page chrome: menus, cookie notices, related-article lists, footers,
 scripts. What it dropped is counted (the characters of the page's visible
 text that are not in the extracted text); our boilerplate flags still apply to
-what it kept. The date is the page's publication date from its metadata
+what it kept. Paragraphs are its block elements (paragraphs, headings, list
+items, table cells, quotes); a ``<br>`` inside one is a space, two in a row
+part it. The date is the page's publication date from its metadata
 (``article:published_time``, JSON-LD, ``<time>``...), as trafilatura reads it.
 """
 
@@ -12,9 +14,41 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import Any
 
 from ..errors import InputError
-from . import Extracted
+from . import Extracted, paragraph_lines
+
+#: trafilatura's block elements (its XML): each is a paragraph of ours.
+_BLOCKS = frozenset({"p", "head", "item", "cell", "quote", "code"})
+
+
+def _inline(element: Any) -> str:
+    """An element's text, a ``<lb/>`` (a ``<br>`` of the page) as a line break."""
+    parts = [element.text or ""]
+    for child in element:
+        parts.append("\n" if child.tag == "lb" else _inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _blocks(element: Any) -> list[str]:
+    """The paragraphs under trafilatura's main-text element, in order: each block
+    element that holds no other, as lines (:func:`aligner.formats.paragraph_lines`);
+    text loose between blocks is a paragraph of its own."""
+    inner = [c for c in element if c.tag in _BLOCKS or any(d.tag in _BLOCKS for d in c.iter())]
+    if element.tag in _BLOCKS and not inner:
+        return paragraph_lines(_inline(element))
+    out = paragraph_lines(element.text or "") if (element.text or "").strip() else []
+    for child in element:
+        if child.tag in _BLOCKS or child in inner:
+            out.extend(_blocks(child))
+        elif child.tag != "lb":
+            out.extend(paragraph_lines(_inline(child)))
+        if (child.tail or "").strip():
+            out.extend(paragraph_lines(child.tail or ""))
+    return out
+
 
 #: Elements whose text a reader never sees.
 _INVISIBLE = ("script", "style", "noscript", "template", "head", "svg", "iframe")
@@ -56,12 +90,11 @@ def extract_html(data: bytes, path: Path) -> Extracted:
             deduplicate=False,
         )
     )
-    if isinstance(result, dict):  # older trafilatura versions give a dict
-        text, date = result.get("text") or "", result.get("date")
-    else:
-        text, date = ("", None) if result is None else (result.text or "", result.date)
-    lines = [line.strip() for line in text.split("\n")]
+    if isinstance(result, dict):  # only with as_dict=True, which we never pass
+        raise TypeError("trafilatura gave a dict")
+    lines = [] if result is None or result.body is None else _blocks(result.body)
     text = "\n".join(line for line in lines if line)
+    date = None if result is None else result.date
     if not text.strip():
         raise InputError(
             path,
