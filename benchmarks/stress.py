@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/stress.py [--eval-dir ../shared/eval] [--copies 2] [--seed 11]
         [--variants faithful,summary,...] [--config KEY=VALUE ...] [--vectors FILE.npz]
-        [--by-source] [--out docs/stress.md]
+        [--by-source] [--misses] [--out docs/stress.md]
 
 Each variant is built from faithful documents with known gold links, so its
 gold is known too:
@@ -370,7 +370,11 @@ class Tally:
     seconds: float = 0.0
 
 
-def measure(cases: Sequence[Case], config: AlignConfig, vectors: VectorCache) -> dict[str, Tally]:
+def measure(
+    cases: Sequence[Case], config: AlignConfig, vectors: VectorCache, misses: list[str] | None = None
+) -> dict[str, Tally]:
+    """Align every case and pool the results per variant; the moved links missed go to
+    ``misses`` when it is given (one Markdown table row each)."""
     out: dict[str, Tally] = {}
     for n, case in enumerate(cases, 1):
         if n % 10 == 0:
@@ -389,7 +393,35 @@ def measure(cases: Sequence[Case], config: AlignConfig, vectors: VectorCache) ->
         for link in case.moved:
             tally.moved += len(link[0])
             tally.moved_right += len(link[0]) if link in predicted else 0
+            if link not in predicted and misses is not None:
+                misses.append(_miss(case, link, pred, src_vecs, tgt_vecs))
     return out
+
+
+def _cell(text: str) -> str:
+    """A sentence's start as a Markdown table cell."""
+    return text[:60].replace("|", "\\|")
+
+
+def _miss(
+    case: Case,
+    link: tuple[tuple[int, ...], tuple[int, ...]],
+    pred: Sequence[Link],
+    src_vecs: Vectors,
+    tgt_vecs: Vectors,
+) -> str:
+    """A moved gold link the alignment missed: what was predicted for its first source
+    sentence, and how close (cosine) its two sides are, against the best other target."""
+    s, t = src_vecs[list(link[0])].sum(0), tgt_vecs[list(link[1])].sum(0)
+    cos = float(s @ t / (np.linalg.norm(s) * np.linalg.norm(t)))
+    others = [j for j in range(len(case.tgt)) if j not in link[1]]
+    best = float((tgt_vecs[others] @ src_vecs[link[0][0]]).max()) if others else 0.0
+    got = next((lk for lk in pred if link[0][0] in lk.src), None)
+    shown = "-" if got is None else f"{list(got.src)}:{list(got.tgt)}{' moved' if got.moved else ''}"
+    return (
+        f"| {case.source} | {list(link[0])}:{list(link[1])} | {shown} | {cos:.3f} | {best:.3f} | "
+        f"{_cell(case.src[link[0][0]])} | {_cell(case.tgt[link[1][0]])} |"
+    )
 
 
 def table(results: dict[str, Tally], variants: Sequence[str]) -> list[str]:
@@ -452,6 +484,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--vectors", type=Path, help="keep the sentence vectors in this .npz between runs")
     parser.add_argument("--by-source", action="store_true", help="also one table per source")
     parser.add_argument("--out", type=Path, help="also write the tables to this Markdown file")
+    parser.add_argument("--misses", action="store_true", help="also list the moved links missed")
     args = parser.parse_args(argv)
     variants = [v for v in args.variants.split(",") if v]
     unknown = [v for v in variants if v not in BUILDERS]
@@ -466,7 +499,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cases = build_cases(sources, variants, args.copies, args.seed)
     vectors = VectorCache(get_encoder(config.encoder), args.vectors)
     log(f"embedding {len({t for c in cases for t in c.src + c.tgt})} distinct sentences")
-    results = measure(cases, config, vectors)
+    misses: list[str] = []
+    results = measure(cases, config, vectors, misses)
     vectors.save()
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -477,6 +511,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         *table(results, variants),
     ]
+    if args.misses:
+        head = "| source | gold | predicted (first source sentence) | cosine | best other | source | target |"
+        lines += [
+            "",
+            "Moved links missed (cosine of the gold link's sides, and of its first source sentence",
+            "with the nearest other target sentence):",
+            "",
+            head,
+            "| --- | --- | --- | ---: | ---: | --- | --- |",
+            *misses,
+        ]
     if args.by_source:
         for s in sources:
             mine = measure([c for c in cases if c.source == s.name], config, vectors)
