@@ -5,7 +5,8 @@ with its score and the document pair it came from. A corpus is built in
 steps, each a pure function over in-memory pairs:
 
 1. :func:`read_run_pairs` reads the run's TSV files into
-   :class:`TrainingPair` records (null links are not in them);
+   :class:`TrainingPair` records (null links are not in them), or
+   :func:`read_bilingual_pairs` a TMX or XLIFF file's units (:mod:`aligner.bilingual`);
 2. :class:`FilterChain` scores every pair with each filter and drops those a
    filter rejects, counting per filter (OpusFilter's "score, then decide");
 3. :class:`Deduplicator` drops exact duplicates (same text after white space
@@ -26,8 +27,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from .bilingual import BilingualFile, language_code, read_bilingual
 from .errors import InputError
-from .langid import identify
+from .langid import identify, known
 from .score import untranslated
 from .workdir import RunFolder
 
@@ -70,18 +72,28 @@ def max_length(words: int) -> Predicate:
 
 
 def language(src_lang: str, tgt_lang: str, min_confidence: float = 0.5) -> Predicate:
-    """Keep pairs whose sides are identified as ``src_lang`` and ``tgt_lang``.
+    """Keep pairs whose sides are identified as ``src_lang`` and ``tgt_lang`` (a locale,
+    ``it-IT``, is its language, ``it``).
 
     A side whose language cannot be told (too short: identification below
     ``min_confidence``) is given the benefit of the doubt, since a bare name or
-    number is the same in both languages.
+    number is the same in both languages; so is a side in a language the
+    identifier does not know (it would never name it).
     """
 
-    def ok(text: str, expected: str) -> bool:
-        guess = identify(text)
-        return guess.lang == expected or guess.confidence < min_confidence
+    def check(lang: str) -> Callable[[str], bool]:
+        expected = language_code(lang)
+        if not known(expected):
+            return lambda text: True
 
-    return lambda p: ok(p.src, src_lang) and ok(p.tgt, tgt_lang)
+        def ok(text: str) -> bool:
+            guess = identify(text)
+            return guess.lang == expected or guess.confidence < min_confidence
+
+        return ok
+
+    src_ok, tgt_ok = check(src_lang), check(tgt_lang)
+    return lambda p: src_ok(p.src) and tgt_ok(p.tgt)
 
 
 @dataclass
@@ -246,4 +258,35 @@ def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:
                     path, f"score {fields[2]!r} is not a number", "Rerun `aligner run`.", number
                 ) from None
             pairs.append(TrainingPair(fields[0], fields[1], score, doc, fields[3]))
-    return src_lang or "it", tgt_lang or "en", pairs
+    return (*corpus_languages(src_lang or "it", tgt_lang or "en"), pairs)
+
+
+def corpus_languages(src: str, tgt: str) -> tuple[str, str]:
+    """The languages a corpus names its sides by (``corpus.<lang>``, the JSON Lines keys): the
+    languages of the two locales (``it-IT`` -> ``it``), or the locales themselves where both
+    are of one language (``en-US`` and ``en-GB``), so the two sides keep apart."""
+    codes = language_code(src), language_code(tgt)
+    return codes if codes[0] != codes[1] else (src, tgt)
+
+
+#: The score of a unit that has none of its own: a translator made it (as
+#: aligner.review.export.REVIEWER_SCORE for the links a reviewer makes).
+UNSCORED = 1.0
+
+
+def read_bilingual_pairs(
+    path: Path, src_lang: str | None = None, tgt_lang: str | None = None
+) -> tuple[BilingualFile, list[TrainingPair]]:
+    """The units of the TMX or XLIFF file ``path`` as sentence pairs
+    (:func:`aligner.bilingual.read_bilingual`; ``src_lang`` and ``tgt_lang`` choose a TMX's
+    languages), each with the file's name as its document and its own score, or
+    :data:`UNSCORED` when it has none.
+
+    :raises InputError: the file cannot be used, naming it (and the line).
+    """
+    file = read_bilingual(path, src_lang, tgt_lang)
+    pairs = [
+        TrainingPair(u.source, u.target, UNSCORED if u.score is None else u.score, path.name)
+        for u in file.units
+    ]
+    return file, pairs

@@ -39,6 +39,11 @@ def identify(text: str) -> LangGuess:
     return LangGuess(str(lang), float(prob))
 
 
+def known(lang: str) -> bool:
+    """True when the identifier can name ``lang`` (an ISO 639-1 or 639-3 code)."""
+    return bool(lang in _identifier().nb_classes)
+
+
 def version() -> str:
     """The identifier's name and version, for the signature."""
     from importlib.metadata import version as pkg_version

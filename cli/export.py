@@ -1,4 +1,5 @@
-"""``aligner export``: a filtered, deduplicated training corpus from a run's output."""
+"""``aligner export``: a filtered, deduplicated training corpus from a run's output, or from
+a TMX or translated XLIFF file."""
 
 from __future__ import annotations
 
@@ -8,19 +9,25 @@ from typing import Annotated
 
 import typer
 
+from aligner.bilingual import is_bilingual_path
 from aligner.corpus import CorpusConfig
+from aligner.errors import ConfigError
 from aligner.export.training import CORPUS_FORMATS, export_corpus
 
-from .common import handle_errors
+from .common import handle_errors, warn
 
 CorpusFormat = StrEnum("CorpusFormat", {k: k for k in CORPUS_FORMATS})  # type: ignore[misc]
 
 
 @handle_errors
 def export_command(
-    run_dir: Annotated[Path, typer.Argument(help="The output folder of `aligner run`.")],
+    run_dir: Annotated[
+        Path,
+        typer.Argument(help="A run's output folder, or a TMX or translated XLIFF file (.tmx, .xlf, .xliff)."),
+    ],
     out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default: RUN_DIR/corpus).")
+        Path | None,
+        typer.Option("--out", help="Output folder (default: RUN_DIR/corpus; FILE.corpus beside a file)."),
     ] = None,
     formats: Annotated[
         list[CorpusFormat] | None, typer.Option("--format", help="Formats (repeatable); default: all.")
@@ -49,18 +56,47 @@ def export_command(
             help="Drop pairs whose two sides are the same text (chrF 90 or more, five words or more).",
         ),
     ] = True,
+    src_lang: Annotated[
+        str | None,
+        typer.Option(
+            "--src-lang",
+            help="A TMX's source language, where it has more than two (default: the header's srclang).",
+        ),
+    ] = None,
+    tgt_lang: Annotated[
+        str | None,
+        typer.Option(
+            "--tgt-lang", help="A TMX's target language (default: the first other language of its units)."
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Build a training corpus from RUN_DIR: filter, deduplicate, write, and summarise.
 
     Writes `corpus.<src>` and `corpus.<tgt>` (Moses), corpus.jsonl, corpus.tsv and
     corpus.parquet, and export-summary.json with how many pairs each filter dropped.
+
+    RUN_DIR may also be a TMX file (any tool's, any language pair) or a translated
+    XLIFF 1.2 or 2.x file: its units are the pairs, in the file's languages, through
+    the same filters. A unit with no score of its own counts as 1.0 (a translator made
+    it). Inline codes are dropped and their text kept; units with an empty side are
+    skipped; export-summary.json counts both.
     """
-    target = out or run_dir / "corpus"
+    bilingual = is_bilingual_path(run_dir) and not run_dir.is_dir()
+    if (src_lang or tgt_lang) and not bilingual:
+        raise ConfigError(
+            f"{run_dir}: --src-lang and --tgt-lang choose a TMX or XLIFF file's languages; "
+            "a run's output has its own. Leave them out."
+        )
+    target = out or (run_dir.with_name(f"{run_dir.stem}.corpus") if bilingual else run_dir / "corpus")
     fmts = [f.value for f in formats] if formats else list(CORPUS_FORMATS)
     config = CorpusConfig(min_score, max_ratio, max_words, lang_check, dedup, untranslated)
-    done = export_corpus(run_dir, target, fmts, config, force)
+    done = export_corpus(run_dir, target, fmts, config, force, src_lang, tgt_lang)
     summary = done.summary
+    if done.source is not None:
+        for notice in done.source.notices:
+            warn(notice)
+        typer.echo(done.source.describe())
     typer.echo(
         f"{summary.input_pairs} pair(s) read from {run_dir}; kept {summary.kept}; "
         f"wrote {len(done.files) + 1} file(s) to {target}/"

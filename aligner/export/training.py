@@ -19,7 +19,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..corpus import CorpusConfig, CorpusSummary, TrainingPair, build_corpus, read_run_pairs
+from ..bilingual import BilingualFile, is_bilingual_path
+from ..corpus import (
+    CorpusConfig,
+    CorpusSummary,
+    TrainingPair,
+    build_corpus,
+    corpus_languages,
+    read_bilingual_pairs,
+    read_run_pairs,
+)
 from ..write import atomic_path, check_free, write_text_atomic
 
 
@@ -105,29 +114,65 @@ class CorpusExport:
 
     summary: CorpusSummary
     files: tuple[str, ...]  # the corpus files written (the summary file aside)
+    source: BilingualFile | None = None  # the TMX or XLIFF file read, when it was one
+
+
+def bilingual_record(file: BilingualFile) -> dict[str, object]:
+    """What :data:`SUMMARY` says of a TMX or XLIFF file read: its format and locales, and
+    how many units it had, had inline codes, were skipped as empty and had no score."""
+    record: dict[str, object] = {
+        "input": file.path.name,
+        "format": file.format,
+        "locales": [file.src_locale, file.tgt_locale],
+        "units": {
+            "read": len(file.units),
+            "with_inline_codes": file.inline,
+            "skipped_empty": file.empty,
+            "unscored": file.unscored,
+        },
+    }
+    if file.notices:
+        record["notices"] = list(file.notices)
+    return record
 
 
 def export_corpus(
-    run_dir: Path, target: Path, formats: Sequence[str], config: CorpusConfig, force: bool = False
+    run_dir: Path,
+    target: Path,
+    formats: Sequence[str],
+    config: CorpusConfig,
+    force: bool = False,
+    src_lang: str | None = None,
+    tgt_lang: str | None = None,
 ) -> CorpusExport:
-    """Build a training corpus from the run in ``run_dir`` (:func:`aligner.corpus.build_corpus`)
-    and write it to ``target`` in ``formats``, with :data:`SUMMARY` (the filters' counts).
+    """Build a training corpus from the run in ``run_dir``, or from the TMX or XLIFF file
+    ``run_dir`` (its units, :func:`aligner.corpus.read_bilingual_pairs`; ``src_lang`` and
+    ``tgt_lang`` choose a TMX's languages), filtered and deduplicated
+    (:func:`aligner.corpus.build_corpus`), and write it to ``target`` in ``formats``, with
+    :data:`SUMMARY` (the filters' counts; for a file, its units' counts too).
 
     Nothing is written if a file is in the way and ``force`` is off.
 
-    :raises InputError: the run folder cannot be read (:func:`aligner.corpus.read_run_pairs`).
+    :raises InputError: the run folder or file cannot be read (:func:`aligner.corpus.read_run_pairs`).
     :raises OutputExistsError: a file is in the way.
     """
-    src_lang, tgt_lang, pairs = read_run_pairs(run_dir)
-    kept, summary = build_corpus(pairs, config, src_lang, tgt_lang)
-    texts = render_corpus(kept, formats, src_lang, tgt_lang)
+    source: BilingualFile | None = None
+    if is_bilingual_path(run_dir) and not run_dir.is_dir():
+        source, pairs = read_bilingual_pairs(run_dir, src_lang, tgt_lang)
+        src, tgt = corpus_languages(source.src_locale, source.tgt_locale)
+        head: dict[str, object] = bilingual_record(source)
+    else:
+        src, tgt, pairs = read_run_pairs(run_dir)
+        head = {"run": run_dir.name}
+    kept, summary = build_corpus(pairs, config, src, tgt)
+    texts = render_corpus(kept, formats, src, tgt)
     files = sorted([*texts, *(["corpus.parquet"] if "parquet" in formats else [])])
-    record = {"run": run_dir.name, **summary.as_dict(), "files": files}
+    record = {**head, **summary.as_dict(), "files": files}
     texts[SUMMARY] = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
     check_free([target / name for name in [*files, SUMMARY]], force)
     if "parquet" in formats:
         with atomic_path(target / "corpus.parquet", force=force) as tmp:
-            write_parquet(kept, tmp, src_lang, tgt_lang)
+            write_parquet(kept, tmp, src, tgt)
     for name, text in texts.items():
         write_text_atomic(target / name, text, force=force)
-    return CorpusExport(summary, tuple(files))
+    return CorpusExport(summary, tuple(files), source)
