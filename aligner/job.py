@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .dictionary import Dictionary
-from .export import EXPORTERS
+from .export import DEFAULT_FORMATS
 from .model import AlignConfig, PairConfig
 from .signature import document_signature, signature
 from .workdir import JobIdentity
@@ -34,7 +34,7 @@ def make_job(
     encoder_name: str,
     align_config: AlignConfig | None = None,
     pair_config: PairConfig | None = None,
-    formats: Sequence[str] = tuple(EXPORTERS),
+    formats: Sequence[str] = DEFAULT_FORMATS,
     min_score: float = 0.0,
     input_name: str = "",
     bilingual: Dictionary | None = None,

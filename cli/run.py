@@ -257,7 +257,7 @@ def run_command(
         bool, typer.Option("--force", help="Overwrite the output of a run with other settings.")
     ] = False,
     formats: Annotated[
-        list[Format] | None, typer.Option("--format", help="Output formats (repeatable); default: all.")
+        list[Format] | None, typer.Option("--format", help="Output formats (repeatable); default: tmx, tsv and links.")
     ] = None,
     min_score: MinScore = 0.0,
     threshold: Annotated[
@@ -332,10 +332,10 @@ def run_command(
             _progress(quiet, progress_interval, counts) as progress,
         ):
             # Imported while the workers start (the pipeline brings NLTK, the splitters...).
-            from aligner.export import EXPORTERS
+            from aligner.export import DEFAULT_FORMATS
             from aligner.pipeline import make_job, run
 
-            fmts = [f.value for f in formats] if formats else list(EXPORTERS)
+            fmts = [f.value for f in formats] if formats else list(DEFAULT_FORMATS)
             job = make_job(
                 encoder.name, config, pair_config, fmts, min_score, input_dir.name, bilingual, device
             )
