@@ -51,8 +51,9 @@ Why lxml and not translate-toolkit's readers, which read both XLIFF versions:
 they keep the original code inside an XLIFF 1.2 ``<ph>`` as text (``Vedi
 <br/>sotto.``), do not say which units had inline codes, and their factory
 takes an XLIFF 2 file named ``.xlf`` for 1.2. lxml also says where a file is not
-well-formed (line and column). The parser loads no DTD and resolves no
-external entity, so reading a file reaches nothing outside it.
+well-formed (line and column). The parser loads no DTD and resolves only the
+entities the file itself defines (an external one is refused as undefined), so
+reading a file reaches nothing outside it.
 """
 
 from __future__ import annotations
@@ -79,6 +80,10 @@ _CODE_CONTENT = {
 }
 #: The unit properties taken as its score: ours, then a plain one.
 SCORE_PROPS = ("x-score", "score")
+
+#: The score a unit with none of its own is taken at, in the review and in a corpus: a
+#: translator made it, as a reviewer makes the links given aligner.review.export.REVIEWER_SCORE.
+UNSCORED = 1.0
 
 _FIX_FORMAT = "Give a TMX file (root <tmx>) or an XLIFF 1.2 or 2.x file (root <xliff>)."
 
@@ -188,7 +193,7 @@ def _parse(path: Path) -> Any:
     parser = etree.XMLParser(
         no_network=True,
         load_dtd=False,
-        resolve_entities=False,
+        resolve_entities="internal",  # those the file defines; an external one is an error
         remove_comments=True,
         remove_pis=True,
         huge_tree=True,
@@ -456,18 +461,19 @@ def _languages(
     """An XLIFF's source and target locale: the file's; ``wanted`` where the file names none,
     and it must agree where the file names one."""
     out = []
-    for role, have, want, attribute in zip(("source", "target"), found, wanted, attributes, strict=True):
+    roles = (("source", "--src-lang"), ("target", "--tgt-lang"))
+    for (role, option), have, want, attribute in zip(roles, found, wanted, attributes, strict=True):
         if have and want and language_code(have) != language_code(want):
             raise InputError(
                 path,
                 f"its {role} language is {have} ({attribute}), not {want}",
-                f"Leave out --{role[:3]}-lang, or give {have}.",
+                f"Leave out {option}, or give {have}.",
             )
         if not have and not want:
             raise InputError(
                 path,
                 f"names no {role} language ({attribute} is missing)",
-                f"Say which it is with --{role[:3]}-lang.",
+                f"Say which it is with {option}.",
             )
         out.append(have or want or "")
     return out[0], out[1]
@@ -478,7 +484,7 @@ def _read_xliff1(path: Path, root: Any, src_lang: str | None, tgt_lang: str | No
     pairs = _distinct(
         f"{f.get('source-language') or ''}\t{f.get('target-language') or ''}"
         for f in files
-        if f.get("target-language") or any(_descendants(f, "target"))
+        if f.get("target-language") or next(iter(_descendants(f, "target")), None) is not None
     )
     if len(pairs) > 1:
         listed = ", ".join(p.replace("\t", " -> ") for p in pairs)

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .bilingual import BilingualFile, language_code, read_bilingual
+from .bilingual import UNSCORED, BilingualFile, language_code, read_bilingual
 from .errors import InputError
 from .langid import identify, known
 from .score import untranslated
@@ -267,11 +267,6 @@ def corpus_languages(src: str, tgt: str) -> tuple[str, str]:
     are of one language (``en-US`` and ``en-GB``), so the two sides keep apart."""
     codes = language_code(src), language_code(tgt)
     return codes if codes[0] != codes[1] else (src, tgt)
-
-
-#: The score of a unit that has none of its own: a translator made it (as
-#: aligner.review.export.REVIEWER_SCORE for the links a reviewer makes).
-UNSCORED = 1.0
 
 
 def read_bilingual_pairs(

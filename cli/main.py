@@ -71,7 +71,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "export_command",
         "Build a training corpus from RUN_DIR: filter, deduplicate, write, and summarise.",
     ),
-    "review": CommandEntry("review", "review_command", "Open the review workspace for a run in the browser."),
+    "review": CommandEntry(
+        "review",
+        "review_command",
+        "Open the review workspace for a run, or a TMX or XLIFF file, in the browser.",
+    ),
     "review-export": CommandEntry(
         "review",
         "review_export_command",

@@ -13,10 +13,10 @@ import typer
 
 from aligner.errors import AlignerError
 from aligner.export import EXPORTERS
-from aligner.review import PROJECT_FILE, locate, open_project
+from aligner.review import PROJECT_FILE, is_bilingual_input, locate, open_project
 from aligner.review.export import export_review
 from aligner.review.report import report_of_project, report_of_run
-from aligner.review.source import read_run
+from aligner.review.source import bilingual_run, read_run
 from aligner.review.store import Project
 from aligner.write import write_text_atomic
 
@@ -25,12 +25,30 @@ from .common import BAD_INPUT, Format, error, handle_errors, info, warn
 PathArg = Annotated[
     Path,
     typer.Argument(
-        help="A run's output folder, one pair's file in it (.links/.tmx/.tsv), or a project file."
+        help="A run's output folder, one pair's file in it (.links/.tmx/.tsv), a project file, "
+        "or a TMX or XLIFF file of any tool (.tmx/.xlf/.xliff)."
     ),
 ]
 ProjectOpt = Annotated[
     Path | None,
-    typer.Option("--project", help=f"The review project file (default: RUN_FOLDER/{PROJECT_FILE})."),
+    typer.Option(
+        "--project",
+        help=f"The review project file (default: RUN_FOLDER/{PROJECT_FILE}; "
+        "FILE.review.sqlite beside a TMX or XLIFF FILE).",
+    ),
+]
+SrcLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--src-lang",
+        help="A TMX's source language, where it has more than two (default: the header's srclang).",
+    ),
+]
+TgtLangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--tgt-lang", help="A TMX's target language (default: the first other language of its units)."
+    ),
 ]
 
 
@@ -72,12 +90,19 @@ def review_command(
     open_browser: Annotated[
         bool, typer.Option("--open/--no-open", help="Open the workspace in the web browser.")
     ] = True,
+    src_lang: SrcLangOpt = None,
+    tgt_lang: TgtLangOpt = None,
 ) -> None:
-    """Open the review workspace for a run in the browser.
+    """Open the review workspace for a run, or a TMX or XLIFF file, in the browser.
 
     The review is kept in a SQLite project file (RUN_FOLDER/review.sqlite by
     default): the documents, the aligner's links and every edit with its time
     and reviewer. Stop the server with Ctrl+C; every change is saved as it is made.
+
+    A TMX (any tool's, any language pair) or XLIFF 1.2 or 2.x file opens as one
+    pair, one sentence per unit, each unit a link with its own score (1.0 where it
+    has none); its project is FILE.review.sqlite beside it. Inline codes are
+    dropped and their text kept.
     """
     import uvicorn
 
@@ -87,7 +112,7 @@ def review_command(
     if not name:
         error("--reviewer is empty. Give the name to record with your edits.")
         raise typer.Exit(BAD_INPUT)
-    opened = open_project(path, project_file)
+    opened = open_project(path, project_file, src_lang, tgt_lang)
     pairs = opened.project.pairs()
     hosts = ["127.0.0.1", "localhost", host]
     try:
@@ -106,7 +131,11 @@ def review_command(
         pair_id = opened.project.pair_id(opened.start)
         start = f"/pair/{pair_id}" if pair_id is not None else "/"
     url = f"http://{'localhost' if loopback else host}:{actual}{start}"
-    if opened.created:
+    for notice in opened.notices:
+        warn(notice)
+    if opened.bilingual is not None:
+        info(f"Created the review project {opened.project.path}: {opened.bilingual.describe()}.")
+    elif opened.created:
         info(f"Created the review project {opened.project.path} with {len(pairs)} pair(s) of the run.")
     else:
         added = f"; {opened.added} new pair(s) of the run added" if opened.added else ""
@@ -143,6 +172,9 @@ def review_export_command(
     Writes `<pair>.<format>` per pair and a manifest.json, so `aligner export` on
     the folder makes the ML formats (Moses, JSON Lines, Parquet) from it. In TMX,
     reviewed units carry changedate and changeid, and comments are `<note>` elements.
+
+    For a reviewed TMX or XLIFF FILE (give FILE or its project), the pair is FILE's
+    stem: `FILE.tmx` in FILE's languages, as they are written there (it-IT, en-GB).
     """
     run_folder, file, _ = locate(path, project_file)
     if not file.exists():
@@ -166,19 +198,29 @@ def report_command(
     ] = None,
     project_file: ProjectOpt = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    src_lang: SrcLangOpt = None,
+    tgt_lang: TgtLangOpt = None,
 ) -> None:
     """Write one self-contained, read-only HTML page of an alignment, for sharing.
 
     Shows the review's state if the run has a review project, the run's links
-    otherwise. The page needs no server and runs no script.
+    otherwise. The page needs no server and runs no script. For a TMX or XLIFF
+    FILE, the page is FILE.report.html beside it.
     """
+    from aligner.bilingual import read_bilingual
+
     run_folder, file, only = locate(path, project_file)
+    bilingual = is_bilingual_input(path)
+    name = path.name if bilingual else (run_folder or file.parent).name
     if file.exists():
-        html = report_of_project(Project.open(file), (run_folder or file.parent).name)
+        html = report_of_project(Project.open(file), name)
     elif run_folder is not None:
         html = report_of_run(read_run(run_folder, only=only))
+    elif bilingual:
+        html = report_of_run(bilingual_run(read_bilingual(path, src_lang, tgt_lang)))
     else:
         raise AlignerError(f"{file}: no such review project. Give a run's output folder.")
-    target = out or (run_folder or file.parent) / "report.html"
+    default = path.with_name(f"{path.stem}.report.html") if bilingual else None
+    target = out or default or (run_folder or file.parent) / "report.html"
     write_text_atomic(target, html, force=force)
     typer.echo(f"wrote {target}")

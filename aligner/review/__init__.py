@@ -5,16 +5,23 @@
 - :mod:`.store`: the project file, with every edit, undo and redo;
 - :mod:`.app`: the Starlette workspace; :mod:`.report`: the read-only page;
 - :mod:`.export`: the reviewed links in every format.
+
+A TMX or XLIFF file of any tool (:mod:`aligner.bilingual`) is reviewed as one
+pair, its units one sentence each, linked 1-1 (:func:`.source.bilingual_run`);
+its project file goes beside it (``news.tmx``: ``news.review.sqlite``). A TMX
+in a run's output folder is that run's pair, as before.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..bilingual import BilingualFile, is_bilingual_path, read_bilingual
 from ..errors import InputError
 from ..workdir import MANIFEST, RunFolder
-from .source import read_run
+from .source import bilingual_run, read_run
 from .store import Project
 
 #: The project file's name inside a run's output folder.
@@ -30,13 +37,34 @@ class Opened:
     start: str | None  # the stem of the pair to open first, when one was named
     added: int  # pairs of the run added to the project now
     created: bool = False  # the project file was made now
+    bilingual: BilingualFile | None = None  # the TMX or XLIFF file read now, when one was
+    notices: tuple[str, ...] = ()  # what the user should know (the file changed since, ...)
+
+
+def project_beside(path: Path) -> Path:
+    """The project file of a TMX or XLIFF file: beside it, ``news.tmx`` -> ``news.review.sqlite``."""
+    return path.with_name(f"{path.stem}.review.sqlite")
+
+
+def is_bilingual_input(path: Path) -> bool:
+    """True when ``path`` is reviewed as a TMX or XLIFF file of its own: a file with such a
+    name that is not a pair's file in a run's output folder."""
+    return is_bilingual_path(path) and not path.is_dir() and not RunFolder(path.parent).is_run()
+
+
+def _digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
 
 
 def locate(path: Path, project_file: Path | None = None) -> tuple[Path | None, Path, str | None]:
     """Where the run, the project file and the named pair are, for the ``path`` given.
 
     ``path`` is a run's output folder, one pair's output file in it (``.links``,
-    ``.tmx``, ``.tsv``), or a project file.
+    ``.tmx``, ``.tsv``), a project file, or a TMX or XLIFF file of its own (no run:
+    its project file is :func:`project_beside` it unless ``project_file`` is given).
     """
     if path.is_dir():
         if not RunFolder(path).is_run():
@@ -50,26 +78,37 @@ def locate(path: Path, project_file: Path | None = None) -> tuple[Path | None, P
         return None, path, None
     if path.is_file() and RunFolder(path.parent).is_run():
         return path.parent, project_file or path.parent / PROJECT_FILE, path.stem
+    if path.is_file() and is_bilingual_path(path):
+        return None, project_file or project_beside(path), None
     if not path.exists():
         raise InputError(
             path,
             "does not exist",
-            "Give a run's output folder, one of its pair files, or a review project file.",
+            "Give a run's output folder, one of its pair files, a review project file, "
+            "or a TMX or XLIFF file.",
         )
     raise InputError(
         path,
-        "is neither a run's output folder, nor a pair file in one, nor a review project",
-        "Give the folder `aligner run --out` wrote.",
+        "is neither a run's output folder, nor a pair file in one, nor a review project, "
+        "nor a TMX or XLIFF file (.tmx, .xlf, .xliff)",
+        "Give the folder `aligner run --out` wrote, or a TMX or XLIFF file.",
     )
 
 
-def open_project(path: Path, project_file: Path | None = None) -> Opened:
+def open_project(
+    path: Path, project_file: Path | None = None, src_lang: str | None = None, tgt_lang: str | None = None
+) -> Opened:
     """Open (or create) the review project for ``path``; add the run's new pairs.
 
     Pairs already in the project keep their review; a pair of the run that is
     not in the project yet (a new run, or a project made for one pair) is added.
+    A TMX or XLIFF file is read when its project is made (``src_lang`` and
+    ``tgt_lang`` choose a TMX's languages, :func:`aligner.bilingual.read_bilingual`);
+    later it is only checked for changes, which the project does not take in.
     """
     run_folder, file, start = locate(path, project_file)
+    if run_folder is None and is_bilingual_input(path):
+        return _open_bilingual(path, file, src_lang, tgt_lang)
     if run_folder is None:
         return Opened(Project.open(file), None, None, 0)
     if file.exists():
@@ -83,3 +122,21 @@ def open_project(path: Path, project_file: Path | None = None) -> Opened:
     run = read_run(run_folder, only=start)
     project = Project.create(file, run)
     return Opened(project, run_folder, start, len(run.pairs), created=True)
+
+
+def _open_bilingual(path: Path, file: Path, src_lang: str | None, tgt_lang: str | None) -> Opened:
+    if file.exists():
+        project = Project.open(file)
+        made_from = project.meta().get("source_digest")
+        notices: tuple[str, ...] = ()
+        if made_from is not None and made_from != _digest(path):
+            notices = (
+                f"{path} changed since the review project {file} was made from it; the review keeps "
+                f"the units as they were then. To review the file as it is now, move {file} away "
+                "(or pass another --project).",
+            )
+        return Opened(project, None, None, 0, notices=notices)
+    bilingual = read_bilingual(path, src_lang, tgt_lang)
+    meta = {"source": str(path), "source_format": bilingual.format, "source_digest": _digest(path)}
+    project = Project.create(file, bilingual_run(bilingual), meta=meta)
+    return Opened(project, None, None, 1, created=True, bilingual=bilingual, notices=bilingual.notices)

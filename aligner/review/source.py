@@ -5,6 +5,9 @@ An ``aligner run`` output folder holds, for each pair, a marker
 (``.aligner/docs/<key>.npy``: sentences with offsets and paragraphs) and the
 ``<stem>.links`` file with every link, null links included. Those are all a
 review needs; the input folder is not read again.
+
+A TMX or XLIFF file (:mod:`aligner.bilingual`) is read as a run of one pair
+(:func:`bilingual_run`).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..bilingual import UNSCORED, BilingualFile
 from ..errors import InputError
 from ..export.links import read_links
 from ..model import Sentence
@@ -99,3 +103,51 @@ def read_run(folder: Path, only: str | None = None) -> RunData:
     if only is not None and not pairs:
         raise InputError(folder, f"the run has no pair {only!r}", "Give a pair's file from the run's folder.")
     return RunData(folder, manifest.signature, pairs)
+
+
+def _unit_sentences(texts: list[str]) -> tuple[Sentence, ...]:
+    """One sentence per text, with offsets into the texts joined by newlines, all in one paragraph."""
+    out, start = [], 0
+    for k, text in enumerate(texts):
+        out.append(Sentence(k, text, start, start + len(text), 0))
+        start += len(text) + 1
+    return tuple(out)
+
+
+def bilingual_run(file: BilingualFile) -> RunData:
+    """The units of a TMX or XLIFF file as a run of one pair, for the review and the report.
+
+    The pair's stem is the file's (``news.tmx``: ``news``), so ``review-export``
+    writes ``news.tmx``; its two documents are named by the file and locale
+    (``news.tmx (it-IT)``) and are in the file's locales, which the exported TMX
+    keeps. Each unit is one sentence on either side, all in one paragraph (a
+    translation memory's units are no running text), linked 1-1 with the unit's
+    own score.
+
+    A unit with no score of its own is linked with :data:`aligner.bilingual.UNSCORED`
+    (1.0): a translator made it, and the review exports the links a reviewer draws
+    with that score too. It shows as 1.00, not as "edited" (what a link with no
+    score means in the review: one the reviewer made), and a corpus made from the
+    file gives it the same score.
+    """
+    name = file.path.name
+    pair = PairData(
+        file.path.stem,
+        DocumentData(
+            f"{name} ({file.src_locale})",
+            file.src_locale,
+            None,
+            _unit_sentences([u.source for u in file.units]),
+        ),
+        DocumentData(
+            f"{name} ({file.tgt_locale})",
+            file.tgt_locale,
+            None,
+            _unit_sentences([u.target for u in file.units]),
+        ),
+        UNSCORED,
+        tuple(
+            ReviewLink((k,), (k,), UNSCORED if u.score is None else u.score) for k, u in enumerate(file.units)
+        ),
+    )
+    return RunData(file.path, "", (pair,))

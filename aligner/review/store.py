@@ -29,7 +29,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -192,8 +192,15 @@ class Project:
     # --- opening ------------------------------------------------------------------------
 
     @classmethod
-    def create(cls, path: Path, run: RunData, clock: Callable[[], str] = now) -> Project:
-        """Create the project file ``path`` from ``run`` (written whole, then renamed)."""
+    def create(
+        cls,
+        path: Path,
+        run: RunData,
+        clock: Callable[[], str] = now,
+        meta: Mapping[str, str] | None = None,
+    ) -> Project:
+        """Create the project file ``path`` from ``run`` (written whole, then renamed);
+        ``meta`` adds entries to the ``meta`` table (what the run was read from)."""
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.unlink(missing_ok=True)
         try:
@@ -206,6 +213,7 @@ class Project:
                         ("run", str(run.folder)),
                         ("signature", run.signature),
                         ("created", clock()),
+                        *(meta or {}).items(),
                     ],
                 )
                 for pair in run.pairs:
