@@ -25,7 +25,9 @@ What is read:
   ``<file>``'s ``source-language`` and ``target-language``.
 - **XLIFF 2.x** (the 2.0 namespace, which 2.1 and 2.2 keep): every
   ``<segment>`` of every ``<unit>`` (``<ignorable>`` white space aside), the
-  languages from the root's ``srcLang`` and ``trgLang``.
+  languages from the root's ``srcLang`` and ``trgLang``. A unit of one segment
+  takes as its score the ``score`` of its Metadata-module group ``aligner``
+  (what ``--format xliff`` writes, :mod:`aligner.export.xliff`).
 
 Locales are kept as the file writes them (``it-IT``), for writing the file's
 languages back; :func:`language_code` reduces one to its language (``it``)
@@ -72,6 +74,7 @@ SUFFIXES = (".tmx", ".xlf", ".xliff", ".sdlxliff", ".mqxliff")
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2.0"
+_MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
 #: Elements whose content is the original format's code, dropped with them.
 _CODE_CONTENT = {
     "tmx": frozenset({"bpt", "ept", "it", "ph", "ut"}),
@@ -309,14 +312,20 @@ def _match(path: Path, wanted: str, languages: Sequence[str], role: str) -> str:
 # ---- TMX ----------------------------------------------------------------------------------
 
 
+def _unit_score(text: str | None) -> float | None:
+    """``text`` as a score: a number from 0 to 1, or None."""
+    try:
+        value = float(text or "")
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None
+
+
 def _score(props: Sequence[tuple[str, str]]) -> float | None:
     by_type = {name.lower(): value for name, value in reversed(props)}
     for name in SCORE_PROPS:
-        try:
-            value = float(by_type.get(name, ""))
-        except ValueError:
-            continue
-        if 0.0 <= value <= 1.0:
+        value = _unit_score(by_type.get(name))
+        if value is not None:
             return value
     return None
 
@@ -579,6 +588,7 @@ def _read_xliff2(path: Path, root: Any, src_lang: str | None, tgt_lang: str | No
     units: list[Unit] = []
     empty = 0
     numbers: dict[int, int] = {}
+    scores = {id(unit): _metadata_score(unit) for unit, _ in segments}
     for unit, seg in segments:
         k = numbers[id(unit)] = numbers.get(id(unit), 0) + 1
         src_text, src_codes = _plain(_child(seg, "source"), code)
@@ -586,12 +596,14 @@ def _read_xliff2(path: Path, root: Any, src_lang: str | None, tgt_lang: str | No
         if not src_text or not tgt_text:
             empty += 1
             continue
-        props = (("state", seg.get("state")),) if seg.get("state") else ()
+        props = tuple(
+            (k, v) for k, v in (("state", seg.get("state")), ("subState", seg.get("subState"))) if v
+        )
         units.append(
             Unit(
                 src_text,
                 tgt_text,
-                None,
+                scores[id(unit)],
                 f"{unit.get('id') or '?'}/{seg.get('id') or k}",
                 _notes(unit),
                 props,
@@ -601,3 +613,18 @@ def _read_xliff2(path: Path, root: Any, src_lang: str | None, tgt_lang: str | No
         )
     version = root.get("version") or "2.0"
     return _done(path, f"XLIFF {version}", source, target, units, empty, (source, target), "", [])
+
+
+def _metadata_score(unit: Any) -> float | None:
+    """The score an XLIFF 2 unit of one segment carries in its ``mda:metaGroup`` of category
+    ``aligner`` (:mod:`aligner.export.xliff`); None for a unit of several segments."""
+    if len(_children(unit, "segment")) != 1:
+        return None
+    for metadata in unit.findall(f"{{{_MDA_NS}}}metadata"):
+        for group in metadata.findall(f"{{{_MDA_NS}}}metaGroup"):
+            if group.get("category") != "aligner":
+                continue
+            for meta in group.findall(f"{{{_MDA_NS}}}meta"):
+                if meta.get("type") == "score":
+                    return _unit_score(meta.text)
+    return None

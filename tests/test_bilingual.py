@@ -501,6 +501,37 @@ def test_our_own_tmx_from_a_run_reads_with_its_scores(seed_run: Ran, tmp_path: P
     assert len(file.units) == 10 and file.inline == 0 and file.empty == 0
 
 
+def test_our_own_xliff_reads_with_its_scores_and_review_states(tmp_path: Path) -> None:
+    """What ``--format xliff`` writes (aligner.export.xliff) reads back with each unit's score."""
+    from aligner.export import render_alignment
+    from aligner.model import Alignment, Link, Review, Sentence
+
+    def sentences(texts: list[str]) -> tuple[Sentence, ...]:
+        return tuple(Sentence(k, t, 0, len(t)) for k, t in enumerate(texts))
+
+    al = Alignment(
+        sentences(["Uno.", "Due.", "Tre."]),
+        sentences(["One.", "Two."]),
+        (
+            Link((0,), (0,), 0.9134, Review("approved", "2026-11-21T10:00:00Z", "ann")),
+            Link((1,), (), 0.5),
+            Link((2,), (1,), 0.42),
+        ),
+        "it",
+        "en",
+        "sig",
+        "a.txt",
+        "b.txt",
+    )
+    file = read_bilingual(write(tmp_path, "ours.xliff", render_alignment(al, "xliff")))
+    assert [(u.source, u.target, u.score) for u in file.units] == [
+        ("Uno.", "One.", 0.9134),
+        ("Tre.", "Two.", 0.42),
+    ]
+    assert dict(file.units[0].props)["subState"] == "aligner:approved"
+    assert (file.src_locale, file.tgt_locale, file.unscored) == ("it", "en", 0)
+
+
 # --- languages -------------------------------------------------------------------------------
 
 THREE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -873,6 +904,16 @@ def test_a_tmx_opens_for_review_as_one_pair_beside_it(tmp_path: Path) -> None:
     tmx.write_text(TRADOS.replace("visita di due giorni", "visita di tre giorni"), encoding="utf-16")
     changed = open_project(tmx)
     assert "changed since the review project" in changed.notices[0] and len(changed.project.pairs()) == 1
+
+
+def test_languages_asked_for_an_existing_project_are_not_taken_silently(tmp_path: Path) -> None:
+    tmx = write(tmp_path, "three.tmx", THREE.replace("{src}", "it-IT"))
+    made = open_project(tmx)
+    assert "took it-IT as the source and en-GB as the target" in made.notices[0]
+    assert open_project(tmx, tgt_lang="en").notices == ()
+    other = open_project(tmx, tgt_lang="fr")
+    assert "reviews three.tmx in it-IT -> en-GB" in other.notices[0]
+    assert other.project.pair(1).target.lang == "en-GB"
 
 
 def test_a_tmx_project_page_lists_its_units(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..bilingual import BilingualFile, is_bilingual_path, read_bilingual
+from ..bilingual import BilingualFile, is_bilingual_path, language_code, read_bilingual
 from ..errors import InputError
 from ..workdir import MANIFEST, RunFolder
 from .source import bilingual_run, read_run
@@ -50,6 +50,14 @@ def is_bilingual_input(path: Path) -> bool:
     """True when ``path`` is reviewed as a TMX or XLIFF file of its own: a file with such a
     name that is not a pair's file in a run's output folder."""
     return is_bilingual_path(path) and not path.is_dir() and not RunFolder(path.parent).is_run()
+
+
+def _same_languages(have: tuple[str, str], wanted: tuple[str | None, str | None]) -> bool:
+    """True when each language asked for (None: any) is the project's, or its language."""
+    return all(
+        want is None or want.lower() in (lang.lower(), language_code(lang))
+        for lang, want in zip(have, wanted, strict=True)
+    )
 
 
 def _digest(path: Path) -> str:
@@ -128,14 +136,25 @@ def _open_bilingual(path: Path, file: Path, src_lang: str | None, tgt_lang: str 
     if file.exists():
         project = Project.open(file)
         made_from = project.meta().get("source_digest")
-        notices: tuple[str, ...] = ()
+        notices: list[str] = []
         if made_from is not None and made_from != _digest(path):
-            notices = (
+            notices.append(
                 f"{path} changed since the review project {file} was made from it; the review keeps "
                 f"the units as they were then. To review the file as it is now, move {file} away "
-                "(or pass another --project).",
+                "(or pass another --project)."
             )
-        return Opened(project, None, None, 0, notices=notices)
+        if src_lang or tgt_lang:
+            pairs = project.pairs()
+            view = project.pair(pairs[0].id) if pairs else None
+            if view is not None and not _same_languages(
+                (view.source.lang, view.target.lang), (src_lang, tgt_lang)
+            ):
+                notices.append(
+                    f"{file} reviews {path.name} in {view.source.lang} -> {view.target.lang}; "
+                    "--src-lang and --tgt-lang choose the languages only when the project is made. "
+                    f"Move {file} away (or pass another --project) to review other languages."
+                )
+        return Opened(project, None, None, 0, notices=tuple(notices))
     bilingual = read_bilingual(path, src_lang, tgt_lang)
     meta = {"source": str(path), "source_format": bilingual.format, "source_digest": _digest(path)}
     project = Project.create(file, bilingual_run(bilingual), meta=meta)
