@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .dictionary import Dictionary
-from .export import DEFAULT_FORMATS
+from .export import DEFAULT_FORMATS, ExportOptions
 from .model import AlignConfig, PairConfig
 from .signature import document_signature, signature
 from .workdir import JobIdentity
@@ -24,10 +24,13 @@ class Job:
     input_name: str
     doc_signature: str  # what a stored document depends on (signature.document_signature)
     device: str | None = None  # where an st:MODEL encoder runs (no output byte depends on it)
+    export: ExportOptions = field(default_factory=ExportOptions)  # locales, TMX profile, files' date
 
     def identity(self) -> JobIdentity:
         """What ``.aligner/job.json`` holds; a rerun resumes only if it is equal."""
-        return JobIdentity(self.signature, self.formats, self.min_score, self.input_name)
+        return JobIdentity(
+            self.signature, self.formats, self.min_score, self.input_name, self.export.identity()
+        )
 
 
 def make_job(
@@ -39,6 +42,7 @@ def make_job(
     input_name: str = "",
     bilingual: Dictionary | None = None,
     device: str | None = None,
+    export: ExportOptions | None = None,
 ) -> Job:
     """A :class:`Job` with its signature; ``encoder_name`` is the encoder's full name and
     ``bilingual`` the dictionary loaded for ``align_config.dictionary_weight``, if set."""
@@ -53,4 +57,5 @@ def make_job(
         input_name,
         document_signature(encoder_name, pcfg),
         device,
+        export or ExportOptions(),
     )

@@ -254,7 +254,9 @@ def align_pair(task: PairTask) -> Aligned:
         for fmt in job.formats:
             name = f"{stem}.{fmt}"
             # Ours to replace: run() refused a folder with a stranger's file in the way.
-            write_text_atomic(folder.output_path(name), render_alignment(al, fmt, job.min_score), force=True)
+            write_text_atomic(
+                folder.output_path(name), render_alignment(al, fmt, job.min_score, job.export), force=True
+            )
             files[fmt] = name
     except Exception as err:  # one bad pair never stops the batch
         message = f"aligning it with {pair.tgt} failed ({type(err).__name__}: {err}); please report it"

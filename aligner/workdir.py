@@ -304,6 +304,7 @@ class JobIdentity:
     formats: tuple[str, ...]
     min_score: float
     input: str
+    export: str = ""  # the export options (aligner.export.ExportOptions.identity); "" by default
 
     def to_text(self) -> str:
         obj = {
@@ -312,11 +313,15 @@ class JobIdentity:
             "min_score": self.min_score,
             "input": self.input,
         }
+        if self.export:
+            obj["export"] = self.export
         return json.dumps(obj, indent=2) + "\n"
 
     @classmethod
     def from_json(cls, obj: Json) -> JobIdentity:
-        return cls(obj["signature"], tuple(obj["formats"]), obj["min_score"], obj["input"])
+        return cls(
+            obj["signature"], tuple(obj["formats"]), obj["min_score"], obj["input"], obj.get("export", "")
+        )
 
 
 @dataclass(frozen=True)

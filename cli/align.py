@@ -12,7 +12,7 @@ import typer
 from aligner.align import align, fidelity_warnings
 from aligner.encode import CachedEncoder, check_languages, get_encoder
 from aligner.errors import AlignerError, InputError, OutputExistsError
-from aligner.export import render_alignment
+from aligner.export import ExportOptions, render_alignment
 from aligner.load import load_document, load_presplit, loading_notes, usable_date
 from aligner.model import AlignConfig, PairInfo
 from aligner.signature import signature
@@ -23,10 +23,15 @@ from .common import (
     USAGE,
     Format,
     MinScore,
+    ProfileOpt,
     SrcLang,
+    SrcLocale,
     TgtLang,
+    TgtLocale,
+    TmxProfile,
     error,
     exit_code,
+    export_options,
     handle_errors,
     info,
     load_dictionary,
@@ -165,6 +170,7 @@ def _align_pair(
     fmt: str,
     min_score: float,
     force: bool,
+    export: ExportOptions | None = None,
 ) -> None:
     """Align one pair with ``enc`` and print or write it: the one code path of both modes."""
     src, tgt = job.src, job.tgt
@@ -183,7 +189,7 @@ def _align_pair(
     alignment = align(source, target, enc, config, pair_info, bilingual)
     for message in fidelity_warnings(alignment):
         warn(f"{src} and {tgt}: {message}")
-    text = render_alignment(alignment, fmt, min_score)
+    text = render_alignment(alignment, fmt, min_score, export)
     if job.output is None:
         typer.echo(text, nl=False)
     else:
@@ -233,6 +239,9 @@ def align_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing output files.")] = False,
     min_score: MinScore = 0.0,
+    tmx_profile: ProfileOpt = TmxProfile.generic,  # type: ignore[attr-defined]
+    src_locale: SrcLocale = None,
+    tgt_locale: TgtLocale = None,
     max_link: Annotated[
         int, typer.Option("--max-link", min=1, max=6, help="Most sentences on one side of a link.")
     ] = AlignConfig.max_src,
@@ -269,6 +278,7 @@ def align_command(
             if job.output is not None and job.output.exists():
                 why = "" if job.line is None else f"the output of line {job.line} of {pairs}"
                 raise OutputExistsError(job.output, why)
+    export = export_options(tmx_profile, src_locale, tgt_locale)
     enc = get_encoder(config.encoder, device)
     check_languages(enc, (src_lang, tgt_lang))
 
@@ -284,6 +294,7 @@ def align_command(
             fmt=fmt.value,
             min_score=min_score,
             force=force,
+            export=export,
         )
 
     if pairs is None:

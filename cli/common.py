@@ -15,7 +15,9 @@ from aligner import dictionary
 from aligner.calibrate import config_for
 from aligner.encode import ENCODER_CHOICES, check_key, default_encoder, get_encoder
 from aligner.errors import AlignerError, ConfigError, OutputExistsError
-from aligner.export import EXPORTERS
+from aligner.export import EXPORTERS, ExportOptions
+from aligner.export.options import check_locale, created_from_environment
+from aligner.export.tmx import PROFILES
 from aligner.model import AlignConfig
 from aligner.workdir import LockedError
 
@@ -90,6 +92,37 @@ TgtLang = Annotated[str, typer.Option("--tgt-lang", help="Target language (ISO 6
 MinScore = Annotated[
     float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
 ]
+
+# Export options of `run`, `align` and `review-export` (TMX and XLIFF).
+TmxProfile = Enum("TmxProfile", {k: k for k in PROFILES}, type=str)  # type: ignore[misc]
+ProfileOpt = Annotated[
+    TmxProfile,
+    typer.Option(
+        "--tmx-profile",
+        help="Write the TMX properties one CAT tool reads: generic, omegat, trados, memoq or phrase "
+        "(see the README's 'CAT tools').",
+    ),
+]
+SrcLocale = Annotated[
+    str | None,
+    typer.Option("--src-locale", help="Source locale in TMX and XLIFF (it-IT); default: the language."),
+]
+TgtLocale = Annotated[
+    str | None,
+    typer.Option("--tgt-locale", help="Target locale in TMX and XLIFF (en-GB); default: the language."),
+]
+
+
+def export_options(profile: Any, src_locale: str | None, tgt_locale: str | None) -> ExportOptions:
+    """The export options of the command line, with the files' date from ``SOURCE_DATE_EPOCH``
+    (raises :class:`ConfigError` for a bad locale or date)."""
+    return ExportOptions(
+        str(getattr(profile, "value", profile)),
+        check_locale(src_locale, "--src-locale"),
+        check_locale(tgt_locale, "--tgt-locale"),
+        created_from_environment(),
+    )
+
 
 #: The alignment settings of `run` and `align`, each an option: name, type with its option, default.
 _ALIGN_OPTIONS: tuple[tuple[str, Any, Any], ...] = (

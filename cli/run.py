@@ -43,9 +43,14 @@ from .common import (
     USAGE,
     Format,
     MinScore,
+    ProfileOpt,
     SrcLang,
+    SrcLocale,
     TgtLang,
+    TgtLocale,
+    TmxProfile,
     error,
+    export_options,
     handle_errors,
     info,
     load_dictionary,
@@ -257,9 +262,13 @@ def run_command(
         bool, typer.Option("--force", help="Overwrite the output of a run with other settings.")
     ] = False,
     formats: Annotated[
-        list[Format] | None, typer.Option("--format", help="Output formats (repeatable); default: tmx, tsv and links.")
+        list[Format] | None,
+        typer.Option("--format", help="Output formats (repeatable); default: tmx, tsv and links."),
     ] = None,
     min_score: MinScore = 0.0,
+    tmx_profile: ProfileOpt = TmxProfile.generic,  # type: ignore[attr-defined]
+    src_locale: SrcLocale = None,
+    tgt_locale: TgtLocale = None,
     threshold: Annotated[
         float, typer.Option("--pair-threshold", min=0.0, max=1.0, help="Minimum score to pair documents.")
     ] = PairConfig.threshold,
@@ -317,6 +326,7 @@ def run_command(
     run stopped by Ctrl-C, a crash or a dead worker continues where it was. One run
     at a time writes into OUT.
     """
+    export = export_options(tmx_profile, src_locale, tgt_locale)
     bilingual = load_dictionary(config, src_lang, tgt_lang)
     pair_config = PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang)
     encoder = get_encoder(config.encoder, device)
@@ -337,7 +347,7 @@ def run_command(
 
             fmts = [f.value for f in formats] if formats else list(DEFAULT_FORMATS)
             job = make_job(
-                encoder.name, config, pair_config, fmts, min_score, input_dir.name, bilingual, device
+                encoder.name, config, pair_config, fmts, min_score, input_dir.name, bilingual, device, export
             )
             result = run(input_dir, out, job, executor, force, progress, recursive, resume)
     except KeyboardInterrupt:

@@ -107,8 +107,10 @@ def test_seed_tmx_has_the_ten_units(seed_run: Ran) -> None:
     assert segs[0][1].startswith("Milan, November 25 (askanews) – Vladimir Putin")
     assert segs[9][0].startswith("Peraltro proprio Zhaparov") and segs[9][1].startswith("Moreover, after")
     assert all(not it.endswith("nov.") for it, _ in segs)
-    assert root.find("header").get("creationdate") == "20251125T000000Z"
+    assert root.find("header").get("creationdate") is None  # no SOURCE_DATE_EPOCH: no file date
+    assert {tu.findtext("prop[@type='x-document-date']") for tu in tus} == {"2025-11-25"}
     assert all(tu.findtext("prop[@type='x-link-type']") == "1-1" for tu in tus)
+    assert len({tu.get("tuid") for tu in tus}) == 10 and tus[0].get("tuid") == f"{PAIR}:0:0"
 
 
 def _files(folder: Path) -> dict[str, bytes]:

@@ -8,7 +8,9 @@ import xml.etree.ElementTree as ET
 import pytest
 from lxml import etree
 
-from aligner.export import read_links, write_links, write_tmx, write_tsv
+from aligner.errors import ConfigError
+from aligner.export import ExportOptions, read_links, write_links, write_tmx, write_tsv
+from aligner.export.options import check_locale, created_from_environment
 from aligner.export.tmx import tmx_date
 from aligner.model import Alignment, Link, Sentence
 
@@ -50,7 +52,7 @@ def test_tmx_content_and_rules() -> None:
     header = root.find("header")
     assert header is not None
     assert header.get("srclang") == "it" and header.get("segtype") == "sentence"
-    assert header.get("creationdate") == "20251125T000000Z"
+    assert header.get("creationdate") is None  # the file's date: only with SOURCE_DATE_EPOCH
     assert header.findtext("prop[@type='x-signature']") == "sig|x"
     tus = root.findall("body/tu")
     assert len(tus) == 3  # the 0-1 null link is not a translation unit
@@ -59,6 +61,11 @@ def test_tmx_content_and_rules() -> None:
         langs = [tuv.get(XML_LANG) for tuv in tu.findall("tuv")]
         assert langs == ["it", "en"]
     first = tus[0]
+    assert [tu.get("tuid") for tu in tus] == ["a__b:0:0", "a__b:1:1", "a__b:2+3:2"]
+    assert first.findtext("prop[@type='x-document-date']") == "2025-11-25"  # the dispatch's date
+    assert first.findtext("prop[@type='x-context-pre']") is None  # no sentence before it
+    assert first.findtext("prop[@type='x-context-post']") == "Due con tab."
+    assert tus[2].findtext("prop[@type='x-context-pre']") == "Due con tab."
     assert first.findtext("prop[@type='x-score']") == "0.9123"
     assert first.findtext("prop[@type='x-link-type']") == "1-1"
     assert first.findtext("prop[@type='x-source-doc']") == "a.txt"
@@ -72,7 +79,7 @@ def test_tmx_content_and_rules() -> None:
 
 def test_tmx_min_score_and_missing_date() -> None:
     root = ET.fromstring(_tmx(_alignment(date="2022-07"), min_score=0.5))
-    assert root.find("header").get("creationdate") is None  # a month is not a date
+    assert root.find("body/tu/prop[@type='x-document-date']") is None  # a month is not a date
     assert len(root.findall("body/tu")) == 2
 
 
@@ -145,3 +152,81 @@ def test_a_moved_link_in_every_format() -> None:
     assert al.kind_counts() == {"1-1": 2, "1-1 moved": 1}
     dtd = etree.DTD(str(DTD))
     assert dtd.validate(etree.fromstring(_tmx(al).encode("utf-8")))
+
+
+# --- CAT tools: locales, dates, profiles -------------------------------------------------------
+
+
+def _tmx_with(options: ExportOptions, al: Alignment | None = None) -> ET.Element:
+    buf = io.StringIO()
+    write_tmx(al or _alignment(), buf, 0.0, options)
+    text = buf.getvalue()
+    assert etree.DTD(str(DTD)).validate(etree.fromstring(text.encode("utf-8")))
+    return ET.fromstring(text)
+
+
+def test_locales_are_the_languages_of_every_unit_and_the_header() -> None:
+    root = _tmx_with(ExportOptions(src_locale="it-IT", tgt_locale="en-GB"))
+    assert root.find("header").get("srclang") == "it-IT"  # type: ignore[union-attr]
+    for tu in root.iter("tu"):
+        assert tu.get("srclang") == "it-IT"
+        assert [tuv.get(XML_LANG) for tuv in tu.iter("tuv")] == ["it-IT", "en-GB"]
+
+
+def test_the_files_date_comes_from_source_date_epoch() -> None:
+    assert created_from_environment({"SOURCE_DATE_EPOCH": "1764061200"}) == "20251125T090000Z"
+    assert created_from_environment({}) is None
+    with pytest.raises(ConfigError, match="SOURCE_DATE_EPOCH='yesterday' is not a number"):
+        created_from_environment({"SOURCE_DATE_EPOCH": "yesterday"})
+    root = _tmx_with(ExportOptions(created="20251125T090000Z"))
+    assert root.find("header").get("creationdate") == "20251125T090000Z"  # type: ignore[union-attr]
+    assert {tu.get("creationdate") for tu in root.iter("tu")} == {"20251125T090000Z"}
+
+
+@pytest.mark.parametrize(
+    ("profile", "score", "context", "document"),
+    [
+        ("generic", "x-score", ("x-context-pre", "x-context-post"), "x-source-doc"),
+        ("omegat", "x-score", None, "x-source-doc"),
+        (
+            "trados",
+            "x-Score:SingleString",
+            ("x-ContextBefore:SingleString", "x-ContextAfter:SingleString"),
+            "x-SourceDocument:SingleString",
+        ),
+        ("memoq", "x-score", ("x-context-pre", "x-context-post"), "x-document"),
+        ("phrase", "x-score", ("context_prev", "context_next"), "x-source-doc"),
+    ],
+)
+def test_each_profile_writes_the_properties_its_tool_reads(
+    profile: str, score: str, context: tuple[str, str] | None, document: str
+) -> None:
+    tus = _tmx_with(ExportOptions(profile=profile)).findall("body/tu")
+    props = {p.get("type"): p.text for p in tus[1].iter("prop")}
+    assert props[score] == "0.5000" and props[document] == "a.txt"
+    if context is None:
+        assert not any("context" in (name or "").lower() or name in ("prev", "next") for name in props)
+    else:
+        assert (props[context[0]], props[context[1]]) == ("A & B <c> «uno».", "Tre.")
+    assert (tus[1].get("creationid") == "aligner") == (profile == "omegat")
+
+
+def test_trados_leaves_out_units_over_2000_characters_and_says_so() -> None:
+    long = "Parola " * 300 + "."
+    src = (Sentence(0, "Uno.", 0, 4), Sentence(1, long, 0, len(long)))
+    tgt = (Sentence(0, "One.", 0, 4), Sentence(1, long, 0, len(long)))
+    links = (Link((0,), (0,), 0.9), Link((1,), (1,), 0.9))
+    al = Alignment(src, tgt, links, "it", "en", "", "a.txt", "b.txt", None)
+    root = _tmx_with(ExportOptions(profile="trados"), al)
+    assert len(root.findall("body/tu")) == 1
+    assert (
+        root.findtext("header/note")
+        == "1 unit(s) longer than 2,000 characters left out (trados refuses them)"
+    )
+    assert len(_tmx_with(ExportOptions(), al).findall("body/tu")) == 2
+
+
+def test_a_locale_is_checked() -> None:
+    assert check_locale("pt-BR", "--src-locale") == "pt-BR"
+    with pytest.raises(ConfigError, match="--tgt-locale 'english' is not a locale"):
+        check_locale("english", "--tgt-locale")

@@ -105,3 +105,29 @@ def test_omegat_fills_nine_of_the_seeds_ten_segments_from_our_tmx(tmp_path: Path
     # OmegaT's own Italian rules cut "Milano, 25 nov." after "nov.": that segment never matches.
     assert len(got) == 9, got
     assert not any(src.startswith("Milano, 25 nov.") for src in got)
+
+
+def _aligned_tmx(folder: Path, *options: str) -> str:
+    """The seed pair's TMX, as `aligner align` writes it with ``options``."""
+    from aligner_cli.main import app
+    from typer.testing import CliRunner
+
+    from .conftest import EN_SEED
+
+    out = folder / "memory.tmx"
+    res = CliRunner().invoke(app, ["align", str(IT_SEED), str(EN_SEED), "-o", str(out), *options])
+    assert res.exit_code == 0, res.output
+    return out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("profile", ["generic", "omegat", "trados", "memoq", "phrase"])
+def test_omegat_fills_nine_segments_from_every_profiles_tmx(tmp_path: Path, profile: str) -> None:
+    tmx = _aligned_tmx(tmp_path, "--tmx-profile", profile)
+    assert len(filled(omegat_translate(tmp_path, tmx), tmx)) == 9
+
+
+def test_omegat_takes_a_memory_with_locales_in_a_project_of_languages(tmp_path: Path) -> None:
+    tmx = _aligned_tmx(tmp_path, "--tmx-profile", "omegat", "--src-locale", "it-IT", "--tgt-locale", "en-GB")
+    assert 'srclang="it-IT"' in tmx and 'xml:lang="en-GB"' in tmx
+    assert len(filled(omegat_translate(tmp_path, tmx, "it", "en"), tmx)) == 9
+    assert len(filled(omegat_translate(tmp_path / "regional", tmx, "it-IT", "en-GB"), tmx)) == 9

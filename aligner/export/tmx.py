@@ -5,11 +5,18 @@ Rules followed (../shared/FACTS.md section 6):
 - ``segtype="sentence"`` (OmegaT re-segments ``paragraph``);
 - every ``<tu>`` carries ``srclang`` equal to the header's and a ``<tuv>`` with
   exactly that ``xml:lang`` (TMXValidator rejects "it" against "it-IT");
-- custom properties use the ``x-`` prefix: ``x-score``, ``x-link-type``,
-  ``x-source-doc``, ``x-target-doc``; the header carries ``x-signature``;
-- the dispatch date, when a full one is known, is the ``creationdate``
-  (``YYYYMMDDThhmmssZ``); nothing else time-dependent is written, so the output
-  is reproducible;
+- custom properties use the ``x-`` prefix (``x-score``, ``x-link-type``,
+  ``x-source-doc``, ``x-target-doc``, ``x-document-date``, the previous and next
+  source sentences as ``x-context-pre``/``x-context-post``), or the names a CAT
+  tool reads (:data:`PROFILES`, ``--tmx-profile``); the header carries ``x-signature``;
+- ``tuid`` is the pair's stem and the link's sentences (:func:`tuid`): unique in a
+  run, the same on a rerun, so memories of many pairs merge without collisions;
+- ``xml:lang`` and ``srclang`` are the locales asked for (``--src-locale it-IT``),
+  the bare language codes by default;
+- dates keep their TMX meaning: the header's and units' ``creationdate`` is when
+  the file was made, taken from ``SOURCE_DATE_EPOCH`` (as reproducible builds do)
+  and otherwise left out, so the same input gives the same bytes; the dispatch's
+  date is a property (``x-document-date``);
 - level 1: plain escaped text, white space normalised, characters XML 1.0
   forbids removed.
 
@@ -24,10 +31,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
 from typing import TextIO
 
-from ..model import Alignment, date_fault
+from ..model import Alignment, Link, date_fault
 from ..version import __version__
+from .options import ExportOptions
 from .text import one_line
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -47,9 +57,114 @@ def tmx_time(stamp: str | None) -> str | None:
     return None if m is None else "{}{}{}T{}{}{}Z".format(*m.groups())
 
 
-def build_tmx(alignment: Alignment, min_score: float = 0.0) -> ET.ElementTree[ET.Element]:
-    """Build the TMX tree of ``alignment``, keeping links scored at least ``min_score``."""
-    src, tgt = alignment.src_lang, alignment.tgt_lang
+@dataclass(frozen=True)
+class Profile:
+    """How one CAT tool wants a unit's properties named (``None``: not written)."""
+
+    name: str
+    context: tuple[str, str] | None  # the previous and next source sentences
+    score: str
+    source_doc: str
+    target_doc: str
+    document_date: str | None
+    review: str
+    link_type: str | None
+    sentences: tuple[str, str] | None
+    moved: str | None
+    max_chars: int | None = None  # longer units are left out (and counted in a header note)
+    creationid: str | None = None  # the units' author, as the tool shows it
+
+
+#: ``--tmx-profile`` choices. Trados wants custom fields as ``x-Name:Type`` and refuses
+#: segments over 2,000 characters; memoQ, XTM and MateCat read ``x-context-pre``/``-post``;
+#: Phrase reads ``context_prev``/``context_next``; OmegaT has no context in an external
+#: memory (with its own ``prev``/``next`` properties it filled none of the seed's segments:
+#: they make a unit an alternative translation), so it gets none, and ``creationid``.
+PROFILES = {
+    p.name: p
+    for p in (
+        Profile(
+            "generic",
+            ("x-context-pre", "x-context-post"),
+            "x-score",
+            "x-source-doc",
+            "x-target-doc",
+            "x-document-date",
+            "x-review-status",
+            "x-link-type",
+            ("x-source-sentences", "x-target-sentences"),
+            "x-moved",
+        ),
+        Profile(
+            "omegat",
+            None,  # OmegaT's prev/next would make every unit an alternative translation: none filled
+            "x-score",
+            "x-source-doc",
+            "x-target-doc",
+            "x-document-date",
+            "x-review-status",
+            "x-link-type",
+            ("x-source-sentences", "x-target-sentences"),
+            "x-moved",
+            creationid="aligner",  # shown with the match in OmegaT's Fuzzy Matches pane
+        ),
+        Profile(
+            "trados",
+            ("x-ContextBefore:SingleString", "x-ContextAfter:SingleString"),
+            "x-Score:SingleString",
+            "x-SourceDocument:SingleString",
+            "x-TargetDocument:SingleString",
+            "x-DocumentDate:SingleString",
+            "x-ReviewStatus:SingleString",
+            "x-LinkType:SingleString",
+            None,
+            "x-Moved:SingleString",
+            max_chars=2000,
+        ),
+        Profile(
+            "memoq",
+            ("x-context-pre", "x-context-post"),
+            "x-score",
+            "x-document",
+            "x-target-document",
+            "x-document-date",
+            "x-review-status",
+            "x-link-type",
+            None,
+            "x-moved",
+        ),
+        Profile(
+            "phrase",
+            ("context_prev", "context_next"),
+            "x-score",
+            "x-source-doc",
+            "x-target-doc",
+            "x-document-date",
+            "x-review-status",
+            "x-link-type",
+            None,
+            "x-moved",
+        ),
+    )
+}
+
+
+def tuid(alignment: Alignment, link: Link) -> str:
+    """A unit's id, unique in a run and the same on every rerun: the pair's stem and the
+    link's sentences, ``<src stem>__<tgt stem>:2+3:2``."""
+    stem = f"{Path(alignment.src_doc).stem}__{Path(alignment.tgt_doc).stem}"
+    return f"{stem}:{'+'.join(map(str, link.src))}:{'+'.join(map(str, link.tgt))}"
+
+
+def build_tmx(
+    alignment: Alignment, min_score: float = 0.0, options: ExportOptions | None = None
+) -> ET.ElementTree[ET.Element]:
+    """Build the TMX tree of ``alignment``, keeping links scored at least ``min_score``,
+    with ``options``' locales, profile and creation date."""
+    options = options or ExportOptions()
+    profile = PROFILES[options.profile]
+    src = options.src_locale or alignment.src_lang
+    tgt = options.tgt_locale or alignment.tgt_lang
     root = ET.Element("tmx", version="1.4")
     header = ET.SubElement(
         root,
@@ -64,18 +179,35 @@ def build_tmx(alignment: Alignment, min_score: float = 0.0) -> ET.ElementTree[ET
             "datatype": "plaintext",
         },
     )
-    created = tmx_date(alignment.date)
-    if created:
-        header.set("creationdate", created)
+    if options.created:  # when the file was made: SOURCE_DATE_EPOCH, so that reruns give the same bytes
+        header.set("creationdate", options.created)
+    long_units = sum(
+        1
+        for lk in alignment.links
+        if not lk.is_null
+        and lk.score >= min_score
+        and profile.max_chars is not None
+        and max(len(alignment.source_text(lk)), len(alignment.target_text(lk))) > profile.max_chars
+    )
+    if long_units:
+        limit = f"{profile.max_chars:,} characters"
+        note = f"{long_units} unit(s) longer than {limit} left out ({profile.name} refuses them)"
+        ET.SubElement(header, "note").text = note
     if alignment.signature:
         ET.SubElement(header, "prop", type="x-signature").text = alignment.signature
     body = ET.SubElement(root, "body")
-    for n, link in enumerate(alignment.links, start=1):
+    dispatch_date = alignment.date if tmx_date(alignment.date) else None
+    for link in alignment.links:
         if link.is_null or link.score < min_score:
             continue
-        tu = ET.SubElement(body, "tu", tuid=str(n), srclang=src)
-        if created:
-            tu.set("creationdate", created)
+        source_text, target_text = alignment.source_text(link), alignment.target_text(link)
+        if profile.max_chars is not None and max(len(source_text), len(target_text)) > profile.max_chars:
+            continue
+        tu = ET.SubElement(body, "tu", tuid=tuid(alignment, link), srclang=src)
+        if profile.creationid:
+            tu.set("creationid", profile.creationid)
+        if options.created:
+            tu.set("creationdate", options.created)
         review = link.review
         if review is not None:
             changed = tmx_time(review.changed_at)
@@ -84,28 +216,35 @@ def build_tmx(alignment: Alignment, min_score: float = 0.0) -> ET.ElementTree[ET
                 tu.set("changeid", review.changed_by)
             if review.comment:
                 ET.SubElement(tu, "note").text = one_line(review.comment)
-        props = [
-            ("x-score", f"{link.score:.4f}"),
-            ("x-link-type", link.kind),
-            ("x-source-doc", alignment.src_doc),
-            ("x-target-doc", alignment.tgt_doc),
-            ("x-source-sentences", ",".join(str(i) for i in link.src)),
-            ("x-target-sentences", ",".join(str(j) for j in link.tgt)),
-            ("x-review-status", review.status if review else ""),
-            ("x-moved", "yes" if link.moved else ""),  # linked out of order: a paragraph moved
+        before = alignment.source[link.src[0] - 1].text if link.src[0] > 0 else ""
+        after = alignment.source[link.src[-1] + 1].text if link.src[-1] + 1 < len(alignment.source) else ""
+        props: list[tuple[str | None, str]] = [
+            (profile.score, f"{link.score:.4f}"),
+            (profile.link_type, link.kind),
+            (profile.source_doc, alignment.src_doc),
+            (profile.target_doc, alignment.tgt_doc),
+            (profile.document_date, dispatch_date or ""),
+            (profile.sentences[0] if profile.sentences else None, ",".join(str(i) for i in link.src)),
+            (profile.sentences[1] if profile.sentences else None, ",".join(str(j) for j in link.tgt)),
+            (profile.review, review.status if review else ""),
+            (profile.moved, "yes" if link.moved else ""),  # linked out of order: a paragraph moved
+            (profile.context[0] if profile.context else None, one_line(before)),
+            (profile.context[1] if profile.context else None, one_line(after)),
         ]
         for name, value in props:
-            if value:
+            if name and value:
                 ET.SubElement(tu, "prop", type=name).text = value
-        for lang, text in ((src, alignment.source_text(link)), (tgt, alignment.target_text(link))):
+        for lang, text in ((src, source_text), (tgt, target_text)):
             tuv = ET.SubElement(tu, "tuv", attrib={_XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = one_line(text)
     ET.indent(root, space="  ")
     return ET.ElementTree(root)
 
 
-def write_tmx(alignment: Alignment, fh: TextIO, min_score: float = 0.0) -> None:
+def write_tmx(
+    alignment: Alignment, fh: TextIO, min_score: float = 0.0, options: ExportOptions | None = None
+) -> None:
     """Write ``alignment`` as TMX 1.4b to the text stream ``fh``."""
     fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    fh.write(ET.tostring(build_tmx(alignment, min_score).getroot(), encoding="unicode"))
+    fh.write(ET.tostring(build_tmx(alignment, min_score, options).getroot(), encoding="unicode"))
     fh.write("\n")

@@ -24,6 +24,7 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from ..model import Alignment
+from .options import ExportOptions
 from .text import one_line
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
@@ -43,11 +44,17 @@ def _metadata(parent: ET.Element, values: list[tuple[str, str]]) -> None:
             ET.SubElement(group, f"{{{MDA_NS}}}meta", type=kind).text = value
 
 
-def build_xliff(alignment: Alignment, min_score: float = 0.0) -> ET.Element:
-    """The XLIFF 2.1 tree of ``alignment``, keeping links scored at least ``min_score``."""
+def build_xliff(
+    alignment: Alignment, min_score: float = 0.0, options: ExportOptions | None = None
+) -> ET.Element:
+    """The XLIFF 2.1 tree of ``alignment``, keeping links scored at least ``min_score``,
+    in ``options``' locales."""
+    options = options or ExportOptions()
     ET.register_namespace("", XLIFF_NS)
     ET.register_namespace("mda", MDA_NS)
-    root = ET.Element(_q("xliff"), version="2.1", srcLang=alignment.src_lang, trgLang=alignment.tgt_lang)
+    src = options.src_locale or alignment.src_lang
+    tgt = options.tgt_locale or alignment.tgt_lang
+    root = ET.Element(_q("xliff"), version="2.1", srcLang=src, trgLang=tgt)
     file = ET.SubElement(root, _q("file"), id="f1")
     if alignment.src_doc:
         file.set("original", alignment.src_doc)
@@ -99,8 +106,10 @@ def build_xliff(alignment: Alignment, min_score: float = 0.0) -> ET.Element:
     return root
 
 
-def write_xliff(alignment: Alignment, fh: TextIO, min_score: float = 0.0) -> None:
+def write_xliff(
+    alignment: Alignment, fh: TextIO, min_score: float = 0.0, options: ExportOptions | None = None
+) -> None:
     """Write ``alignment`` as XLIFF 2.1 to the text stream ``fh``."""
     fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    fh.write(ET.tostring(build_xliff(alignment, min_score), encoding="unicode"))
+    fh.write(ET.tostring(build_xliff(alignment, min_score, options), encoding="unicode"))
     fh.write("\n")
