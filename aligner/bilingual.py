@@ -199,7 +199,6 @@ def _parse(path: Path) -> Any:
         resolve_entities="internal",  # those the file defines; an external one is an error
         remove_comments=True,
         remove_pis=True,
-        huge_tree=True,
     )
     try:
         root = etree.fromstring(data, parser)
@@ -357,6 +356,10 @@ def _read_tmx(path: Path, root: Any, src_lang: str | None, tgt_lang: str | None)
             segs.setdefault(lang.strip().lower(), _plain(_child(tuv, "seg"), _CODE_CONTENT["tmx"]))
         read.append((tu, segs, order))
     languages = _distinct(loc for _, _, order in read for loc in order)
+    if not languages:
+        raise InputError(
+            path, "its units have no <tuv> (no text in any language)", "Export the translation memory again."
+        )
     notices: list[str] = []
     header_src = (header.get("srclang") or "").strip() if header is not None else ""
     if src_lang:
@@ -365,18 +368,18 @@ def _read_tmx(path: Path, root: Any, src_lang: str | None, tgt_lang: str | None)
         try:
             source = _match(path, header_src, languages, "source")
         except InputError:
-            source = read[0][2][0] if read[0][2] else languages[0]
+            source = next(order[0] for _, _, order in read if order)
             notices.append(
                 f"{path.name}: the header's source language {header_src} is in none of its units; "
                 f"took {source}, the first unit's first language"
             )
     else:
-        source = next((order[0] for _, _, order in read if order), languages[0] if languages else "")
+        source = next(order[0] for _, _, order in read if order)
     others = [loc for loc in languages if loc.lower() != source.lower()]
     if not others:
         raise InputError(
             path,
-            f"has one language only ({', '.join(languages) or 'none'}): its units have no translation",
+            f"has one language only ({', '.join(languages)}): its units have no translation",
             "Export the translation memory with both its source and its target language.",
         )
     target = _match(path, tgt_lang, others, "target") if tgt_lang else others[0]

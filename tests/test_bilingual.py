@@ -646,6 +646,11 @@ NO_LANG = """<?xml version="1.0" encoding="UTF-8"?>
 <tuv><seg>One.</seg></tuv></tu></body></tmx>
 """
 
+NO_TUV = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="it" creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/>
+<body><tu tuid="1"><prop type="x-score">0.9</prop></tu></body></tmx>
+"""
+
 ALL_EMPTY = """<?xml version="1.0" encoding="UTF-8"?>
 <tmx version="1.4"><header srclang="it" creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" datatype="plaintext"/>
 <body><tu><tuv xml:lang="it"><seg>Uno.</seg></tuv><tuv xml:lang="en"><seg> </seg></tuv></tu></body></tmx>
@@ -699,6 +704,7 @@ MIXED_FILES = """<?xml version="1.0" encoding="UTF-8"?>
         ("one.tmx", ONE_LANGUAGE, {}, None, r"one\.tmx: has one language only \(it\)"),
         ("none.tmx", NO_UNITS, {}, None, r"none\.tmx: has no translation units"),
         ("nolang.tmx", NO_LANG, {}, 5, r"nolang\.tmx, line 5: a <tuv> has no language"),
+        ("notuv.tmx", NO_TUV, {}, None, r"notuv\.tmx: its units have no <tuv>"),
         ("blank.tmx", ALL_EMPTY, {}, None, r"blank\.tmx: has no unit with text in both it and en"),
         (
             "three.tmx",
