@@ -17,7 +17,8 @@ What is read:
   first other language met; with more than two languages that choice is
   reported in :attr:`BilingualFile.notices`, and ``src_lang``/``tgt_lang``
   choose others (a locale, or just its language where that names one of the
-  file's). The unit's ``x-score`` (ours) or ``score`` property is its score.
+  file's). The unit's ``x-score`` (ours; ``x-Score:SingleString`` as written for
+  Trados) or ``score`` property is its score.
 - **XLIFF 1.2** (and 1.0/1.1): every ``<trans-unit>``'s ``<source>`` and
   ``<target>``; where a ``<seg-source>`` splits the unit into ``<mrk
   mtype="seg">`` segments (Trados' SDLXLIFF, memoQ), each segment is a unit,
@@ -81,7 +82,8 @@ _CODE_CONTENT = {
     "xliff1": frozenset({"bpt", "ept", "it", "ph"}),
     "xliff2": frozenset(),
 }
-#: The unit properties taken as its score: ours, then a plain one.
+#: The unit properties taken as its score: ours, then a plain one (in any case, and with
+#: Trados' field type after a colon: ``x-Score:SingleString``, as ``--tmx-profile trados`` writes).
 SCORE_PROPS = ("x-score", "score")
 
 #: The score a unit with none of its own is taken at, in the review and in a corpus: a
@@ -321,7 +323,7 @@ def _unit_score(text: str | None) -> float | None:
 
 
 def _score(props: Sequence[tuple[str, str]]) -> float | None:
-    by_type = {name.lower(): value for name, value in reversed(props)}
+    by_type = {name.split(":", 1)[0].lower(): value for name, value in reversed(props)}
     for name in SCORE_PROPS:
         value = _unit_score(by_type.get(name))
         if value is not None:

@@ -501,6 +501,30 @@ def test_our_own_tmx_from_a_run_reads_with_its_scores(seed_run: Ran, tmp_path: P
     assert len(file.units) == 10 and file.inline == 0 and file.empty == 0
 
 
+@pytest.mark.parametrize("profile", ["generic", "omegat", "trados", "memoq", "phrase"])
+def test_our_own_tmx_of_every_profile_reads_with_its_scores(tmp_path: Path, profile: str) -> None:
+    from aligner.export import ExportOptions, render_alignment
+    from aligner.model import Alignment, Link, Sentence
+
+    al = Alignment(
+        (Sentence(0, "Uno.", 0, 4), Sentence(1, "Due.", 5, 9)),
+        (Sentence(0, "One.", 0, 4), Sentence(1, "Two.", 5, 9)),
+        (Link((0,), (0,), 0.9134), Link((1,), (1,), 0.42)),
+        "it",
+        "en",
+        "sig",
+        "a.txt",
+        "b.txt",
+    )
+    text = render_alignment(al, "tmx", options=ExportOptions(profile, "it-IT", "en-GB"))
+    file = read_bilingual(write(tmp_path, "ours.tmx", text))
+    assert [(u.source, u.target, u.score) for u in file.units] == [
+        ("Uno.", "One.", 0.9134),
+        ("Due.", "Two.", 0.42),
+    ]
+    assert (file.src_locale, file.tgt_locale) == ("it-IT", "en-GB")
+
+
 def test_our_own_xliff_reads_with_its_scores_and_review_states(tmp_path: Path) -> None:
     """What ``--format xliff`` writes (aligner.export.xliff) reads back with each unit's score."""
     from aligner.export import render_alignment
