@@ -12,9 +12,9 @@ import typer
 from aligner.bilingual import is_bilingual_path
 from aligner.corpus import CorpusConfig
 from aligner.errors import ConfigError
-from aligner.export.training import CORPUS_FORMATS, export_corpus
+from aligner.export.training import CORPUS_FORMATS, DEFAULT_CORPUS_FORMATS, export_corpus
 
-from .common import handle_errors, warn
+from .common import ProfileOpt, SrcLocale, TgtLocale, TmxProfile, export_options, handle_errors, warn
 
 CorpusFormat = StrEnum("CorpusFormat", {k: k for k in CORPUS_FORMATS})  # type: ignore[misc]
 
@@ -30,7 +30,11 @@ def export_command(
         typer.Option("--out", help="Output folder (default: RUN_DIR/corpus; FILE.corpus beside a file)."),
     ] = None,
     formats: Annotated[
-        list[CorpusFormat] | None, typer.Option("--format", help="Formats (repeatable); default: all.")
+        list[CorpusFormat] | None,
+        typer.Option(
+            "--format",
+            help="Formats (repeatable); default: moses, jsonl, tsv, parquet. tmx: one memory of every pair.",
+        ),
     ] = None,
     min_score: Annotated[
         float, typer.Option("--min-score", min=0.0, max=1.0, help="Drop pairs scored below this.")
@@ -69,12 +73,17 @@ def export_command(
             "--tgt-lang", help="A TMX's target language (default: the first other language of its units)."
         ),
     ] = None,
+    tmx_profile: ProfileOpt = TmxProfile.generic,  # type: ignore[attr-defined]
+    src_locale: SrcLocale = None,
+    tgt_locale: TgtLocale = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Build a training corpus from RUN_DIR: filter, deduplicate, write, and summarise.
 
     Writes `corpus.<src>` and `corpus.<tgt>` (Moses), corpus.jsonl, corpus.tsv and
     corpus.parquet, and export-summary.json with how many pairs each filter dropped.
+    With --format tmx, corpus.tmx: one translation memory of every pair, for a CAT
+    tool (--tmx-profile, --src-locale, --tgt-locale).
 
     RUN_DIR may also be a TMX file (any tool's, any language pair) or a translated
     XLIFF 1.2 or 2.x file: its units are the pairs, in the file's languages, through
@@ -89,9 +98,10 @@ def export_command(
             "a run's output has its own. Leave them out."
         )
     target = out or (run_dir.with_name(f"{run_dir.stem}.corpus") if bilingual else run_dir / "corpus")
-    fmts = [f.value for f in formats] if formats else list(CORPUS_FORMATS)
+    fmts = [f.value for f in formats] if formats else list(DEFAULT_CORPUS_FORMATS)
     config = CorpusConfig(min_score, max_ratio, max_words, lang_check, dedup, untranslated)
-    done = export_corpus(run_dir, target, fmts, config, force, src_lang, tgt_lang)
+    options = export_options(tmx_profile, src_locale, tgt_locale)
+    done = export_corpus(run_dir, target, fmts, config, force, src_lang, tgt_lang, options)
     summary = done.summary
     if done.source is not None:
         for notice in done.source.notices:

@@ -183,3 +183,37 @@ def test_export_refuses_to_overwrite_and_names_bad_input(
         res.exit_code == BAD_INPUT
         and "a__b.tsv, line 1: expected 4 tab-separated fields, found 2" in res.output
     )
+
+
+def test_one_memory_of_every_pair_with_the_same_filters(corpus_run: Ran, tmp_path: Path) -> None:
+    """`aligner export RUN --format tmx` writes one TMX of the whole run: every pair's kept
+    units (the same filters and counts as the other formats), ids unique and stable."""
+    import xml.etree.ElementTree as ET
+
+    from lxml import etree
+
+    from .conftest import DTD
+
+    out = tmp_path / "memory"
+    args = ["export", str(corpus_run.out), "--out", str(out), "--format", "tmx", "--format", "tsv"]
+    res = CliRunner().invoke(app, [*args, "--tmx-profile", "memoq", "--src-locale", "it-IT"])
+    assert res.exit_code == OK, res.output
+    tmx = (out / "corpus.tmx").read_text(encoding="utf-8")
+    assert etree.DTD(str(DTD)).validate(etree.fromstring(tmx.encode("utf-8")))
+    tus = ET.fromstring(tmx).findall("body/tu")
+    summary = json.loads((out / "export-summary.json").read_text(encoding="utf-8"))
+    assert len(tus) == summary["kept"] == len((out / "corpus.tsv").read_text(encoding="utf-8").splitlines())
+    manifest = RunFolder(corpus_run.out).read_manifest()
+    docs = {f"{p.source}" for p in manifest.pairs}
+    assert {tu.findtext("prop[@type='x-document']") for tu in tus} == docs  # every pair is in it
+    ids = [tu.get("tuid") for tu in tus]
+    assert len(set(ids)) == len(ids)
+    assert {tu.get("srclang") for tu in tus} == {"it-IT"}
+    assert "corpus.tmx" in summary["files"]
+    again = tmp_path / "again"
+    res = CliRunner().invoke(
+        app, [*args[:3], str(again), *args[4:], "--tmx-profile", "memoq", "--src-locale", "it-IT"]
+    )
+    assert res.exit_code == OK and (again / "corpus.tmx").read_text(encoding="utf-8") == tmx  # same bytes
+    default = CliRunner().invoke(app, ["export", str(corpus_run.out), "--out", str(tmp_path / "ml")])
+    assert default.exit_code == OK and not (tmp_path / "ml" / "corpus.tmx").exists()  # on request only

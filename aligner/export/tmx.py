@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from ..model import Alignment, Link, date_fault
+from ..model import Alignment, Link, Review, date_fault
 from ..version import __version__
 from .options import ExportOptions
 from .text import one_line
@@ -156,15 +157,69 @@ def tuid(alignment: Alignment, link: Link) -> str:
     return f"{stem}:{'+'.join(map(str, link.src))}:{'+'.join(map(str, link.tgt))}"
 
 
-def build_tmx(
-    alignment: Alignment, min_score: float = 0.0, options: ExportOptions | None = None
+@dataclass(frozen=True)
+class MemoryUnit:
+    """A translation unit as TMX writes it: texts, score and where it comes from."""
+
+    tuid: str
+    src: str
+    tgt: str
+    score: float
+    kind: str  # the link type, "1-1"
+    source_doc: str
+    target_doc: str
+    date: str | None = None  # the dispatch's, YYYY-MM-DD
+    src_sentences: str = ""  # "2,3"
+    tgt_sentences: str = ""
+    before: str = ""  # the previous and next source sentences (context)
+    after: str = ""
+    review: Review | None = None
+    moved: bool = False
+
+
+def units_of(alignment: Alignment, min_score: float = 0.0) -> list[MemoryUnit]:
+    """The units of ``alignment``'s links that have both sides and score at least ``min_score``."""
+    date = alignment.date if tmx_date(alignment.date) else None
+    out = []
+    for link in alignment.links:
+        if link.is_null or link.score < min_score:
+            continue
+        before = alignment.source[link.src[0] - 1].text if link.src[0] > 0 else ""
+        after = alignment.source[link.src[-1] + 1].text if link.src[-1] + 1 < len(alignment.source) else ""
+        out.append(
+            MemoryUnit(
+                tuid(alignment, link),
+                alignment.source_text(link),
+                alignment.target_text(link),
+                link.score,
+                link.kind,
+                alignment.src_doc,
+                alignment.tgt_doc,
+                date,
+                ",".join(str(i) for i in link.src),
+                ",".join(str(j) for j in link.tgt),
+                before,
+                after,
+                link.review,
+                link.moved,
+            )
+        )
+    return out
+
+
+def build_memory(
+    units: Iterable[MemoryUnit],
+    src: str,
+    tgt: str,
+    options: ExportOptions | None = None,
+    signature: str = "",
 ) -> ET.ElementTree[ET.Element]:
-    """Build the TMX tree of ``alignment``, keeping links scored at least ``min_score``,
-    with ``options``' locales, profile and creation date."""
+    """The TMX tree of ``units`` in languages ``src`` and ``tgt`` (``options``' locales
+    take their place), with ``options``' profile and creation date."""
     options = options or ExportOptions()
     profile = PROFILES[options.profile]
-    src = options.src_locale or alignment.src_lang
-    tgt = options.tgt_locale or alignment.tgt_lang
+    src = options.src_locale or src
+    tgt = options.tgt_locale or tgt
     root = ET.Element("tmx", version="1.4")
     header = ET.SubElement(
         root,
@@ -181,34 +236,21 @@ def build_tmx(
     )
     if options.created:  # when the file was made: SOURCE_DATE_EPOCH, so that reruns give the same bytes
         header.set("creationdate", options.created)
-    long_units = sum(
-        1
-        for lk in alignment.links
-        if not lk.is_null
-        and lk.score >= min_score
-        and profile.max_chars is not None
-        and max(len(alignment.source_text(lk)), len(alignment.target_text(lk))) > profile.max_chars
-    )
-    if long_units:
-        limit = f"{profile.max_chars:,} characters"
-        note = f"{long_units} unit(s) longer than {limit} left out ({profile.name} refuses them)"
-        ET.SubElement(header, "note").text = note
-    if alignment.signature:
-        ET.SubElement(header, "prop", type="x-signature").text = alignment.signature
+    notes = ET.SubElement(header, "note")
+    if signature:
+        ET.SubElement(header, "prop", type="x-signature").text = signature
     body = ET.SubElement(root, "body")
-    dispatch_date = alignment.date if tmx_date(alignment.date) else None
-    for link in alignment.links:
-        if link.is_null or link.score < min_score:
+    long_units = 0
+    for unit in units:
+        if profile.max_chars is not None and max(len(unit.src), len(unit.tgt)) > profile.max_chars:
+            long_units += 1
             continue
-        source_text, target_text = alignment.source_text(link), alignment.target_text(link)
-        if profile.max_chars is not None and max(len(source_text), len(target_text)) > profile.max_chars:
-            continue
-        tu = ET.SubElement(body, "tu", tuid=tuid(alignment, link), srclang=src)
+        tu = ET.SubElement(body, "tu", tuid=unit.tuid, srclang=src)
         if profile.creationid:
             tu.set("creationid", profile.creationid)
         if options.created:
             tu.set("creationdate", options.created)
-        review = link.review
+        review = unit.review
         if review is not None:
             changed = tmx_time(review.changed_at)
             if changed and review.changed_by:
@@ -216,35 +258,52 @@ def build_tmx(
                 tu.set("changeid", review.changed_by)
             if review.comment:
                 ET.SubElement(tu, "note").text = one_line(review.comment)
-        before = alignment.source[link.src[0] - 1].text if link.src[0] > 0 else ""
-        after = alignment.source[link.src[-1] + 1].text if link.src[-1] + 1 < len(alignment.source) else ""
         props: list[tuple[str | None, str]] = [
-            (profile.score, f"{link.score:.4f}"),
-            (profile.link_type, link.kind),
-            (profile.source_doc, alignment.src_doc),
-            (profile.target_doc, alignment.tgt_doc),
-            (profile.document_date, dispatch_date or ""),
-            (profile.sentences[0] if profile.sentences else None, ",".join(str(i) for i in link.src)),
-            (profile.sentences[1] if profile.sentences else None, ",".join(str(j) for j in link.tgt)),
+            (profile.score, f"{unit.score:.4f}"),
+            (profile.link_type, unit.kind),
+            (profile.source_doc, unit.source_doc),
+            (profile.target_doc, unit.target_doc),
+            (profile.document_date, unit.date or ""),
+            (profile.sentences[0] if profile.sentences else None, unit.src_sentences),
+            (profile.sentences[1] if profile.sentences else None, unit.tgt_sentences),
             (profile.review, review.status if review else ""),
-            (profile.moved, "yes" if link.moved else ""),  # linked out of order: a paragraph moved
-            (profile.context[0] if profile.context else None, one_line(before)),
-            (profile.context[1] if profile.context else None, one_line(after)),
+            (profile.moved, "yes" if unit.moved else ""),  # linked out of order: a paragraph moved
+            (profile.context[0] if profile.context else None, one_line(unit.before)),
+            (profile.context[1] if profile.context else None, one_line(unit.after)),
         ]
         for name, value in props:
             if name and value:
                 ET.SubElement(tu, "prop", type=name).text = value
-        for lang, text in ((src, source_text), (tgt, target_text)):
+        for lang, text in ((src, unit.src), (tgt, unit.tgt)):
             tuv = ET.SubElement(tu, "tuv", attrib={_XML_LANG: lang})
             ET.SubElement(tuv, "seg").text = one_line(text)
+    if long_units:
+        limit = f"{profile.max_chars:,} characters"
+        notes.text = f"{long_units} unit(s) longer than {limit} left out ({profile.name} refuses them)"
+    else:
+        header.remove(notes)
     ET.indent(root, space="  ")
     return ET.ElementTree(root)
+
+
+def build_tmx(
+    alignment: Alignment, min_score: float = 0.0, options: ExportOptions | None = None
+) -> ET.ElementTree[ET.Element]:
+    """Build the TMX tree of ``alignment``, keeping links scored at least ``min_score``,
+    with ``options``' locales, profile and creation date."""
+    units = units_of(alignment, min_score)
+    return build_memory(units, alignment.src_lang, alignment.tgt_lang, options, alignment.signature)
+
+
+def write_tree(tree: ET.ElementTree[ET.Element], fh: TextIO) -> None:
+    """Write a TMX tree with its XML declaration."""
+    fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    fh.write(ET.tostring(tree.getroot(), encoding="unicode"))
+    fh.write("\n")
 
 
 def write_tmx(
     alignment: Alignment, fh: TextIO, min_score: float = 0.0, options: ExportOptions | None = None
 ) -> None:
     """Write ``alignment`` as TMX 1.4b to the text stream ``fh``."""
-    fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    fh.write(ET.tostring(build_tmx(alignment, min_score, options).getroot(), encoding="unicode"))
-    fh.write("\n")
+    write_tree(build_tmx(alignment, min_score, options), fh)

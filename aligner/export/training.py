@@ -29,7 +29,10 @@ from ..corpus import (
     read_bilingual_pairs,
     read_run_pairs,
 )
+from ..workdir import RunFolder
 from ..write import atomic_path, check_free, write_text_atomic
+from .options import ExportOptions
+from .tmx import MemoryUnit, build_memory, write_tree
 
 
 def write_moses(pairs: Iterable[TrainingPair], src: TextIO, tgt: TextIO) -> None:
@@ -79,8 +82,35 @@ def write_parquet(pairs: Sequence[TrainingPair], path: Path, src_lang: str, tgt_
     pq.write_table(table, path)
 
 
-#: Training corpus formats; ``parquet`` is written to a path, the others are text.
-CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet")
+#: Corpus formats; ``parquet`` is written to a path, the others are text. ``tmx`` is one
+#: memory of every pair, for translators (``corpus.tmx``); it is written when asked for.
+CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet", "tmx")
+#: What ``aligner export`` writes without ``--format``: the ML formats.
+DEFAULT_CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet")
+
+
+def memory_units(pairs: Sequence[TrainingPair], kept: Sequence[TrainingPair]) -> list[MemoryUnit]:
+    """The kept pairs as TMX units of one memory: each unit's id is its pair's stem and its
+    place among that pair's units as read (``a__b:3``: unique in the run, the same on a
+    rerun whatever the filters), and its context the source of the units read before and
+    after it in the same pair."""
+    place: dict[int, tuple[str, str, str]] = {}
+    count: dict[str, int] = {}
+    for k, p in enumerate(pairs):
+        count[p.doc] = count.get(p.doc, 0) + 1
+        before = pairs[k - 1].src if k > 0 and pairs[k - 1].doc == p.doc else ""
+        after = pairs[k + 1].src if k + 1 < len(pairs) and pairs[k + 1].doc == p.doc else ""
+        source, _, target = p.doc.partition("|")
+        stem = f"{Path(source).stem}__{Path(target).stem}" if target else Path(source).stem
+        place[id(p)] = (f"{stem}:{count[p.doc]}", before, after)
+    units = []
+    for p in kept:
+        unit_id, before, after = place[id(p)]
+        source, _, target = p.doc.partition("|")
+        units.append(
+            MemoryUnit(unit_id, p.src, p.tgt, p.score, p.kind, source, target, before=before, after=after)
+        )
+    return units
 
 
 def render_corpus(
@@ -144,12 +174,14 @@ def export_corpus(
     force: bool = False,
     src_lang: str | None = None,
     tgt_lang: str | None = None,
+    options: ExportOptions | None = None,
 ) -> CorpusExport:
     """Build a training corpus from the run in ``run_dir``, or from the TMX or XLIFF file
     ``run_dir`` (its units, :func:`aligner.corpus.read_bilingual_pairs`; ``src_lang`` and
     ``tgt_lang`` choose a TMX's languages), filtered and deduplicated
     (:func:`aligner.corpus.build_corpus`), and write it to ``target`` in ``formats``, with
-    :data:`SUMMARY` (the filters' counts; for a file, its units' counts too).
+    :data:`SUMMARY` (the filters' counts; for a file, its units' counts too). ``options``
+    (profile, locales, date) apply to the ``tmx`` format: one memory of every pair.
 
     Nothing is written if a file is in the way and ``force`` is off.
 
@@ -161,11 +193,18 @@ def export_corpus(
         source, pairs = read_bilingual_pairs(run_dir, src_lang, tgt_lang)
         src, tgt = corpus_languages(source.src_locale, source.tgt_locale)
         head: dict[str, object] = bilingual_record(source)
+        signature = ""
     else:
         src, tgt, pairs = read_run_pairs(run_dir)
         head = {"run": run_dir.name}
+        signature = RunFolder(run_dir).read_manifest().signature
     kept, summary = build_corpus(pairs, config, src, tgt)
     texts = render_corpus(kept, formats, src, tgt)
+    if "tmx" in formats:
+        tree = build_memory(memory_units(pairs, kept), src, tgt, options, signature)
+        buf = io.StringIO()
+        write_tree(tree, buf)
+        texts["corpus.tmx"] = buf.getvalue()
     files = sorted([*texts, *(["corpus.parquet"] if "parquet" in formats else [])])
     record = {**head, **summary.as_dict(), "files": files}
     texts[SUMMARY] = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
