@@ -20,7 +20,19 @@ from aligner.review.source import bilingual_run, read_run
 from aligner.review.store import Project
 from aligner.write import write_text_atomic
 
-from .common import BAD_INPUT, Format, error, handle_errors, info, warn
+from .common import (
+    BAD_INPUT,
+    Format,
+    ProfileOpt,
+    SrcLocale,
+    TgtLocale,
+    TmxProfile,
+    error,
+    export_options,
+    handle_errors,
+    info,
+    warn,
+)
 
 PathArg = Annotated[
     Path,
@@ -165,6 +177,9 @@ def review_export_command(
         float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
     ] = 0.0,
     project_file: ProjectOpt = None,
+    tmx_profile: ProfileOpt = TmxProfile.generic,  # type: ignore[attr-defined]
+    src_locale: SrcLocale = None,
+    tgt_locale: TgtLocale = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
 ) -> None:
     """Export a review: every pair as the reviewer left it, rejected links left out.
@@ -182,7 +197,8 @@ def review_export_command(
     project = Project.open(file)
     target = out or (run_folder or file.parent) / "reviewed"
     fmts = [f.value for f in formats] if formats else list(EXPORTERS)
-    summary = export_review(project, target, fmts, approved_only, min_score, force)
+    options = export_options(tmx_profile, src_locale, tgt_locale)
+    summary = export_review(project, target, fmts, approved_only, min_score, force, options)
     which = "approved" if approved_only else "kept (not rejected)"
     typer.echo(
         f"{summary.pairs} pair(s), {summary.units} {which} unit(s); wrote {len(summary.files)} "

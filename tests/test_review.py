@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import sqlite3
@@ -527,3 +528,21 @@ def test_a_project_file_of_schema_1_opens_and_gains_moved_links(project: Project
     assert reopened.edit(1, 0, "ann", "approve", {"position": 0}).view.links[0].status == "approved"
     with sqlite3.connect(project.path) as db:
         assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("2",)
+
+
+def test_review_export_writes_a_cat_tools_profile_in_its_locales(project: Project, tmp_path: Path) -> None:
+    _reviewed(project)
+    out = tmp_path / "trados"
+    cmd = [aligner_script(), "review-export", str(project.path), "--out", str(out), "--format", "tmx"]
+    cmd += ["--format", "xliff", "--tmx-profile", "trados", "--src-locale", "it-IT", "--tgt-locale", "en-GB"]
+    done = subprocess.run(
+        cmd, capture_output=True, text=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1764061200"}
+    )
+    assert done.returncode == 0, done.stderr
+    tmx = (out / "a__b.tmx").read_text(encoding="utf-8")
+    assert 'srclang="it-IT"' in tmx and 'xml:lang="en-GB"' in tmx and 'creationdate="20251125T090000Z"' in tmx
+    assert '<prop type="x-ReviewStatus:SingleString">approved</prop>' in tmx
+    xliff = (out / "a__b.xliff").read_text(encoding="utf-8")
+    assert 'srcLang="it-IT" trgLang="en-GB"' in xliff and 'state="reviewed"' in xliff
+    bad = subprocess.run([*cmd[:-4], "--src-locale", "italiano", "--force"], capture_output=True, text=True)
+    assert bad.returncode == 2 and "--src-locale 'italiano' is not a locale" in bad.stderr

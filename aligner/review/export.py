@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..export import render_alignment
+from ..export import ExportOptions, render_alignment
 from ..model import Alignment, Link, PairInfo, Review
 from ..workdir import DocumentRecord, Manifest, PairRecord, ReviewCounts, ReviewSettings, RunFolder
 from ..write import write_text_atomic
@@ -62,8 +62,10 @@ def export_review(
     approved_only: bool = False,
     min_score: float = 0.0,
     force: bool = False,
+    options: ExportOptions | None = None,
 ) -> ExportSummary:
-    """Write every pair of ``project`` to ``out`` in ``formats``, and a manifest.
+    """Write every pair of ``project`` to ``out`` in ``formats``, and a manifest;
+    ``options`` (TMX profile, locales, date) apply to TMX and XLIFF.
 
     Nothing is written if a file is in the way and ``force`` is not set.
     """
@@ -79,7 +81,7 @@ def export_review(
         files = {}
         for fmt in formats:
             name = f"{view.stem}.{fmt}"
-            texts[name] = render_alignment(al, fmt, min_score)
+            texts[name] = render_alignment(al, fmt, min_score, options)
             files[fmt] = name
         units = [lk for lk in al.links if not lk.is_null and lk.score >= min_score]
         summary.pairs += 1
