@@ -14,7 +14,7 @@ from aligner.export.options import check_locale, created_from_environment
 from aligner.export.tmx import tmx_date
 from aligner.model import Alignment, Link, Sentence
 
-from .conftest import DTD
+from .conftest import DTD, Ran
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -230,3 +230,14 @@ def test_a_locale_is_checked() -> None:
     assert check_locale("pt-BR", "--src-locale") == "pt-BR"
     with pytest.raises(ConfigError, match="--tgt-locale 'english' is not a locale"):
         check_locale("english", "--tgt-locale")
+
+
+def test_tuids_are_unique_over_a_run_of_the_seven_pair_corpus(corpus_run: Ran) -> None:
+    """Memories of many pairs merge without collisions: no tuid repeats across the run's TMX
+    files (and the golden files fix their bytes, so two runs give the same ones)."""
+    files = sorted(corpus_run.out.glob("*.tmx"))
+    assert len(files) == 7
+    ids = [tu.get("tuid") for path in files for tu in ET.parse(path).getroot().iter("tu")]
+    assert len(ids) == len(set(ids)) and len(ids) > 7
+    dtd = etree.DTD(str(DTD))
+    assert all(dtd.validate(etree.parse(str(path))) for path in files)
