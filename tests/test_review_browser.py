@@ -460,3 +460,63 @@ def test_the_report_opens_without_a_server(driver: Any, run_folder: Path, tmp_pa
     assert len(links) == len(project_links(run_folder))
     assert driver.find_elements(By.CSS_SELECTOR, ".link.st-approved")  # the review's state is shown
     shot(driver, "06-report")
+
+
+# --- a memory another tool made ----------------------------------------------------------------
+
+OTHER_TOOL_TMX = """<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4">
+  <header creationtool="SDL Language Platform" creationtoolversion="8.1" segtype="sentence"
+      o-tmf="SDL TM8 Format" adminlang="en-US" srclang="de-DE" datatype="xml"/>
+  <body>
+    <tu creationdate="20240105T101500Z" creationid="MUELLER">
+      <prop type="x-Project:SingleString">Gipfel</prop>
+      <tuv xml:lang="de-DE"><seg>Der Gipfel wurde am <ph x="1">&lt;date/&gt;</ph>12. Juni erreicht.</seg></tuv>
+      <tuv xml:lang="fr-FR"><seg>Le sommet fut atteint le <ph x="1">&lt;date/&gt;</ph>12 juin.</seg></tuv>
+    </tu>
+    <tu creationdate="20240105T101600Z" creationid="MUELLER">
+      <tuv xml:lang="de-DE"><seg>Das Lager lag auf <bpt i="1">&lt;b&gt;</bpt>4500 m<ept i="1">&lt;/b&gt;</ept>.</seg></tuv>
+      <tuv xml:lang="fr-FR"><seg>Le camp était à <bpt i="1">&lt;b&gt;</bpt>4500 m<ept i="1">&lt;/b&gt;</ept>.</seg></tuv>
+    </tu>
+    <tu>
+      <tuv xml:lang="de-DE"><seg>Zwei Tage lang wurden Gräben gezogen.</seg></tuv>
+      <tuv xml:lang="fr-FR"><seg>Pendant deux jours on creusa des tranchées.</seg></tuv>
+    </tu>
+  </body>
+</tmx>
+"""
+
+
+def test_a_memory_of_another_tool_is_reviewed_in_the_browser_and_exported_valid(
+    driver: Any, tmp_path: Path
+) -> None:
+    memory = tmp_path / "gipfel.tmx"
+    memory.write_text(OTHER_TOOL_TMX, encoding="utf-8")
+    server = Server(memory).start()
+    try:
+        open_page(driver, server.base + "/pair/1")
+        shown = rows(driver)
+        assert len(shown) == 3
+        assert "Der Gipfel wurde am 12. Juni erreicht." in shown[0]["text"]  # the code is gone, the text kept
+        assert "<date/>" not in shown[0]["text"] and "4500 m." in shown[1]["text"]
+        press(driver, "a")  # approve the first unit
+        shot(driver, "20-other-tools-memory")
+    finally:
+        server.stop()
+    out = tmp_path / "reviewed"
+    done = subprocess.run(
+        [aligner_script(), "review-export", str(memory), "--out", str(out), "--format", "tmx"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    doc = etree.parse(str(out / "gipfel.tmx"))
+    dtd = etree.DTD(str(DTD))
+    assert dtd.validate(doc), dtd.error_log
+    tus = doc.findall(".//tu")
+    assert len(tus) == 3 and doc.find("header").get("srclang") == "de-DE"  # type: ignore[union-attr]
+    assert [tuv.get("{http://www.w3.org/XML/1998/namespace}lang") for tuv in tus[0].iter("tuv")] == [
+        "de-DE",
+        "fr-FR",
+    ]
+    assert tus[0].findtext("prop[@type='x-review-status']") == "approved" and tus[0].get("changeid") == "ann"
