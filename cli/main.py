@@ -61,6 +61,11 @@ COMMANDS: dict[str, CommandEntry] = {
         "those of every pair the file lists, each written to its own file.",
     ),
     "split": CommandEntry("split", "split_command", "Split FILE into sentences and print one per line."),
+    "srx": CommandEntry(
+        "srx",
+        "srx_command",
+        "Write the sentence splitter's rules as SRX, so that a CAT tool segments as the aligner does.",
+    ),
     "evaluate": CommandEntry(
         "evaluate",
         "evaluate_command",

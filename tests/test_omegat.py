@@ -131,3 +131,22 @@ def test_omegat_takes_a_memory_with_locales_in_a_project_of_languages(tmp_path: 
     assert 'srclang="it-IT"' in tmx and 'xml:lang="en-GB"' in tmx
     assert len(filled(omegat_translate(tmp_path, tmx, "it", "en"), tmx)) == 9
     assert len(filled(omegat_translate(tmp_path / "regional", tmx, "it-IT", "en-GB"), tmx)) == 9
+
+
+def test_omegat_fills_all_ten_segments_when_the_project_segments_as_the_aligner(
+    tmp_path: Path, seed_run: Ran
+) -> None:
+    """With `aligner srx --format omegat` as the project's segmentation file, OmegaT cuts the
+    seed as the aligner did ("Milano, 25 nov." is no sentence end) and fills every segment."""
+    from aligner_cli.main import app
+    from typer.testing import CliRunner
+
+    conf = tmp_path / "project" / "omegat" / "segmentation.conf"
+    conf.parent.mkdir(parents=True)
+    res = CliRunner().invoke(app, ["srx", "--lang", "it", "--format", "omegat", "-o", str(conf)])
+    assert res.exit_code == 0, res.output
+    tmx = seed_tmx(seed_run)
+    target = omegat_translate(tmp_path, tmx)
+    assert len(filled(target, tmx)) == 10
+    logs = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "config" / "logs").glob("*.log"))
+    assert "CORE_SRX_EXC" not in logs and "SRX.loadSRX" not in logs  # our rules were loaded
