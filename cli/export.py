@@ -12,7 +12,8 @@ import typer
 from aligner.bilingual import is_bilingual_path
 from aligner.corpus import CorpusConfig
 from aligner.errors import ConfigError
-from aligner.export.training import CORPUS_FORMATS, DEFAULT_CORPUS_FORMATS, export_corpus
+from aligner.export.training import CORPUS_FORMATS, DEFAULT_CORPUS_FORMATS, Subwords, export_corpus
+from aligner.splits import parse_splits
 
 from .common import ProfileOpt, SrcLocale, TgtLocale, TmxProfile, export_options, handle_errors, warn
 
@@ -73,6 +74,31 @@ def export_command(
             "--tgt-lang", help="A TMX's target language (default: the first other language of its units)."
         ),
     ] = None,
+    split: Annotated[
+        str | None,
+        typer.Option(
+            "--split",
+            help="Splits by document, e.g. train=0.98,valid=0.01,test=0.01: each in every format "
+            "(train.jsonl...), no document (nor a near copy of it) in two.",
+        ),
+    ] = None,
+    spm_vocab_size: Annotated[
+        int | None,
+        typer.Option(
+            "--spm-vocab-size",
+            min=8,
+            help="Train a joint SentencePiece model of this size on the train split.",
+        ),
+    ] = None,
+    spm_type: Annotated[
+        str, typer.Option("--spm-type", help="The SentencePiece model: unigram or bpe.")
+    ] = "unigram",
+    max_tokens: Annotated[
+        int | None,
+        typer.Option(
+            "--max-tokens", min=1, help="Drop pairs with more SentencePiece pieces than this on a side."
+        ),
+    ] = None,
     tmx_profile: ProfileOpt = TmxProfile.generic,  # type: ignore[attr-defined]
     src_locale: SrcLocale = None,
     tgt_locale: TgtLocale = None,
@@ -101,7 +127,9 @@ def export_command(
     fmts = [f.value for f in formats] if formats else list(DEFAULT_CORPUS_FORMATS)
     config = CorpusConfig(min_score, max_ratio, max_words, lang_check, dedup, untranslated)
     options = export_options(tmx_profile, src_locale, tgt_locale)
-    done = export_corpus(run_dir, target, fmts, config, force, src_lang, tgt_lang, options)
+    splits = None if split is None else parse_splits(split)
+    subwords = Subwords(spm_vocab_size, spm_type, max_tokens)
+    done = export_corpus(run_dir, target, fmts, config, force, src_lang, tgt_lang, options, splits, subwords)
     summary = done.summary
     if done.source is not None:
         for notice in done.source.notices:
@@ -113,3 +141,5 @@ def export_command(
     )
     for name, n in summary.dropped.items():
         typer.echo(f"  dropped by {name}: {n}")
+    if done.splits is not None:
+        typer.echo("  split by document: " + ", ".join(f"{n} {name}" for name, n in done.splits.items()))

@@ -15,10 +15,11 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
+from .. import subword
 from ..bilingual import BilingualFile, is_bilingual_path
 from ..corpus import (
     CorpusConfig,
@@ -29,7 +30,9 @@ from ..corpus import (
     read_bilingual_pairs,
     read_run_pairs,
 )
-from ..workdir import RunFolder
+from ..errors import ConfigError
+from ..splits import Splits, document_keys
+from ..workdir import RunFolder, pair_stem
 from ..write import atomic_path, check_free, write_text_atomic
 from .options import ExportOptions
 from .tmx import MemoryUnit, build_memory, write_tree
@@ -114,24 +117,54 @@ def memory_units(pairs: Sequence[TrainingPair], kept: Sequence[TrainingPair]) ->
 
 
 def render_corpus(
-    pairs: Sequence[TrainingPair], formats: Sequence[str], src_lang: str, tgt_lang: str
+    pairs: Sequence[TrainingPair], formats: Sequence[str], src_lang: str, tgt_lang: str, stem: str = "corpus"
 ) -> dict[str, str]:
-    """The text files of a corpus in ``formats`` (Parquet aside): file name -> text."""
+    """The text files of a corpus in ``formats`` (Parquet and TMX aside): file name -> text,
+    the names ``<stem>.<ext>`` (a split's name as the stem: ``train.jsonl``)."""
     texts: dict[str, str] = {}
     if "moses" in formats:
         src, tgt = io.StringIO(), io.StringIO()
         write_moses(pairs, src, tgt)
-        texts[f"corpus.{src_lang}"] = src.getvalue()
-        texts[f"corpus.{tgt_lang}"] = tgt.getvalue()
+        texts[f"{stem}.{src_lang}"] = src.getvalue()
+        texts[f"{stem}.{tgt_lang}"] = tgt.getvalue()
     if "jsonl" in formats:
         buf = io.StringIO()
         write_jsonl(pairs, buf, src_lang, tgt_lang)
-        texts["corpus.jsonl"] = buf.getvalue()
+        texts[f"{stem}.jsonl"] = buf.getvalue()
     if "tsv" in formats:
         buf = io.StringIO()
         write_scored_tsv(pairs, buf)
-        texts["corpus.tsv"] = buf.getvalue()
+        texts[f"{stem}.tsv"] = buf.getvalue()
     return texts
+
+
+@dataclass(frozen=True)
+class Subwords:
+    """``--spm-vocab-size``, ``--spm-type`` and ``--max-tokens``: a SentencePiece model
+    trained on the train split, and a filter by subword length with it."""
+
+    vocab_size: int | None = None
+    model_type: str = "unigram"
+    max_tokens: int | None = None
+
+
+def _split_keys(run_dir: Path, pairs: Sequence[TrainingPair]) -> dict[str, str]:
+    """Each pair's document (``doc``) -> its split key (:func:`aligner.splits.document_keys`):
+    the source document's stem, near copies sharing one, from the run's stored fingerprints."""
+    sources = {p.doc: p.doc.partition("|")[0] for p in pairs}
+    fingerprints = {}
+    run = RunFolder(run_dir)
+    if run_dir.is_dir() and run.work.is_dir():
+        for doc in sorted(set(sources.values())):
+            entry = next((p for p in pairs if sources[p.doc] == doc), None)
+            target = "" if entry is None else entry.doc.partition("|")[2]
+            marker = run.read_marker(pair_stem(doc, target)) if target else None
+            if marker is not None and run.has_document(marker.src_key):
+                stored = run.read_document(marker.src_key, vectors=False)
+                if stored.profile is not None:
+                    fingerprints[doc] = stored.profile.fingerprint
+    keys = document_keys(list(sources.values()), fingerprints)
+    return {d: keys[s] for d, s in sources.items()}
 
 
 #: The summary file written beside a corpus.
@@ -145,6 +178,7 @@ class CorpusExport:
     summary: CorpusSummary
     files: tuple[str, ...]  # the corpus files written (the summary file aside)
     source: BilingualFile | None = None  # the TMX or XLIFF file read, when it was one
+    splits: dict[str, int] | None = None  # pairs per split, when split
 
 
 def bilingual_record(file: BilingualFile) -> dict[str, object]:
@@ -175,6 +209,8 @@ def export_corpus(
     src_lang: str | None = None,
     tgt_lang: str | None = None,
     options: ExportOptions | None = None,
+    splits: Splits | None = None,
+    subwords: Subwords | None = None,
 ) -> CorpusExport:
     """Build a training corpus from the run in ``run_dir``, or from the TMX or XLIFF file
     ``run_dir`` (its units, :func:`aligner.corpus.read_bilingual_pairs`; ``src_lang`` and
@@ -182,6 +218,9 @@ def export_corpus(
     (:func:`aligner.corpus.build_corpus`), and write it to ``target`` in ``formats``, with
     :data:`SUMMARY` (the filters' counts; for a file, its units' counts too). ``options``
     (profile, locales, date) apply to the ``tmx`` format: one memory of every pair.
+    ``splits`` writes each split in every format (``train.jsonl``...), documents
+    assigned whole (:mod:`aligner.splits`); ``subwords`` trains a SentencePiece model
+    on the train split and filters by subword length with it (:mod:`aligner.subword`).
 
     Nothing is written if a file is in the way and ``force`` is off.
 
@@ -199,19 +238,71 @@ def export_corpus(
         head = {"run": run_dir.name}
         signature = RunFolder(run_dir).read_manifest().signature
     kept, summary = build_corpus(pairs, config, src, tgt)
-    texts = render_corpus(kept, formats, src, tgt)
-    if "tmx" in formats:
-        tree = build_memory(memory_units(pairs, kept), src, tgt, options, signature)
-        buf = io.StringIO()
-        write_tree(tree, buf)
-        texts["corpus.tmx"] = buf.getvalue()
-    files = sorted([*texts, *(["corpus.parquet"] if "parquet" in formats else [])])
-    record = {**head, **summary.as_dict(), "files": files}
+    parts: dict[str, list[TrainingPair]] = {"corpus": kept}
+    if splits is not None:
+        keys = _split_keys(run_dir, kept)
+        parts = {name: [] for name in splits.names}
+        for p in kept:
+            parts[splits.of(keys[p.doc])].append(p)
+    subwords = subwords or Subwords()
+    extra: dict[str, object] = {}
+    model_files: list[str] = []
+    if subwords.vocab_size is not None:
+        train_name = "train" if "train" in parts else next(iter(parts))
+        if splits is not None and "train" not in parts:
+            raise ConfigError(f"--spm-vocab-size trains on the train split; --split {splits} names none")
+        texts_for = [t for p in parts[train_name] for t in (p.src, p.tgt)]
+        processor = subword.train(texts_for, target, subwords.vocab_size, subwords.model_type, force)
+        model_files = [subword.MODEL_FILE, subword.VOCAB_FILE]
+        extra["sentencepiece"] = {
+            "model": subword.MODEL_FILE,
+            "vocab_size": subwords.vocab_size,
+            "type": subwords.model_type,
+            "trained_on": train_name,
+            "sentences": len(texts_for),
+        }
+        if subwords.max_tokens is not None:
+            limit = subwords.max_tokens
+            dropped = 0
+            for name, items in parts.items():
+                keep = [
+                    p
+                    for p in items
+                    if subword.pieces(processor, p.src) <= limit and subword.pieces(processor, p.tgt) <= limit
+                ]
+                dropped += len(items) - len(keep)
+                parts[name] = keep
+            summary = replace(
+                summary,
+                dropped={**summary.dropped, "max_tokens": dropped},
+                kept=summary.kept - dropped,
+            )
+    elif subwords.max_tokens is not None:
+        raise ConfigError("--max-tokens counts SentencePiece pieces: give --spm-vocab-size too")
+    texts: dict[str, str] = {}
+    for name, items in parts.items():
+        texts |= render_corpus(items, formats, src, tgt, name)
+        if "tmx" in formats:
+            tree = build_memory(memory_units(pairs, items), src, tgt, options, signature)
+            buf = io.StringIO()
+            write_tree(tree, buf)
+            texts[f"{name}.tmx"] = buf.getvalue()
+    parquet = [f"{name}.parquet" for name in parts] if "parquet" in formats else []
+    files = sorted([*texts, *parquet, *model_files])
+    if splits is not None:
+        extra["splits"] = {
+            "spec": str(splits),
+            "by": "document",
+            "pairs": {n: len(v) for n, v in parts.items()},
+        }
+    record = {**head, **summary.as_dict(), **extra, "files": files}
     texts[SUMMARY] = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-    check_free([target / name for name in [*files, SUMMARY]], force)
-    if "parquet" in formats:
-        with atomic_path(target / "corpus.parquet", force=force) as tmp:
-            write_parquet(kept, tmp, src, tgt)
+    check_free([target / name for name in [*texts, *parquet]], force)
+    for name, items in parts.items():
+        if "parquet" in formats:
+            with atomic_path(target / f"{name}.parquet", force=force) as tmp:
+                write_parquet(items, tmp, src, tgt)
     for name, text in texts.items():
         write_text_atomic(target / name, text, force=force)
-    return CorpusExport(summary, tuple(files), source)
+    counts = {n: len(v) for n, v in parts.items()} if splits is not None else None
+    return CorpusExport(summary, tuple(files), source, counts)

@@ -1,0 +1,82 @@
+"""A joint SentencePiece model of a corpus's two languages, trained on its train split.
+
+SentencePiece (Google's, the subword tokenizer Marian, fairseq and NLLB use)
+trains one model on both sides' sentences, ``unigram`` by default or ``bpe``.
+Training is made reproducible: every sentence is used in the order given (no
+sampling, no shuffling) on one thread, so the same corpus gives the same model.
+A vocabulary larger than the text allows is refused with the largest size that fits.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .write import atomic_path, check_free, write_text_atomic
+
+#: The model and vocabulary files written beside the corpus.
+MODEL_FILE, VOCAB_FILE = "spm.model", "spm.vocab"
+MODEL_TYPES = ("unigram", "bpe")
+_TOO_HIGH = re.compile(r"Vocabulary size (?:is )?too high \((\d+)\)\. Please set it to a value <= (\d+)")
+
+
+def train(
+    texts: Iterable[str], folder: Path, vocab_size: int, model_type: str = "unigram", force: bool = False
+) -> Any:
+    """Train a SentencePiece model on ``texts`` and write :data:`MODEL_FILE` and
+    :data:`VOCAB_FILE` into ``folder`` (both or neither); return the loaded processor.
+
+    :raises ConfigError: an unknown model type, no text, or a vocabulary too large for it.
+    :raises OutputExistsError: a file is in the way and ``force`` is off.
+    """
+    import sentencepiece as spm
+
+    if model_type not in MODEL_TYPES:
+        raise ConfigError(f"--spm-type {model_type!r}: choose {' or '.join(MODEL_TYPES)}")
+    sentences = [t for t in texts if t.strip()]
+    if not sentences:
+        raise ConfigError("the train split has no sentence to train a SentencePiece model on")
+    check_free([folder / MODEL_FILE, folder / VOCAB_FILE], force)
+    model = io.BytesIO()
+    try:
+        # Written to a stream, not a file prefix: the model then records no path, so the same
+        # text gives the same bytes wherever it is trained.
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(sentences),
+            model_writer=model,
+            vocab_size=vocab_size,
+            model_type=model_type,
+            character_coverage=1.0,
+            input_sentence_size=0,  # every sentence, none sampled
+            shuffle_input_sentence=False,
+            num_threads=1,
+            minloglevel=2,
+        )
+    except RuntimeError as err:
+        m = _TOO_HIGH.search(str(err))
+        if m is None:
+            raise ConfigError(f"SentencePiece could not train on the train split: {err}") from None
+        raise ConfigError(
+            f"--spm-vocab-size {vocab_size} is too large for the train split's text "
+            f"({len(sentences):,} sentences): the largest that fits is {m.group(2)}; "
+            "give that or less, or a larger corpus"
+        ) from None
+    processor = spm.SentencePieceProcessor(model_proto=model.getvalue())
+    # The .vocab file as SentencePiece writes it: each piece and its score, in id order.
+    vocab = "".join(
+        f"{processor.id_to_piece(i)}\t{processor.get_score(i):g}\n" for i in range(processor.get_piece_size())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    with atomic_path(folder / MODEL_FILE, force=force) as tmp:
+        tmp.write_bytes(model.getvalue())
+    write_text_atomic(folder / VOCAB_FILE, vocab, force=force)
+    return processor
+
+
+def pieces(processor: Any, text: str) -> int:
+    """How many subword pieces ``text`` is under the model."""
+    return len(processor.encode(text))

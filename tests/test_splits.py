@@ -1,0 +1,133 @@
+"""Splits by document and a SentencePiece model: `aligner export --split ... --spm-vocab-size N`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from aligner_cli.main import app
+from typer.testing import CliRunner
+
+from aligner.dedup import fingerprint
+from aligner.errors import ConfigError
+from aligner.splits import Splits, document_keys, parse_splits
+
+from .conftest import Ran
+
+
+@pytest.mark.parametrize(
+    ("spec", "shares"),
+    [
+        ("train=0.98,valid=0.01,test=0.01", (("train", 0.98), ("valid", 0.01), ("test", 0.01))),
+        ("train=0.5, test=0.5", (("train", 0.5), ("test", 0.5))),
+        ("all=1", (("all", 1.0),)),
+    ],
+)
+def test_split_specs(spec: str, shares: tuple[tuple[str, float], ...]) -> None:
+    assert parse_splits(spec).shares == shares
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("train=0.9,test=0.2", "sum to 1.1, not 1"),
+        ("train=0.9,train=0.1", "named twice"),
+        ("train=0.9,Test=0.1", "is not NAME=SHARE"),
+        ("train=1.5", "is not NAME=SHARE"),
+        ("train", "is not NAME=SHARE"),
+        ("train=zero,test=1", "is not NAME=SHARE"),
+    ],
+)
+def test_bad_split_specs_say_what_is_wrong(spec: str, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        parse_splits(spec)
+
+
+def test_a_documents_split_is_stable_and_the_shares_hold() -> None:
+    splits = parse_splits("train=0.8,valid=0.1,test=0.1")
+    keys = [f"dispatch_{k:05d}" for k in range(20_000)]
+    first = {k: splits.of(k) for k in keys}
+    assert {k: splits.of(k) for k in keys[:500]} == {k: first[k] for k in keys[:500]}  # corpus grows: same
+    assert splits.of("000_4f42991440b6f2b5") == Splits(splits.shares).of("000_4f42991440b6f2b5")
+    counts = {name: sum(v == name for v in first.values()) / len(keys) for name in splits.names}
+    assert abs(counts["train"] - 0.8) < 0.015 and abs(counts["test"] - 0.1) < 0.01
+
+
+def test_near_copies_of_a_dispatch_share_a_split_key() -> None:
+    story = [
+        f"Il governo ha approvato la misura numero {k} dopo una lunga discussione in aula." for k in range(12)
+    ]
+    edition = [*story[:-1], "Il voto finale è previsto per la prossima settimana."]  # one sentence changed
+    other = [f"La squadra ha vinto la partita {k} con un gol nel finale di gara." for k in range(12)]
+    fps = {"a.txt": fingerprint(story), "b.txt": fingerprint(edition), "c.txt": fingerprint(other)}
+    keys = document_keys(["b.txt", "a.txt", "c.txt"], fps)
+    assert keys == {"a.txt": "a", "b.txt": "a", "c.txt": "c"}
+    assert document_keys(["x.txt"], {}) == {"x.txt": "x"}  # no fingerprint: its own stem
+
+
+def _export(run: Path, out: Path, *args: str) -> object:
+    return CliRunner().invoke(app, ["export", str(run), "--out", str(out), "--no-lang-check", *args])
+
+
+def test_every_split_in_every_format_no_document_in_two(corpus_run: Ran, tmp_path: Path) -> None:
+    import sentencepiece as spm
+
+    out = tmp_path / "corpus"
+    res = _export(corpus_run.out, out, "--split", "train=0.6,valid=0.2,test=0.2", "--spm-vocab-size", "300")
+    assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
+    summary = json.loads((out / "export-summary.json").read_text(encoding="utf-8"))
+    pairs = summary["splits"]["pairs"]
+    assert sum(pairs.values()) == summary["kept"] and set(pairs) == {"train", "valid", "test"}
+    docs: dict[str, set[str]] = {}
+    for name, n in pairs.items():
+        records = [
+            json.loads(line) for line in (out / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        assert len(records) == n == pq.read_table(out / f"{name}.parquet").num_rows
+        assert len((out / f"{name}.it").read_text(encoding="utf-8").splitlines()) == n
+        assert len((out / f"{name}.tsv").read_text(encoding="utf-8").splitlines()) == n
+        docs[name] = {r["doc"] for r in records}
+    assert (
+        not (docs["train"] & docs["valid"])
+        and not (docs["train"] & docs["test"])
+        and not (docs["valid"] & docs["test"])
+    )
+    assert summary["sentencepiece"]["trained_on"] == "train" and "spm.model" in summary["files"]
+    model = spm.SentencePieceProcessor(model_file=str(out / "spm.model"))
+    held_out = (out / "test.it").read_text(encoding="utf-8").splitlines()[0]
+    pieces = model.encode(held_out, out_type=str)
+    assert len(pieces) > 5 and pieces.count("<unk>") < len(pieces) // 10
+    trained = (out / "train.en").read_text(encoding="utf-8").splitlines()[0]
+    assert model.decode(model.encode(trained)) == trained
+    again = tmp_path / "again"
+    assert (
+        _export(
+            corpus_run.out, again, "--split", "train=0.6,valid=0.2,test=0.2", "--spm-vocab-size", "300"
+        ).exit_code
+        == 0
+    )  # type: ignore[attr-defined]
+    assert (again / "spm.model").read_bytes() == (out / "spm.model").read_bytes()  # seeded: the same model
+    assert (again / "train.jsonl").read_bytes() == (out / "train.jsonl").read_bytes()
+
+
+def test_max_tokens_drops_long_pairs_and_counts_them(corpus_run: Ran, tmp_path: Path) -> None:
+    res = _export(
+        corpus_run.out, tmp_path / "c", "--spm-vocab-size", "300", "--spm-type", "bpe", "--max-tokens", "30"
+    )
+    assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
+    summary = json.loads((tmp_path / "c" / "export-summary.json").read_text(encoding="utf-8"))
+    dropped = summary["dropped"]["max_tokens"]
+    assert dropped > 0 and summary["kept"] == summary["input_pairs"] - sum(summary["dropped"].values())
+    assert len((tmp_path / "c" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()) == summary["kept"]
+    assert summary["sentencepiece"]["type"] == "bpe"
+
+
+def test_a_vocabulary_too_large_is_refused_with_the_size_that_fits(corpus_run: Ran, tmp_path: Path) -> None:
+    res = _export(corpus_run.out, tmp_path / "c", "--spm-vocab-size", "50000")
+    assert res.exit_code == 2  # type: ignore[attr-defined]
+    assert "--spm-vocab-size 50000 is too large" in res.stderr and "the largest that fits is" in res.stderr  # type: ignore[attr-defined]
+    assert not (tmp_path / "c" / "spm.model").exists()
+    no_model = _export(corpus_run.out, tmp_path / "d", "--max-tokens", "30")
+    assert no_model.exit_code == 2 and "give --spm-vocab-size too" in no_model.stderr  # type: ignore[attr-defined]
