@@ -103,6 +103,7 @@ class FilterChain:
     filters: list[tuple[str, Predicate]]
     dropped: Counter[str] = field(default_factory=Counter)
     seen: int = 0
+    samples: dict[str, list[TrainingPair]] = field(default_factory=dict)  # the first dropped, per filter
 
     def __call__(self, pairs: Iterable[TrainingPair]) -> Iterator[TrainingPair]:
         for pair in pairs:
@@ -110,9 +111,20 @@ class FilterChain:
             for name, keep in self.filters:
                 if not keep(pair):
                     self.dropped[name] += 1
+                    _sample(self.samples, name, pair)
                     break
             else:
                 yield pair
+
+
+#: How many dropped pairs of each filter are kept for a preview (the first ones, in run order).
+SAMPLE = 20
+
+
+def _sample(samples: dict[str, list[TrainingPair]], name: str, pair: TrainingPair) -> None:
+    kept = samples.setdefault(name, [])
+    if len(kept) < SAMPLE:
+        kept.append(pair)
 
 
 _NON_WORD = re.compile(r"[\W\d_]+", re.UNICODE)
@@ -144,6 +156,7 @@ class Deduplicator:
 
     near: bool = True
     dropped: Counter[str] = field(default_factory=Counter)
+    samples: dict[str, list[TrainingPair]] = field(default_factory=dict)  # the first dropped, per kind
     _exact: set[bytes] = field(default_factory=set)
     _near: set[bytes] = field(default_factory=set)
 
@@ -152,12 +165,14 @@ class Deduplicator:
             key = _digest(exact_key(pair))
             if key in self._exact:
                 self.dropped["exact_duplicate"] += 1
+                _sample(self.samples, "exact_duplicate", pair)
                 continue
             self._exact.add(key)
             if self.near:
                 nkey = _digest(near_key(pair))
                 if nkey in self._near:
                     self.dropped["near_duplicate"] += 1
+                    _sample(self.samples, "near_duplicate", pair)
                     continue
                 self._near.add(nkey)
             yield pair
@@ -184,6 +199,8 @@ class CorpusSummary:
     dropped: dict[str, int]
     kept: int
     settings: CorpusConfig
+    #: The first dropped pairs of each filter (:data:`SAMPLE` at most), for a preview.
+    samples: dict[str, list[TrainingPair]] = field(default_factory=dict, compare=False)
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready form (``export-summary.json``)."""
@@ -214,7 +231,8 @@ def build_corpus(
     dropped = {name: chain.dropped[name] for name, _ in filters}
     if config.dedup:
         dropped |= {k: dedupe.dropped[k] for k in ("exact_duplicate", "near_duplicate")}
-    return kept, CorpusSummary((src_lang, tgt_lang), chain.seen, dropped, len(kept), config)
+    samples = {**chain.samples, **(dedupe.samples if config.dedup else {})}
+    return kept, CorpusSummary((src_lang, tgt_lang), chain.seen, dropped, len(kept), config, samples)
 
 
 def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:

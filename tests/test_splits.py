@@ -131,3 +131,38 @@ def test_a_vocabulary_too_large_is_refused_with_the_size_that_fits(corpus_run: R
     assert not (tmp_path / "c" / "spm.model").exists()
     no_model = _export(corpus_run.out, tmp_path / "d", "--max-tokens", "30")
     assert no_model.exit_code == 2 and "give --spm-vocab-size too" in no_model.stderr  # type: ignore[attr-defined]
+
+
+def test_the_dataset_card_parses_and_names_every_file_and_the_previews_hold_the_drops(
+    corpus_run: Ran, tmp_path: Path
+) -> None:
+    import yaml
+
+    out = tmp_path / "card"
+    res = _export(
+        corpus_run.out,
+        out,
+        "--split",
+        "train=0.6,valid=0.2,test=0.2",
+        "--spm-vocab-size",
+        "300",
+        "--max-tokens",
+        "40",
+    )
+    assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
+    text = (out / "README.md").read_text(encoding="utf-8")
+    header = yaml.safe_load(text.split("---\n")[1])
+    assert header["language"] == ["it", "en"] and header["task_categories"] == ["translation"]
+    assert header["size_categories"] == ["n<1K"] and header["license"] == "unknown"
+    paths = [f["path"] for config in header["configs"] for f in config["data_files"]]
+    assert {c["config_name"] for c in header["configs"]} == {"parquet", "jsonl", "tsv"}
+    assert paths and all((out / p).is_file() for p in paths)
+    summary = json.loads((out / "export-summary.json").read_text(encoding="utf-8"))
+    assert all((out / name).is_file() and f"`{name}`" in text for name in summary["files"])
+    assert "licence" in text.lower() and summary["sentencepiece"]["model"] in text
+    for name, n in summary["dropped"].items():
+        preview = out / "dropped" / f"{name}.tsv"
+        assert preview.is_file() == (n > 0)
+        if n:
+            lines = preview.read_text(encoding="utf-8").splitlines()
+            assert len(lines) == min(n, 20) and all(len(line.split("\t")) == 4 for line in lines)

@@ -22,6 +22,7 @@ from typing import TextIO
 from .. import subword
 from ..bilingual import BilingualFile, is_bilingual_path
 from ..corpus import (
+    SAMPLE,
     CorpusConfig,
     CorpusSummary,
     TrainingPair,
@@ -34,6 +35,7 @@ from ..errors import ConfigError
 from ..splits import Splits, document_keys
 from ..workdir import RunFolder, pair_stem
 from ..write import atomic_path, check_free, write_text_atomic
+from .card import CARD, dataset_card
 from .options import ExportOptions
 from .tmx import MemoryUnit, build_memory, write_tree
 
@@ -60,10 +62,10 @@ def write_jsonl(pairs: Iterable[TrainingPair], fh: TextIO, src_lang: str, tgt_la
         fh.write(json.dumps(jsonl_record(p, src_lang, tgt_lang), ensure_ascii=False) + "\n")
 
 
-def write_scored_tsv(pairs: Iterable[TrainingPair], fh: TextIO) -> None:
-    """``source<TAB>target<TAB>score``, no header."""
+def write_scored_tsv(pairs: Iterable[TrainingPair], fh: TextIO, with_doc: bool = False) -> None:
+    """``source<TAB>target<TAB>score`` (and ``<TAB>doc`` with ``with_doc``), no header."""
     for p in pairs:
-        fh.write(f"{p.src}\t{p.tgt}\t{p.score:.4f}\n")
+        fh.write(f"{p.src}\t{p.tgt}\t{p.score:.4f}" + (f"\t{p.doc}\n" if with_doc else "\n"))
 
 
 def write_parquet(pairs: Sequence[TrainingPair], path: Path, src_lang: str, tgt_lang: str) -> None:
@@ -263,25 +265,33 @@ def export_corpus(
         }
         if subwords.max_tokens is not None:
             limit = subwords.max_tokens
-            dropped = 0
+            too_long: list[TrainingPair] = []
             for name, items in parts.items():
-                keep = [
-                    p
-                    for p in items
-                    if subword.pieces(processor, p.src) <= limit and subword.pieces(processor, p.tgt) <= limit
-                ]
-                dropped += len(items) - len(keep)
+                keep: list[TrainingPair] = []
+                for p in items:
+                    fits = (
+                        subword.pieces(processor, p.src) <= limit
+                        and subword.pieces(processor, p.tgt) <= limit
+                    )
+                    (keep if fits else too_long).append(p)
                 parts[name] = keep
             summary = replace(
                 summary,
-                dropped={**summary.dropped, "max_tokens": dropped},
-                kept=summary.kept - dropped,
+                dropped={**summary.dropped, "max_tokens": len(too_long)},
+                kept=summary.kept - len(too_long),
+                samples={**summary.samples, "max_tokens": too_long[:SAMPLE]} if too_long else summary.samples,
             )
     elif subwords.max_tokens is not None:
         raise ConfigError("--max-tokens counts SentencePiece pieces: give --spm-vocab-size too")
     texts: dict[str, str] = {}
     for name, items in parts.items():
         texts |= render_corpus(items, formats, src, tgt, name)
+    # A preview of what each filter dropped, to check its threshold by eye.
+    for name, dropped_pairs in sorted(summary.samples.items()):
+        buf = io.StringIO()
+        write_scored_tsv(dropped_pairs, buf, with_doc=True)
+        texts[f"dropped/{name}.tsv"] = buf.getvalue()
+    for name, items in parts.items():
         if "tmx" in formats:
             tree = build_memory(memory_units(pairs, items), src, tgt, options, signature)
             buf = io.StringIO()
@@ -297,6 +307,8 @@ def export_corpus(
         }
     record = {**head, **summary.as_dict(), **extra, "files": files}
     texts[SUMMARY] = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
+    counts_per_part = {n: len(v) for n, v in parts.items()}
+    texts[CARD] = dataset_card((src, tgt), files, counts_per_part, record, signature)
     check_free([target / name for name in [*texts, *parquet]], force)
     for name, items in parts.items():
         if "parquet" in formats:
@@ -304,5 +316,4 @@ def export_corpus(
                 write_parquet(items, tmp, src, tgt)
     for name, text in texts.items():
         write_text_atomic(target / name, text, force=force)
-    counts = {n: len(v) for n, v in parts.items()} if splits is not None else None
-    return CorpusExport(summary, tuple(files), source, counts)
+    return CorpusExport(summary, tuple(files), source, counts_per_part if splits is not None else None)
