@@ -43,6 +43,9 @@ class TrainingPair:
     score: float
     doc: str  # the document pair, "<source file>|<target file>"
     kind: str = "1-1"
+    src_sentences: tuple[int, ...] = ()  # the link's sentences in each document (0-based), where known
+    tgt_sentences: tuple[int, ...] = ()
+    date: str | None = None  # the dispatch's date, where known
 
 
 # ---- filters: name -> predicate factory -------------------------------------------
@@ -245,6 +248,7 @@ def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:
     run = RunFolder(folder)
     manifest = run.read_manifest()
     src_lang, tgt_lang = manifest.languages
+    dates = {d.file: d.date for d in manifest.documents if d.date}
     pairs: list[TrainingPair] = []
     for entry in manifest.pairs:
         name = entry.files.get("tsv")
@@ -255,6 +259,8 @@ def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:
                 "Rerun `aligner run` with the tsv format (the default) and export again.",
             )
         doc = f"{entry.source}|{entry.target}"
+        date = dates.get(entry.source) or dates.get(entry.target)
+        links = _link_sentences(run, entry.files.get("links"))
         path = run.output_path(name)
         try:
             text = path.read_text(encoding="utf-8")
@@ -275,8 +281,34 @@ def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:
                 raise InputError(
                     path, f"score {fields[2]!r} is not a number", "Rerun `aligner run`.", number
                 ) from None
-            pairs.append(TrainingPair(fields[0], fields[1], score, doc, fields[3]))
+            sides = _next_link(links, fields[2])
+            pairs.append(TrainingPair(fields[0], fields[1], score, doc, fields[3], *sides, date))
     return (*corpus_languages(src_lang or "it", tgt_lang or "en"), pairs)
+
+
+def _link_sentences(
+    run: RunFolder, name: str | None
+) -> Iterator[tuple[str, tuple[int, ...], tuple[int, ...]]]:
+    """The links of a pair's links file with both sides, in order: (score as the TSV
+    writes it, source sentences, target sentences); none when there is no such file."""
+    from .export.links import read_links
+
+    if name is None or not run.output_path(name).is_file():
+        return iter(())
+    path = run.output_path(name)
+    links = read_links(path.read_text(encoding="utf-8").splitlines(), str(path))
+    return iter([(f"{lk.score:.4f}", tuple(lk.src), tuple(lk.tgt)) for lk in links if lk.src and lk.tgt])
+
+
+def _next_link(
+    links: Iterator[tuple[str, tuple[int, ...], tuple[int, ...]]], score: str
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The sentences of the next link scored ``score`` (the TSV's units are the links file's
+    units with both sides, in order, less those below a run's --min-score)."""
+    for shown, src, tgt in links:
+        if shown == score:
+            return src, tgt
+    return (), ()
 
 
 def corpus_languages(src: str, tgt: str) -> tuple[str, str]:

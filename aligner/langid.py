@@ -39,6 +39,12 @@ def identify(text: str) -> LangGuess:
     return LangGuess(str(lang), float(prob))
 
 
+def probability(text: str, lang: str) -> float:
+    """The model's probability that ``text`` is in ``lang`` (0 for a language it does not know):
+    each side's language-identification score in a training record."""
+    return float(dict(_identifier().rank(text[:SAMPLE_CHARS])).get(lang, 0.0))
+
+
 def known(lang: str) -> bool:
     """True when the identifier can name ``lang`` (an ISO 639-1 or 639-3 code)."""
     return bool(lang in _identifier().nb_classes)

@@ -161,8 +161,25 @@ def test_formats_read_back_by_their_users_libraries(seed_corpus: Path) -> None:
     assert [r["translation"]["en"] for r in rows] == en_lines
     assert all(0.5 <= r["score"] <= 1.0 for r in rows)
     assert rows[0]["doc"] == "000_4f42991440b6f2b5.txt|001_2311b19d4785c162.txt"
-    # Parquet: the same records
-    assert pq.read_table(seed_corpus / "corpus.parquet").to_pylist() == rows
+    # Provenance, as NLLB's mined-bitext records give it
+    first = rows[0]
+    assert (first["src_doc"], first["tgt_doc"], first["link_type"]) == (
+        "000_4f42991440b6f2b5.txt",
+        "001_2311b19d4785c162.txt",
+        "1-1",
+    )
+    assert (
+        [r["src_sentences"] for r in rows] == [[k] for k in range(10)] == [r["tgt_sentences"] for r in rows]
+    )
+    assert all(r["src_lid"] > 0.8 and r["tgt_lid"] > 0.8 for r in rows)  # one English side: 0.896
+    # Parquet: the same records (pyarrow's JSON reader takes the date for a timestamp)
+    parquet = pq.read_table(seed_corpus / "corpus.parquet").to_pylist()
+    assert {r["date"] for r in parquet} == {"2025-11-25"} and {str(r["date"])[:10] for r in rows} == {
+        "2025-11-25"
+    }
+    assert [{k: v for k, v in r.items() if k != "date"} for r in parquet] == [
+        {k: v for k, v in r.items() if k != "date"} for r in rows
+    ]
     # TSV: three fields, the score last
     tsv = [line.split("\t") for line in (seed_corpus / "corpus.tsv").read_text(encoding="utf-8").splitlines()]
     assert all(len(r) == 3 for r in tsv)

@@ -166,3 +166,25 @@ def test_the_dataset_card_parses_and_names_every_file_and_the_previews_hold_the_
         if n:
             lines = preview.read_text(encoding="utf-8").splitlines()
             assert len(lines) == min(n, 20) and all(len(line.split("\t")) == 4 for line in lines)
+
+
+def test_tsv_and_moses_lines_are_safe_and_changes_counted() -> None:
+    import io
+
+    from aligner.corpus import TrainingPair
+    from aligner.export.training import marian_safe, write_moses, write_scored_tsv
+
+    pairs = [
+        TrainingPair("Uno\tdue", "One two", 0.9, "a|b"),
+        TrainingPair("Tre\u2028quattro", "Three\r\nfour", 0.8, "a|b"),
+        TrainingPair("Cinque.", "Five.", 0.7, "a|b"),
+    ]
+    buf = io.StringIO()
+    assert write_scored_tsv(pairs, buf) == 2
+    lines = buf.getvalue().split("\n")[:-1]
+    assert len(lines) == 3 and all(len(line.split("\t")) == 3 for line in lines)
+    assert len(buf.getvalue().splitlines()) == 3  # Python's line splitting, which knows U+2028, agrees
+    src, tgt = io.StringIO(), io.StringIO()
+    write_moses(pairs, src, tgt)
+    assert len(src.getvalue().splitlines()) == len(tgt.getvalue().splitlines()) == 3
+    assert marian_safe("a\x85b\x0bc") == "a b c"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,6 +33,7 @@ from ..corpus import (
     read_run_pairs,
 )
 from ..errors import ConfigError
+from ..langid import probability
 from ..splits import Splits, document_keys
 from ..workdir import RunFolder, pair_stem
 from ..write import atomic_path, check_free, write_text_atomic
@@ -41,18 +43,29 @@ from .tmx import MemoryUnit, build_memory, write_tree
 
 
 def write_moses(pairs: Iterable[TrainingPair], src: TextIO, tgt: TextIO) -> None:
-    """Write the two sides to two files, one pair per line."""
+    """Write the two sides to two files, one pair per line (texts made one line: :func:`marian_safe`)."""
     for p in pairs:
-        src.write(p.src + "\n")
-        tgt.write(p.tgt + "\n")
+        src.write(marian_safe(p.src) + "\n")
+        tgt.write(marian_safe(p.tgt) + "\n")
 
 
 def jsonl_record(pair: TrainingPair, src_lang: str, tgt_lang: str) -> dict[str, object]:
-    """The JSON Lines (and Parquet) record of a pair."""
+    """The JSON Lines (and Parquet) record of a pair: the texts, the score, and where the
+    pair comes from, as NLLB's mined-bitext records give it (each document, the dispatch's
+    date, the link's sentences and type, each side's language-identification probability)."""
+    source, _, target = pair.doc.partition("|")
     return {
         "translation": {src_lang: pair.src, tgt_lang: pair.tgt},
         "score": pair.score,
         "doc": pair.doc,
+        "src_doc": source,
+        "tgt_doc": target or source,
+        "date": pair.date,
+        "link_type": pair.kind,
+        "src_sentences": list(pair.src_sentences),
+        "tgt_sentences": list(pair.tgt_sentences),
+        "src_lid": round(probability(pair.src, src_lang), 4),
+        "tgt_lid": round(probability(pair.tgt, tgt_lang), 4),
     }
 
 
@@ -62,14 +75,31 @@ def write_jsonl(pairs: Iterable[TrainingPair], fh: TextIO, src_lang: str, tgt_la
         fh.write(json.dumps(jsonl_record(p, src_lang, tgt_lang), ensure_ascii=False) + "\n")
 
 
-def write_scored_tsv(pairs: Iterable[TrainingPair], fh: TextIO, with_doc: bool = False) -> None:
-    """``source<TAB>target<TAB>score`` (and ``<TAB>doc`` with ``with_doc``), no header."""
+#: What could break a TSV line for Marian, fairseq or pandas: tabs, line ends and the
+#: characters that Python's and others' line splitting take for one.
+_UNSAFE = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
+
+
+def marian_safe(text: str) -> str:
+    """``text`` with every tab and line-breaking character a space."""
+    return _UNSAFE.sub(" ", text)
+
+
+def write_scored_tsv(pairs: Iterable[TrainingPair], fh: TextIO, with_doc: bool = False) -> int:
+    """``source<TAB>target<TAB>score`` (and ``<TAB>doc`` with ``with_doc``), no header; every
+    text made safe for a line-based reader (:func:`marian_safe`). Returns how many pairs
+    had a text changed to make it so."""
+    changed = 0
     for p in pairs:
-        fh.write(f"{p.src}\t{p.tgt}\t{p.score:.4f}" + (f"\t{p.doc}\n" if with_doc else "\n"))
+        src, tgt = marian_safe(p.src), marian_safe(p.tgt)
+        changed += src != p.src or tgt != p.tgt
+        fh.write(f"{src}\t{tgt}\t{p.score:.4f}" + (f"\t{marian_safe(p.doc)}\n" if with_doc else "\n"))
+    return changed
 
 
 def write_parquet(pairs: Sequence[TrainingPair], path: Path, src_lang: str, tgt_lang: str) -> None:
-    """A Parquet file with columns ``translation`` (struct of the two languages), ``score``, ``doc``.
+    """A Parquet file with the columns of :func:`jsonl_record` (``translation`` a struct of
+    the two languages).
 
     Needs pyarrow (``pip install 'aligner[parquet]'``).
     """
@@ -81,6 +111,14 @@ def write_parquet(pairs: Sequence[TrainingPair], path: Path, src_lang: str, tgt_
             ("translation", pa.struct([(src_lang, pa.string()), (tgt_lang, pa.string())])),
             ("score", pa.float64()),
             ("doc", pa.string()),
+            ("src_doc", pa.string()),
+            ("tgt_doc", pa.string()),
+            ("date", pa.string()),
+            ("link_type", pa.string()),
+            ("src_sentences", pa.list_(pa.int32())),
+            ("tgt_sentences", pa.list_(pa.int32())),
+            ("src_lid", pa.float64()),
+            ("tgt_lid", pa.float64()),
         ]
     )
     table = pa.Table.from_pylist([jsonl_record(p, src_lang, tgt_lang) for p in pairs], schema=schema)
@@ -299,6 +337,11 @@ def export_corpus(
             texts[f"{name}.tmx"] = buf.getvalue()
     parquet = [f"{name}.parquet" for name in parts] if "parquet" in formats else []
     files = sorted([*texts, *parquet, *model_files])
+    if "tsv" in formats or "moses" in formats:
+        extra["line_safe"] = {
+            "pairs_changed": sum(marian_safe(p.src) != p.src or marian_safe(p.tgt) != p.tgt for p in kept),
+            "how": "tabs and line breaks in a text became spaces in the TSV and Moses files",
+        }
     if splits is not None:
         extra["splits"] = {
             "spec": str(splits),
