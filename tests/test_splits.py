@@ -188,3 +188,39 @@ def test_tsv_and_moses_lines_are_safe_and_changes_counted() -> None:
     write_moses(pairs, src, tgt)
     assert len(src.getvalue().splitlines()) == len(tgt.getvalue().splitlines()) == 3
     assert marian_safe("a\x85b\x0bc") == "a b c"
+
+
+def test_xces_links_point_at_sentences_that_exist(corpus_run: Ran, tmp_path: Path) -> None:
+    from lxml import etree
+
+    out = tmp_path / "opus"
+    res = _export(
+        corpus_run.out,
+        out,
+        "--format",
+        "xces",
+        "--format",
+        "jsonl",
+        "--split",
+        "train=0.6,valid=0.2,test=0.2",
+    )
+    assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
+    for name in ("train", "valid", "test"):
+        records = [
+            json.loads(line) for line in (out / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        align = etree.parse(str(out / f"{name}.xces.xml")).getroot()
+        links = align.findall(".//link")
+        assert align.tag == "cesAlign" and len(links) == len(records)
+        for group in align.iter("linkGrp"):
+            src = {s.get("id"): s.text for s in etree.parse(str(out / group.get("fromDoc"))).iter("s")}
+            tgt = {s.get("id"): s.text for s in etree.parse(str(out / group.get("toDoc"))).iter("s")}
+            for link in group.iter("link"):
+                src_ids, tgt_ids = (side.split() for side in link.get("xtargets").split(";"))
+                assert all(i in src for i in src_ids) and all(j in tgt for j in tgt_ids)
+                assert 0 <= float(link.get("certainty")) <= 1
+        first = records[0] if records else None
+        if first and len(first["src_sentences"]) == 1:
+            group = align.find("linkGrp")
+            sentences = {s.get("id"): s.text for s in etree.parse(str(out / group.get("fromDoc"))).iter("s")}
+            assert sentences[str(first["src_sentences"][0] + 1)] == first["translation"]["it"]

@@ -40,6 +40,7 @@ from ..write import atomic_path, check_free, write_text_atomic
 from .card import CARD, dataset_card
 from .options import ExportOptions
 from .tmx import MemoryUnit, build_memory, write_tree
+from .xces import render_xces
 
 
 def write_moses(pairs: Iterable[TrainingPair], src: TextIO, tgt: TextIO) -> None:
@@ -126,8 +127,9 @@ def write_parquet(pairs: Sequence[TrainingPair], path: Path, src_lang: str, tgt_
 
 
 #: Corpus formats; ``parquet`` is written to a path, the others are text. ``tmx`` is one
-#: memory of every pair, for translators (``corpus.tmx``); it is written when asked for.
-CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet", "tmx")
+#: memory of every pair, for translators (``corpus.tmx``), and ``xces`` OPUS's alignment and
+#: sentence files (:mod:`aligner.export.xces`); both are written when asked for.
+CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet", "tmx", "xces")
 #: What ``aligner export`` writes without ``--format``: the ML formats.
 DEFAULT_CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet")
 
@@ -186,6 +188,24 @@ class Subwords:
     vocab_size: int | None = None
     model_type: str = "unigram"
     max_tokens: int | None = None
+
+
+def _stored_sentences(run_dir: Path, pairs: Sequence[TrainingPair]) -> dict[str, list[str]]:
+    """Each document of ``pairs`` -> its sentences, from the run's stored documents (none
+    for a review's export or a bilingual file, which keep no work folder)."""
+    run = RunFolder(run_dir)
+    out: dict[str, list[str]] = {}
+    if not (run_dir.is_dir() and run.work.is_dir()):
+        return out
+    for doc in sorted({p.doc for p in pairs}):
+        source, _, target = doc.partition("|")
+        marker = run.read_marker(pair_stem(source, target)) if target else None
+        if marker is None:
+            continue
+        for name, key in ((source, marker.src_key), (target, marker.tgt_key)):
+            if name not in out and run.has_document(key):
+                out[name] = [s.text for s in run.read_document(key, vectors=False).sentences]
+    return out
 
 
 def _split_keys(run_dir: Path, pairs: Sequence[TrainingPair]) -> dict[str, str]:
@@ -335,6 +355,8 @@ def export_corpus(
             buf = io.StringIO()
             write_tree(tree, buf)
             texts[f"{name}.tmx"] = buf.getvalue()
+    if "xces" in formats:
+        texts |= render_xces(parts, src, tgt, _stored_sentences(run_dir, kept))
     parquet = [f"{name}.parquet" for name in parts] if "parquet" in formats else []
     files = sorted([*texts, *parquet, *model_files])
     if "tsv" in formats or "moses" in formats:
