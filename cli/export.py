@@ -137,7 +137,7 @@ def export_command(
         typer.echo(done.source.describe())
     typer.echo(
         f"{summary.input_pairs} pair(s) read from {run_dir}; kept {summary.kept}; "
-        f"wrote {len(done.files) + 1} file(s) to {target}/"
+        f"wrote {len(done.files) + 2} file(s) to {target}/"
     )
     for name, n in summary.dropped.items():
         typer.echo(f"  dropped by {name}: {n}")

@@ -236,7 +236,7 @@ class CorpusExport:
     """What :func:`export_corpus` did."""
 
     summary: CorpusSummary
-    files: tuple[str, ...]  # the corpus files written (the summary file aside)
+    files: tuple[str, ...]  # the corpus files written (the summary and the card aside)
     source: BilingualFile | None = None  # the TMX or XLIFF file read, when it was one
     splits: dict[str, int] | None = None  # pairs per split, when split
 
