@@ -12,11 +12,10 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import ConfigError
-from .write import atomic_path, check_free, write_text_atomic
 
 #: The model and vocabulary files written beside the corpus.
 MODEL_FILE, VOCAB_FILE = "spm.model", "spm.vocab"
@@ -24,14 +23,20 @@ MODEL_TYPES = ("unigram", "bpe")
 _TOO_HIGH = re.compile(r"Vocabulary size (?:is )?too high \((\d+)\)\. Please set it to a value <= (\d+)")
 
 
-def train(
-    texts: Iterable[str], folder: Path, vocab_size: int, model_type: str = "unigram", force: bool = False
-) -> Any:
-    """Train a SentencePiece model on ``texts`` and write :data:`MODEL_FILE` and
-    :data:`VOCAB_FILE` into ``folder`` (both or neither); return the loaded processor.
+@dataclass(frozen=True)
+class Model:
+    """A trained model: the loaded processor, and the contents of its two files."""
+
+    processor: Any
+    model: bytes  # MODEL_FILE
+    vocab: str  # VOCAB_FILE
+
+
+def train(texts: Iterable[str], vocab_size: int, model_type: str = "unigram") -> Model:
+    """Train a SentencePiece model on ``texts`` (in memory: the caller writes
+    :data:`MODEL_FILE` and :data:`VOCAB_FILE` with its other files).
 
     :raises ConfigError: an unknown model type, no text, or a vocabulary too large for it.
-    :raises OutputExistsError: a file is in the way and ``force`` is off.
     """
     import sentencepiece as spm
 
@@ -40,7 +45,6 @@ def train(
     sentences = [t for t in texts if t.strip()]
     if not sentences:
         raise ConfigError("the train split has no sentence to train a SentencePiece model on")
-    check_free([folder / MODEL_FILE, folder / VOCAB_FILE], force)
     model = io.BytesIO()
     try:
         # Written to a stream, not a file prefix: the model then records no path, so the same
@@ -70,11 +74,7 @@ def train(
     vocab = "".join(
         f"{processor.id_to_piece(i)}\t{processor.get_score(i):g}\n" for i in range(processor.get_piece_size())
     )
-    folder.mkdir(parents=True, exist_ok=True)
-    with atomic_path(folder / MODEL_FILE, force=force) as tmp:
-        tmp.write_bytes(model.getvalue())
-    write_text_atomic(folder / VOCAB_FILE, vocab, force=force)
-    return processor
+    return Model(processor, model.getvalue(), vocab)
 
 
 def pieces(processor: Any, text: str) -> int:

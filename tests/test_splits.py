@@ -224,3 +224,13 @@ def test_xces_links_point_at_sentences_that_exist(corpus_run: Ran, tmp_path: Pat
             group = align.find("linkGrp")
             sentences = {s.get("id"): s.text for s in etree.parse(str(out / group.get("fromDoc"))).iter("s")}
             assert sentences[str(first["src_sentences"][0] + 1)] == first["translation"]["it"]
+
+
+def test_nothing_is_written_when_a_file_is_in_the_way(corpus_run: Ran, tmp_path: Path) -> None:
+    out = tmp_path / "c"
+    out.mkdir()
+    (out / "corpus.jsonl").write_text("mine\n", encoding="utf-8")
+    res = _export(corpus_run.out, out, "--spm-vocab-size", "300")
+    assert res.exit_code == 4 and "--force" in res.stderr  # type: ignore[attr-defined]
+    assert sorted(p.name for p in out.iterdir()) == ["corpus.jsonl"]  # not even the model
+    assert (out / "corpus.jsonl").read_text(encoding="utf-8") == "mine\n"

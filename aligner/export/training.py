@@ -307,12 +307,14 @@ def export_corpus(
     subwords = subwords or Subwords()
     extra: dict[str, object] = {}
     model_files: list[str] = []
+    trained: subword.Model | None = None
     if subwords.vocab_size is not None:
         train_name = "train" if "train" in parts else next(iter(parts))
         if splits is not None and "train" not in parts:
             raise ConfigError(f"--spm-vocab-size trains on the train split; --split {splits} names none")
         texts_for = [t for p in parts[train_name] for t in (p.src, p.tgt)]
-        processor = subword.train(texts_for, target, subwords.vocab_size, subwords.model_type, force)
+        trained = subword.train(texts_for, subwords.vocab_size, subwords.model_type)
+        processor = trained.processor
         model_files = [subword.MODEL_FILE, subword.VOCAB_FILE]
         extra["sentencepiece"] = {
             "model": subword.MODEL_FILE,
@@ -374,7 +376,12 @@ def export_corpus(
     texts[SUMMARY] = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
     counts_per_part = {n: len(v) for n, v in parts.items()}
     texts[CARD] = dataset_card((src, tgt), files, counts_per_part, record, signature)
-    check_free([target / name for name in [*texts, *parquet]], force)
+    if trained is not None:
+        texts[subword.VOCAB_FILE] = trained.vocab
+    check_free([target / name for name in [*texts, *parquet, *model_files]], force)
+    if trained is not None:
+        with atomic_path(target / subword.MODEL_FILE, force=force) as tmp:
+            tmp.write_bytes(trained.model)
     for name, items in parts.items():
         if "parquet" in formats:
             with atomic_path(target / f"{name}.parquet", force=force) as tmp:
