@@ -24,8 +24,9 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from .bilingual import UNSCORED, BilingualFile, language_code, read_bilingual
 from .errors import InputError
@@ -46,6 +47,46 @@ class TrainingPair:
     src_sentences: tuple[int, ...] = ()  # the link's sentences in each document (0-based), where known
     tgt_sentences: tuple[int, ...] = ()
     date: str | None = None  # the dispatch's date, where known
+    # Its place among its document pair's units as read (all of them, before any filter):
+    unit: str = ""  # "<pair stem>:<k>", k from 1: unique in the run, the same whatever the filters
+    before: str = ""  # the source of the unit read before it and after it (context), if any
+    after: str = ""
+
+    def to_tuple(self) -> tuple[Any, ...]:
+        """The fields in order (for a compact spool: ``TrainingPair(*pair.to_tuple())``)."""
+        return (
+            self.src,
+            self.tgt,
+            self.score,
+            self.doc,
+            self.kind,
+            self.src_sentences,
+            self.tgt_sentences,
+            self.date,
+            self.unit,
+            self.before,
+            self.after,
+        )
+
+
+def placed(pairs: Iterable[TrainingPair]) -> Iterator[TrainingPair]:
+    """``pairs`` (a document pair's together, in order) each with its place
+    (:attr:`TrainingPair.unit`) and context: the source texts of its neighbours in the
+    same document pair. Reads one pair ahead."""
+    it = iter(pairs)
+    current = next(it, None)
+    doc, count, before = "", 0, ""
+    while current is not None:
+        following = next(it, None)
+        if current.doc != doc:
+            doc, count, before = current.doc, 0, ""
+        count += 1
+        after = following.src if following is not None and following.doc == doc else ""
+        source, _, target = doc.partition("|")
+        stem = f"{Path(source).stem}__{Path(target).stem}" if target else Path(source).stem
+        yield replace(current, unit=f"{stem}:{count}", before=before, after=after)
+        before = current.src
+        current = following
 
 
 # ---- filters: name -> predicate factory -------------------------------------------
@@ -216,40 +257,104 @@ class CorpusSummary:
         }
 
 
+class CorpusBuilder:
+    """The filters and the deduplication of a corpus, as a stream: call it with the pairs
+    (an iterable, read as it goes) and it yields the kept ones; :meth:`summary` then says
+    how many each filter dropped. Memory holds the duplicate digests and the previews, not
+    the pairs."""
+
+    def __init__(self, config: CorpusConfig, src_lang: str, tgt_lang: str) -> None:
+        self.config = config
+        self.languages = (src_lang, tgt_lang)
+        filters = [("untranslated", translated())] if config.drop_untranslated else []
+        filters += [
+            ("min_score", min_score(config.min_score)),
+            ("length_ratio", length_ratio(config.max_ratio)),
+            ("max_length", max_length(config.max_words)),
+        ]
+        if config.lang_check:
+            filters.append(("language", language(src_lang, tgt_lang)))
+        self.chain = FilterChain(filters)
+        self.dedupe = Deduplicator()
+        self.kept = 0
+
+    def __call__(self, pairs: Iterable[TrainingPair]) -> Iterator[TrainingPair]:
+        for pair in self.dedupe(self.chain(pairs)) if self.config.dedup else self.chain(pairs):
+            self.kept += 1
+            yield pair
+
+    def summary(self) -> CorpusSummary:
+        """What the pairs read so far came to."""
+        dropped = {name: self.chain.dropped[name] for name, _ in self.chain.filters}
+        samples = dict(self.chain.samples)
+        if self.config.dedup:
+            dropped |= {k: self.dedupe.dropped[k] for k in ("exact_duplicate", "near_duplicate")}
+            samples |= self.dedupe.samples
+        return CorpusSummary(self.languages, self.chain.seen, dropped, self.kept, self.config, samples)
+
+
 def build_corpus(
     pairs: Iterable[TrainingPair], config: CorpusConfig, src_lang: str, tgt_lang: str
 ) -> tuple[list[TrainingPair], CorpusSummary]:
     """Filter and deduplicate ``pairs``; return the kept pairs and a summary."""
-    filters = [("untranslated", translated())] if config.drop_untranslated else []
-    filters += [
-        ("min_score", min_score(config.min_score)),
-        ("length_ratio", length_ratio(config.max_ratio)),
-        ("max_length", max_length(config.max_words)),
-    ]
-    if config.lang_check:
-        filters.append(("language", language(src_lang, tgt_lang)))
-    chain = FilterChain(filters)
-    dedupe = Deduplicator()
-    kept = list(dedupe(chain(pairs)) if config.dedup else chain(pairs))
-    dropped = {name: chain.dropped[name] for name, _ in filters}
-    if config.dedup:
-        dropped |= {k: dedupe.dropped[k] for k in ("exact_duplicate", "near_duplicate")}
-    samples = {**chain.samples, **(dedupe.samples if config.dedup else {})}
-    return kept, CorpusSummary((src_lang, tgt_lang), chain.seen, dropped, len(kept), config, samples)
+    builder = CorpusBuilder(config, src_lang, tgt_lang)
+    kept = list(builder(pairs))
+    return kept, builder.summary()
 
 
-def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:
-    """The sentence pairs of an ``aligner run`` (or ``review-export``) output folder:
-    the TSV file of every pair its manifest lists.
+@dataclass(frozen=True)
+class RunPairs:
+    """The sentence pairs of an ``aligner run`` (or ``review-export``) output folder, read
+    one pair's TSV file at a time as they are iterated (:func:`run_pairs`)."""
 
-    :returns: source language, target language, and the pairs in run order.
-    :raises InputError: a file is missing or is not what the run wrote, naming it (and the line).
+    folder: Path
+    languages: tuple[str, str]
+    #: Each pair's documents, ``"<source>|<target>"``, in run order.
+    documents: tuple[str, ...]
+    _files: tuple[tuple[str, str | None], ...]  # each pair's TSV and links files
+    _dates: tuple[str | None, ...]
+
+    def __iter__(self) -> Iterator[TrainingPair]:
+        run = RunFolder(self.folder)
+        for doc, (name, links_name), date in zip(self.documents, self._files, self._dates, strict=True):
+            links = _link_sentences(run, links_name)
+            path = run.output_path(name)
+            try:
+                text = path.read_text(encoding="utf-8")
+            except OSError as err:
+                raise InputError(path, f"cannot be read ({err.strerror})", "Rerun `aligner run`.") from None
+            for number, line in enumerate(text.splitlines(), start=1):
+                fields = line.split("\t")
+                if len(fields) != 4:
+                    raise InputError(
+                        path,
+                        f"expected 4 tab-separated fields, found {len(fields)}",
+                        "The file is not an `aligner run` TSV; rerun the alignment.",
+                        line=number,
+                    )
+                try:
+                    score = float(fields[2])
+                except ValueError:
+                    raise InputError(
+                        path, f"score {fields[2]!r} is not a number", "Rerun `aligner run`.", number
+                    ) from None
+                sides = _next_link(links, fields[2])
+                yield TrainingPair(fields[0], fields[1], score, doc, fields[3], *sides, date)
+
+
+def run_pairs(folder: Path) -> RunPairs:
+    """The pairs of the run in ``folder``: the TSV file of every pair its manifest lists,
+    read when iterated.
+
+    :raises InputError: the manifest cannot be read, or a pair has no TSV file, naming it;
+        a file that is missing or not what the run wrote, naming it (and the line), when
+        the pairs are read.
     """
     run = RunFolder(folder)
     manifest = run.read_manifest()
     src_lang, tgt_lang = manifest.languages
     dates = {d.file: d.date for d in manifest.documents if d.date}
-    pairs: list[TrainingPair] = []
+    documents, files, pair_dates = [], [], []
     for entry in manifest.pairs:
         name = entry.files.get("tsv")
         if name is None:
@@ -258,32 +363,22 @@ def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:
                 f"the pair {entry.source} + {entry.target} has no TSV file",
                 "Rerun `aligner run` with the tsv format (the default) and export again.",
             )
-        doc = f"{entry.source}|{entry.target}"
-        date = dates.get(entry.source) or dates.get(entry.target)
-        links = _link_sentences(run, entry.files.get("links"))
-        path = run.output_path(name)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as err:
-            raise InputError(path, f"cannot be read ({err.strerror})", "Rerun `aligner run`.") from None
-        for number, line in enumerate(text.splitlines(), start=1):
-            fields = line.split("\t")
-            if len(fields) != 4:
-                raise InputError(
-                    path,
-                    f"expected 4 tab-separated fields, found {len(fields)}",
-                    "The file is not an `aligner run` TSV; rerun the alignment.",
-                    line=number,
-                )
-            try:
-                score = float(fields[2])
-            except ValueError:
-                raise InputError(
-                    path, f"score {fields[2]!r} is not a number", "Rerun `aligner run`.", number
-                ) from None
-            sides = _next_link(links, fields[2])
-            pairs.append(TrainingPair(fields[0], fields[1], score, doc, fields[3], *sides, date))
-    return (*corpus_languages(src_lang or "it", tgt_lang or "en"), pairs)
+        documents.append(f"{entry.source}|{entry.target}")
+        files.append((name, entry.files.get("links")))
+        pair_dates.append(dates.get(entry.source) or dates.get(entry.target))
+    languages = corpus_languages(src_lang or "it", tgt_lang or "en")
+    return RunPairs(folder, languages, tuple(documents), tuple(files), tuple(pair_dates))
+
+
+def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:
+    """The sentence pairs of an ``aligner run`` (or ``review-export``) output folder, all
+    read (:func:`run_pairs` reads them as they are used).
+
+    :returns: source language, target language, and the pairs in run order.
+    :raises InputError: a file is missing or is not what the run wrote, naming it (and the line).
+    """
+    pairs = run_pairs(folder)
+    return (*pairs.languages, list(pairs))
 
 
 def _link_sentences(

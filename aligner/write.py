@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 from .errors import AlignerError, OutputExistsError
 
@@ -81,3 +82,70 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+class Staging:
+    """Many files written at once, all or none: each to a temporary file beside its final
+    name, renamed into place together by :meth:`commit` (after the check that none is in
+    the way, unless ``force``); a block left without a commit removes them. A writer
+    streams into its file, so nothing needs the whole output in memory.
+    """
+
+    def __init__(self, folder: Path, force: bool = False) -> None:
+        self.folder = folder
+        self.force = force
+        self._temps: dict[str, Path] = {}
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    @property
+    def names(self) -> list[str]:
+        """The files staged so far, relative to the folder."""
+        return list(self._temps)
+
+    def path(self, name: str) -> Path:
+        """The temporary path of the file ``name`` (relative to the folder), for a writer
+        that needs a path (Parquet)."""
+        if name in self._temps:
+            raise ValueError(f"{name} is staged twice")
+        final = self.folder / name
+        try:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
+            os.fchmod(fd, FILE_MODE)
+            os.close(fd)
+        except OSError as err:
+            raise AlignerError(
+                f"{final.parent}: cannot write there ({err.strerror}). Choose another folder."
+            ) from None
+        self._temps[name] = Path(tmp)
+        return Path(tmp)
+
+    def open(self, name: str) -> TextIO:
+        """The temporary file of ``name``, open for writing text (UTF-8, ``\\n`` line ends)."""
+        return self.path(name).open("w", encoding="utf-8", newline="\n")
+
+    def write_text(self, name: str, text: str) -> None:
+        """Stage ``name`` with the contents ``text``."""
+        with self.open(name) as fh:
+            fh.write(text)
+
+    def commit(self) -> None:
+        """Rename every staged file onto its name.
+
+        :raises OutputExistsError: a file is in the way (nothing renamed).
+        """
+        check_free([self.folder / name for name in self._temps], self.force)
+        for name, tmp in self._temps.items():
+            os.replace(tmp, self.folder / name)
+        self._temps.clear()
+
+    def discard(self) -> None:
+        """Remove every staged file not yet committed."""
+        for tmp in self._temps.values():
+            tmp.unlink(missing_ok=True)
+        self._temps.clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pyarrow.json as pa_json
@@ -200,6 +201,29 @@ def test_export_refuses_to_overwrite_and_names_bad_input(
         res.exit_code == BAD_INPUT
         and "a__b.tsv, line 1: expected 4 tab-separated fields, found 2" in res.output
     )
+
+
+def test_an_export_that_fails_midway_leaves_nothing_behind(tmp_path: Path) -> None:
+    """The pairs stream: a bad TSV line is found after earlier pairs were spooled, and
+    then no file (nor temporary, nor the folder made for it) is left, and a file already
+    there is untouched."""
+    run = _fake_run(tmp_path / "run", [f"{IT}\t{EN}\t0.9500\t1-1"])
+    (run / "c__d.tsv").write_text(f"{IT}\t{EN}\t0.9500\t1-1\nonly\ttwo\n", encoding="utf-8")
+    folder = RunFolder(run)
+    manifest = folder.read_manifest()
+    second = PairRecord("c.txt", "d.txt", 0.97, {"tsv": "c__d.tsv"}, {"1-1": 2}, None)
+    folder.write_manifest(replace(manifest, pairs=(*manifest.pairs, second)))
+    fresh = tmp_path / "fresh"
+    res = runner.invoke(app, ["export", str(run), "--out", str(fresh), "--format", "tmx", "--format", "xces"])
+    assert res.exit_code == BAD_INPUT and "c__d.tsv, line 2: expected 4" in res.output
+    assert not fresh.exists()
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "corpus.tsv").write_text("mine\n", encoding="utf-8")
+    res = runner.invoke(app, ["export", str(run), "--out", str(kept), "--force"])
+    assert res.exit_code == BAD_INPUT
+    assert [f.name for f in kept.rglob("*")] == ["corpus.tsv"]
+    assert (kept / "corpus.tsv").read_text(encoding="utf-8") == "mine\n"
 
 
 def test_one_memory_of_every_pair_with_the_same_filters(corpus_run: Ran, tmp_path: Path) -> None:

@@ -30,8 +30,11 @@ Null links (deletions, insertions) have no translation and are left out.
 from __future__ import annotations
 
 import re
+import shutil
+import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -207,19 +210,8 @@ def units_of(alignment: Alignment, min_score: float = 0.0) -> list[MemoryUnit]:
     return out
 
 
-def build_memory(
-    units: Iterable[MemoryUnit],
-    src: str,
-    tgt: str,
-    options: ExportOptions | None = None,
-    signature: str = "",
-) -> ET.ElementTree[ET.Element]:
-    """The TMX tree of ``units`` in languages ``src`` and ``tgt`` (``options``' locales
-    take their place), with ``options``' profile and creation date."""
-    options = options or ExportOptions()
-    profile = PROFILES[options.profile]
-    src = options.src_locale or src
-    tgt = options.tgt_locale or tgt
+def _header(src: str, options: ExportOptions, signature: str, note: str) -> str:
+    """The TMX file up to its body, and what follows it, around ``<body />``."""
     root = ET.Element("tmx", version="1.4")
     header = ET.SubElement(
         root,
@@ -236,74 +228,108 @@ def build_memory(
     )
     if options.created:  # when the file was made: SOURCE_DATE_EPOCH, so that reruns give the same bytes
         header.set("creationdate", options.created)
-    notes = ET.SubElement(header, "note")
+    if note:
+        ET.SubElement(header, "note").text = note
     if signature:
         ET.SubElement(header, "prop", type="x-signature").text = signature
-    body = ET.SubElement(root, "body")
-    long_units = 0
-    for unit in units:
-        if profile.max_chars is not None and max(len(unit.src), len(unit.tgt)) > profile.max_chars:
-            long_units += 1
-            continue
-        tu = ET.SubElement(body, "tu", tuid=unit.tuid, srclang=src)
-        if profile.creationid:
-            tu.set("creationid", profile.creationid)
-        if options.created:
-            tu.set("creationdate", options.created)
-        review = unit.review
-        if review is not None:
-            changed = tmx_time(review.changed_at)
-            if changed and review.changed_by:
-                tu.set("changedate", changed)
-                tu.set("changeid", review.changed_by)
-            if review.comment:
-                ET.SubElement(tu, "note").text = one_line(review.comment)
-        props: list[tuple[str | None, str]] = [
-            (profile.score, f"{unit.score:.4f}"),
-            (profile.link_type, unit.kind),
-            (profile.source_doc, unit.source_doc),
-            (profile.target_doc, unit.target_doc),
-            (profile.document_date, unit.date or ""),
-            (profile.sentences[0] if profile.sentences else None, unit.src_sentences),
-            (profile.sentences[1] if profile.sentences else None, unit.tgt_sentences),
-            (profile.review, review.status if review else ""),
-            (profile.moved, "yes" if unit.moved else ""),  # linked out of order: a paragraph moved
-            (profile.context[0] if profile.context else None, one_line(unit.before)),
-            (profile.context[1] if profile.context else None, one_line(unit.after)),
-        ]
-        for name, value in props:
-            if name and value:
-                ET.SubElement(tu, "prop", type=name).text = value
-        for lang, text in ((src, unit.src), (tgt, unit.tgt)):
-            tuv = ET.SubElement(tu, "tuv", attrib={_XML_LANG: lang})
-            ET.SubElement(tuv, "seg").text = one_line(text)
-    if long_units:
-        limit = f"{profile.max_chars:,} characters"
-        notes.text = f"{long_units} unit(s) longer than {limit} left out ({profile.name} refuses them)"
-    else:
-        header.remove(notes)
+    ET.SubElement(root, "body")
     ET.indent(root, space="  ")
-    return ET.ElementTree(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def build_tmx(
-    alignment: Alignment, min_score: float = 0.0, options: ExportOptions | None = None
-) -> ET.ElementTree[ET.Element]:
-    """Build the TMX tree of ``alignment``, keeping links scored at least ``min_score``,
-    with ``options``' locales, profile and creation date."""
-    units = units_of(alignment, min_score)
-    return build_memory(units, alignment.src_lang, alignment.tgt_lang, options, alignment.signature)
+def _unit_element(unit: MemoryUnit, profile: Profile, src: str, tgt: str, created: str | None) -> ET.Element:
+    tu = ET.Element("tu", tuid=unit.tuid, srclang=src)
+    if profile.creationid:
+        tu.set("creationid", profile.creationid)
+    if created:
+        tu.set("creationdate", created)
+    review = unit.review
+    if review is not None:
+        changed = tmx_time(review.changed_at)
+        if changed and review.changed_by:
+            tu.set("changedate", changed)
+            tu.set("changeid", review.changed_by)
+        if review.comment:
+            ET.SubElement(tu, "note").text = one_line(review.comment)
+    props: list[tuple[str | None, str]] = [
+        (profile.score, f"{unit.score:.4f}"),
+        (profile.link_type, unit.kind),
+        (profile.source_doc, unit.source_doc),
+        (profile.target_doc, unit.target_doc),
+        (profile.document_date, unit.date or ""),
+        (profile.sentences[0] if profile.sentences else None, unit.src_sentences),
+        (profile.sentences[1] if profile.sentences else None, unit.tgt_sentences),
+        (profile.review, review.status if review else ""),
+        (profile.moved, "yes" if unit.moved else ""),  # linked out of order: a paragraph moved
+        (profile.context[0] if profile.context else None, one_line(unit.before)),
+        (profile.context[1] if profile.context else None, one_line(unit.after)),
+    ]
+    for name, value in props:
+        if name and value:
+            ET.SubElement(tu, "prop", type=name).text = value
+    for lang, text in ((src, unit.src), (tgt, unit.tgt)):
+        tuv = ET.SubElement(tu, "tuv", attrib={_XML_LANG: lang})
+        ET.SubElement(tuv, "seg").text = one_line(text)
+    ET.indent(tu, space="  ", level=2)
+    return tu
 
 
-def write_tree(tree: ET.ElementTree[ET.Element], fh: TextIO) -> None:
-    """Write a TMX tree with its XML declaration."""
-    fh.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-    fh.write(ET.tostring(tree.getroot(), encoding="unicode"))
-    fh.write("\n")
+def write_memory(
+    units: Iterable[MemoryUnit],
+    fh: TextIO,
+    src: str,
+    tgt: str,
+    options: ExportOptions | None = None,
+    signature: str = "",
+) -> int:
+    """Write the TMX file of ``units`` in languages ``src`` and ``tgt`` (``options``'
+    locales take their place), with ``options``' profile and creation date, to ``fh``,
+    one unit at a time (memory stays small however many there are). Returns how many
+    units were written.
+
+    A profile with a length limit (Trados) leaves longer units out and says how many in
+    the header's note: the units then go to a temporary file first, since the header
+    comes before them.
+    """
+    options = options or ExportOptions()
+    profile = PROFILES[options.profile]
+    src = options.src_locale or src
+    tgt = options.tgt_locale or tgt
+    with ExitStack() as stack:
+        # the units, to a temporary file first where the header must count those left out
+        body = (
+            stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) if profile.max_chars else fh
+        )
+        written = long_units = 0
+        for unit in units:
+            if profile.max_chars is not None and max(len(unit.src), len(unit.tgt)) > profile.max_chars:
+                long_units += 1
+                continue
+            if written == 0 and body is fh:
+                fh.write(_header(src, options, signature, "").partition("<body />")[0] + "<body>")
+            element = _unit_element(unit, profile, src, tgt, options.created)
+            body.write("\n    " + ET.tostring(element, "unicode"))
+            written += 1
+        note = ""
+        if long_units:
+            limit = f"{profile.max_chars:,} characters"
+            note = f"{long_units} unit(s) longer than {limit} left out ({profile.name} refuses them)"
+        head, _, tail = _header(src, options, signature, note).partition("<body />")
+        if written == 0:
+            fh.write(head + "<body />" + tail)
+            return 0
+        if body is not fh:
+            fh.write(head + "<body>")
+            body.seek(0)
+            shutil.copyfileobj(body, fh)
+        fh.write("\n  </body>" + tail)
+        return written
 
 
 def write_tmx(
     alignment: Alignment, fh: TextIO, min_score: float = 0.0, options: ExportOptions | None = None
 ) -> None:
-    """Write ``alignment`` as TMX 1.4b to the text stream ``fh``."""
-    write_tree(build_tmx(alignment, min_score, options), fh)
+    """Write ``alignment`` as TMX 1.4b to the text stream ``fh``, keeping links scored at
+    least ``min_score``, with ``options``' locales, profile and creation date."""
+    units = units_of(alignment, min_score)
+    write_memory(units, fh, alignment.src_lang, alignment.tgt_lang, options, alignment.signature)

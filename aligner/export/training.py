@@ -12,35 +12,38 @@ Texts are already on one line (:func:`aligner.export.text.one_line`).
 
 from __future__ import annotations
 
-import io
 import json
+import marshal
 import re
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TextIO
+from typing import Any, BinaryIO, TextIO
 
 from .. import subword
 from ..bilingual import BilingualFile, is_bilingual_path
 from ..corpus import (
     SAMPLE,
+    CorpusBuilder,
     CorpusConfig,
     CorpusSummary,
     TrainingPair,
-    build_corpus,
     corpus_languages,
+    placed,
     read_bilingual_pairs,
-    read_run_pairs,
+    run_pairs,
 )
 from ..errors import ConfigError
 from ..langid import probability
 from ..splits import Splits, document_keys
 from ..workdir import RunFolder, pair_stem
-from ..write import atomic_path, check_free, write_text_atomic
+from ..write import Staging, check_free
 from .card import CARD, dataset_card
 from .options import ExportOptions
-from .tmx import MemoryUnit, build_memory, write_tree
-from .xces import render_xces
+from .tmx import MemoryUnit, write_memory
+from .xces import XcesWriter
 
 
 def write_moses(pairs: Iterable[TrainingPair], src: TextIO, tgt: TextIO) -> None:
@@ -98,16 +101,159 @@ def write_scored_tsv(pairs: Iterable[TrainingPair], fh: TextIO, with_doc: bool =
     return changed
 
 
-def write_parquet(pairs: Sequence[TrainingPair], path: Path, src_lang: str, tgt_lang: str) -> None:
-    """A Parquet file with the columns of :func:`jsonl_record` (``translation`` a struct of
-    the two languages).
+#: Corpus formats; ``parquet`` is written to a path, the others are text. ``tmx`` is one
+#: memory of every pair, for translators (``corpus.tmx``), and ``xces`` OPUS's alignment and
+#: sentence files (:mod:`aligner.export.xces`); both are written when asked for.
+CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet", "tmx", "xces")
+#: What ``aligner export`` writes without ``--format``: the ML formats.
+DEFAULT_CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet")
 
-    Needs pyarrow (``pip install 'aligner[parquet]'``).
-    """
+
+def memory_unit(pair: TrainingPair) -> MemoryUnit:
+    """A kept pair as a TMX unit of one memory: its id is its place among its pair's units as
+    read (``a__b:3``: unique in the run, the same on a rerun whatever the filters), its
+    context the source of the units read before and after it (:func:`aligner.corpus.placed`)."""
+    source, _, target = pair.doc.partition("|")
+    return MemoryUnit(
+        pair.unit,
+        pair.src,
+        pair.tgt,
+        pair.score,
+        pair.kind,
+        source,
+        target,
+        before=(pair.after and pair.before) or pair.before,
+        after=pair.after,
+    )
+
+
+@dataclass(frozen=True)
+class Subwords:
+    """``--spm-vocab-size``, ``--spm-type`` and ``--max-tokens``: a SentencePiece model
+    trained on the train split, and a filter by subword length with it."""
+
+    vocab_size: int | None = None
+    model_type: str = "unigram"
+    max_tokens: int | None = None
+
+
+class _Spool:
+    """Pairs kept on disk, in order, to be read again (one at a time): a temporary file of
+    ``marshal`` records in ``folder``."""
+
+    def __init__(self, folder: Path, name: str) -> None:
+        self.path = folder / f"{name}.spool"
+        self._fh: BinaryIO | None = self.path.open("wb")
+        self.count = 0
+
+    def add(self, pair: TrainingPair) -> None:
+        assert self._fh is not None
+        marshal.dump(pair.to_tuple(), self._fh)
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def __iter__(self) -> Iterator[TrainingPair]:
+        self.close()
+        with self.path.open("rb") as fh:
+            for _ in range(self.count):
+                yield TrainingPair(*marshal.load(fh))
+
+
+def _stored_sentences(run_dir: Path) -> Callable[[str], tuple[list[str], list[str]] | None]:
+    """A document pair (``"<source>|<target>"``) -> each document's sentences, from the run's
+    stored documents (None for a review's export or a bilingual file, which keep no work
+    folder, or where one is missing)."""
+    run = RunFolder(run_dir)
+    stored = run_dir.is_dir() and run.work.is_dir()
+
+    def find(doc: str) -> tuple[list[str], list[str]] | None:
+        source, _, target = doc.partition("|")
+        marker = run.read_marker(pair_stem(source, target)) if stored and target else None
+        if marker is None or not (run.has_document(marker.src_key) and run.has_document(marker.tgt_key)):
+            return None
+        src, tgt = (run.read_document(key, vectors=False) for key in (marker.src_key, marker.tgt_key))
+        return [s.text for s in src.sentences], [s.text for s in tgt.sentences]
+
+    return find
+
+
+def _split_keys(run_dir: Path, documents: Sequence[str]) -> dict[str, str]:
+    """Each document pair (``doc``) -> its split key (:func:`aligner.splits.document_keys`):
+    the source document's stem, near copies sharing one, from the run's stored fingerprints."""
+    sources = {d: d.partition("|")[0] for d in documents}
+    fingerprints = {}
+    run = RunFolder(run_dir)
+    if run_dir.is_dir() and run.work.is_dir():
+        for doc, source in sources.items():
+            target = doc.partition("|")[2]
+            marker = run.read_marker(pair_stem(source, target)) if target else None
+            if source not in fingerprints and marker is not None and run.has_document(marker.src_key):
+                stored = run.read_document(marker.src_key, vectors=False)
+                if stored.profile is not None:
+                    fingerprints[source] = stored.profile.fingerprint
+    keys = document_keys(list(sources.values()), fingerprints)
+    return {d: keys[s] for d, s in sources.items()}
+
+
+#: Rows of a Parquet file written at a time (one row group each).
+PARQUET_ROWS = 50_000
+
+
+class _Writers:
+    """The files of one split in the line and record formats, written a pair at a time."""
+
+    def __init__(
+        self, stage: Staging, name: str, formats: Sequence[str], src: str, tgt: str, xces: XcesWriter | None
+    ) -> None:
+        self.src, self.tgt = src, tgt
+        self._stack = ExitStack()
+        self.moses = (
+            (
+                self._stack.enter_context(stage.open(f"{name}.{src}")),
+                self._stack.enter_context(stage.open(f"{name}.{tgt}")),
+            )
+            if "moses" in formats
+            else None
+        )
+        self.jsonl = self._stack.enter_context(stage.open(f"{name}.jsonl")) if "jsonl" in formats else None
+        self.tsv = self._stack.enter_context(stage.open(f"{name}.tsv")) if "tsv" in formats else None
+        self.parquet = (
+            _ParquetWriter(stage.path(f"{name}.parquet"), src, tgt) if "parquet" in formats else None
+        )
+        self.xces = self._stack.enter_context(xces.split(name)) if xces is not None else None
+        self.changed = 0  # pairs with a text made line-safe
+
+    def add(self, p: TrainingPair) -> None:
+        src, tgt = marian_safe(p.src), marian_safe(p.tgt)
+        self.changed += src != p.src or tgt != p.tgt
+        if self.moses is not None:
+            self.moses[0].write(src + "\n")
+            self.moses[1].write(tgt + "\n")
+        if self.tsv is not None:
+            self.tsv.write(f"{src}\t{tgt}\t{p.score:.4f}\n")
+        if self.jsonl is not None or self.parquet is not None:
+            record = jsonl_record(p, self.src, self.tgt)
+            if self.jsonl is not None:
+                self.jsonl.write(json.dumps(record, ensure_ascii=False) + "\n")
+            if self.parquet is not None:
+                self.parquet.add(record)
+        if self.xces is not None:
+            self.xces(p)
+
+    def close(self) -> None:
+        if self.parquet is not None:
+            self.parquet.close()
+        self._stack.close()
+
+
+def _parquet_schema(src_lang: str, tgt_lang: str) -> Any:
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
-    schema = pa.schema(
+    return pa.schema(
         [
             ("translation", pa.struct([(src_lang, pa.string()), (tgt_lang, pa.string())])),
             ("score", pa.float64()),
@@ -122,109 +268,33 @@ def write_parquet(pairs: Sequence[TrainingPair], path: Path, src_lang: str, tgt_
             ("tgt_lid", pa.float64()),
         ]
     )
-    table = pa.Table.from_pylist([jsonl_record(p, src_lang, tgt_lang) for p in pairs], schema=schema)
-    pq.write_table(table, path)
 
 
-#: Corpus formats; ``parquet`` is written to a path, the others are text. ``tmx`` is one
-#: memory of every pair, for translators (``corpus.tmx``), and ``xces`` OPUS's alignment and
-#: sentence files (:mod:`aligner.export.xces`); both are written when asked for.
-CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet", "tmx", "xces")
-#: What ``aligner export`` writes without ``--format``: the ML formats.
-DEFAULT_CORPUS_FORMATS = ("moses", "jsonl", "tsv", "parquet")
+class _ParquetWriter:
+    """A Parquet file of :func:`jsonl_record` rows, written :data:`PARQUET_ROWS` at a time."""
 
+    def __init__(self, path: Path, src_lang: str, tgt_lang: str) -> None:
+        import pyarrow.parquet as pq
 
-def memory_units(pairs: Sequence[TrainingPair], kept: Sequence[TrainingPair]) -> list[MemoryUnit]:
-    """The kept pairs as TMX units of one memory: each unit's id is its pair's stem and its
-    place among that pair's units as read (``a__b:3``: unique in the run, the same on a
-    rerun whatever the filters), and its context the source of the units read before and
-    after it in the same pair."""
-    place: dict[int, tuple[str, str, str]] = {}
-    count: dict[str, int] = {}
-    for k, p in enumerate(pairs):
-        count[p.doc] = count.get(p.doc, 0) + 1
-        before = pairs[k - 1].src if k > 0 and pairs[k - 1].doc == p.doc else ""
-        after = pairs[k + 1].src if k + 1 < len(pairs) and pairs[k + 1].doc == p.doc else ""
-        source, _, target = p.doc.partition("|")
-        stem = f"{Path(source).stem}__{Path(target).stem}" if target else Path(source).stem
-        place[id(p)] = (f"{stem}:{count[p.doc]}", before, after)
-    units = []
-    for p in kept:
-        unit_id, before, after = place[id(p)]
-        source, _, target = p.doc.partition("|")
-        units.append(
-            MemoryUnit(unit_id, p.src, p.tgt, p.score, p.kind, source, target, before=before, after=after)
-        )
-    return units
+        self.schema = _parquet_schema(src_lang, tgt_lang)
+        self.writer = pq.ParquetWriter(path, self.schema)
+        self.rows: list[dict[str, object]] = []
 
+    def add(self, record: dict[str, object]) -> None:
+        self.rows.append(record)
+        if len(self.rows) >= PARQUET_ROWS:
+            self._flush()
 
-def render_corpus(
-    pairs: Sequence[TrainingPair], formats: Sequence[str], src_lang: str, tgt_lang: str, stem: str = "corpus"
-) -> dict[str, str]:
-    """The text files of a corpus in ``formats`` (Parquet and TMX aside): file name -> text,
-    the names ``<stem>.<ext>`` (a split's name as the stem: ``train.jsonl``)."""
-    texts: dict[str, str] = {}
-    if "moses" in formats:
-        src, tgt = io.StringIO(), io.StringIO()
-        write_moses(pairs, src, tgt)
-        texts[f"{stem}.{src_lang}"] = src.getvalue()
-        texts[f"{stem}.{tgt_lang}"] = tgt.getvalue()
-    if "jsonl" in formats:
-        buf = io.StringIO()
-        write_jsonl(pairs, buf, src_lang, tgt_lang)
-        texts[f"{stem}.jsonl"] = buf.getvalue()
-    if "tsv" in formats:
-        buf = io.StringIO()
-        write_scored_tsv(pairs, buf)
-        texts[f"{stem}.tsv"] = buf.getvalue()
-    return texts
+    def _flush(self) -> None:
+        import pyarrow as pa
 
+        self.writer.write_table(pa.Table.from_pylist(self.rows, schema=self.schema))
+        self.rows = []
 
-@dataclass(frozen=True)
-class Subwords:
-    """``--spm-vocab-size``, ``--spm-type`` and ``--max-tokens``: a SentencePiece model
-    trained on the train split, and a filter by subword length with it."""
-
-    vocab_size: int | None = None
-    model_type: str = "unigram"
-    max_tokens: int | None = None
-
-
-def _stored_sentences(run_dir: Path, pairs: Sequence[TrainingPair]) -> dict[str, list[str]]:
-    """Each document of ``pairs`` -> its sentences, from the run's stored documents (none
-    for a review's export or a bilingual file, which keep no work folder)."""
-    run = RunFolder(run_dir)
-    out: dict[str, list[str]] = {}
-    if not (run_dir.is_dir() and run.work.is_dir()):
-        return out
-    for doc in sorted({p.doc for p in pairs}):
-        source, _, target = doc.partition("|")
-        marker = run.read_marker(pair_stem(source, target)) if target else None
-        if marker is None:
-            continue
-        for name, key in ((source, marker.src_key), (target, marker.tgt_key)):
-            if name not in out and run.has_document(key):
-                out[name] = [s.text for s in run.read_document(key, vectors=False).sentences]
-    return out
-
-
-def _split_keys(run_dir: Path, pairs: Sequence[TrainingPair]) -> dict[str, str]:
-    """Each pair's document (``doc``) -> its split key (:func:`aligner.splits.document_keys`):
-    the source document's stem, near copies sharing one, from the run's stored fingerprints."""
-    sources = {p.doc: p.doc.partition("|")[0] for p in pairs}
-    fingerprints = {}
-    run = RunFolder(run_dir)
-    if run_dir.is_dir() and run.work.is_dir():
-        for doc in sorted(set(sources.values())):
-            entry = next((p for p in pairs if sources[p.doc] == doc), None)
-            target = "" if entry is None else entry.doc.partition("|")[2]
-            marker = run.read_marker(pair_stem(doc, target)) if target else None
-            if marker is not None and run.has_document(marker.src_key):
-                stored = run.read_document(marker.src_key, vectors=False)
-                if stored.profile is not None:
-                    fingerprints[doc] = stored.profile.fingerprint
-    keys = document_keys(list(sources.values()), fingerprints)
-    return {d: keys[s] for d, s in sources.items()}
+    def close(self) -> None:
+        if self.rows:
+            self._flush()
+        self.writer.close()
 
 
 #: The summary file written beside a corpus.
@@ -275,117 +345,152 @@ def export_corpus(
     """Build a training corpus from the run in ``run_dir``, or from the TMX or XLIFF file
     ``run_dir`` (its units, :func:`aligner.corpus.read_bilingual_pairs`; ``src_lang`` and
     ``tgt_lang`` choose a TMX's languages), filtered and deduplicated
-    (:func:`aligner.corpus.build_corpus`), and write it to ``target`` in ``formats``, with
+    (:class:`aligner.corpus.CorpusBuilder`), and write it to ``target`` in ``formats``, with
     :data:`SUMMARY` (the filters' counts; for a file, its units' counts too). ``options``
     (profile, locales, date) apply to the ``tmx`` format: one memory of every pair.
     ``splits`` writes each split in every format (``train.jsonl``...), documents
     assigned whole (:mod:`aligner.splits`); ``subwords`` trains a SentencePiece model
     on the train split and filters by subword length with it (:mod:`aligner.subword`).
 
-    Nothing is written if a file is in the way and ``force`` is off.
+    A run's pairs stream: they are read one pair's file at a time, the kept ones spooled
+    to a temporary file per split, and every format written from the spool a pair at a
+    time, so memory holds the duplicate digests (8 bytes a pair), not the corpus. Every
+    file goes to a temporary beside its name and is renamed at the end: nothing is
+    written if a file is in the way and ``force`` is off, or if the export fails.
 
-    :raises InputError: the run folder or file cannot be read (:func:`aligner.corpus.read_run_pairs`).
+    :raises InputError: the run folder or file cannot be read (:func:`aligner.corpus.run_pairs`).
     :raises OutputExistsError: a file is in the way.
     """
     source: BilingualFile | None = None
+    pairs: Iterable[TrainingPair]
     if is_bilingual_path(run_dir) and not run_dir.is_dir():
-        source, pairs = read_bilingual_pairs(run_dir, src_lang, tgt_lang)
+        source, units = read_bilingual_pairs(run_dir, src_lang, tgt_lang)
         src, tgt = corpus_languages(source.src_locale, source.tgt_locale)
         head: dict[str, object] = bilingual_record(source)
         signature = ""
+        pairs, documents = units, [run_dir.name]
     else:
-        src, tgt, pairs = read_run_pairs(run_dir)
+        run = run_pairs(run_dir)
+        src, tgt = run.languages
         head = {"run": run_dir.name}
         signature = RunFolder(run_dir).read_manifest().signature
-    kept, summary = build_corpus(pairs, config, src, tgt)
-    parts: dict[str, list[TrainingPair]] = {"corpus": kept}
-    if splits is not None:
-        keys = _split_keys(run_dir, kept)
-        parts = {name: [] for name in splits.names}
-        for p in kept:
-            parts[splits.of(keys[p.doc])].append(p)
+        pairs, documents = run, list(run.documents)
+    names = list(splits.names) if splits is not None else ["corpus"]
     subwords = subwords or Subwords()
-    extra: dict[str, object] = {}
-    model_files: list[str] = []
-    trained: subword.Model | None = None
-    if subwords.vocab_size is not None:
-        train_name = "train" if "train" in parts else next(iter(parts))
-        if splits is not None and "train" not in parts:
-            raise ConfigError(f"--spm-vocab-size trains on the train split; --split {splits} names none")
-        texts_for = [t for p in parts[train_name] for t in (p.src, p.tgt)]
-        trained = subword.train(texts_for, subwords.vocab_size, subwords.model_type)
-        processor = trained.processor
-        model_files = [subword.MODEL_FILE, subword.VOCAB_FILE]
-        extra["sentencepiece"] = {
-            "model": subword.MODEL_FILE,
-            "vocab_size": subwords.vocab_size,
-            "type": subwords.model_type,
-            "trained_on": train_name,
-            "sentences": len(texts_for),
-        }
-        if subwords.max_tokens is not None:
-            limit = subwords.max_tokens
-            too_long: list[TrainingPair] = []
-            for name, items in parts.items():
-                keep: list[TrainingPair] = []
-                for p in items:
-                    fits = (
-                        subword.pieces(processor, p.src) <= limit
-                        and subword.pieces(processor, p.tgt) <= limit
-                    )
-                    (keep if fits else too_long).append(p)
-                parts[name] = keep
-            summary = replace(
-                summary,
-                dropped={**summary.dropped, "max_tokens": len(too_long)},
-                kept=summary.kept - len(too_long),
-                samples={**summary.samples, "max_tokens": too_long[:SAMPLE]} if too_long else summary.samples,
-            )
-    elif subwords.max_tokens is not None:
+    if subwords.vocab_size is not None and splits is not None and "train" not in names:
+        raise ConfigError(f"--spm-vocab-size trains on the train split; --split {splits} names none")
+    if subwords.vocab_size is None and subwords.max_tokens is not None:
         raise ConfigError("--max-tokens counts SentencePiece pieces: give --spm-vocab-size too")
-    texts: dict[str, str] = {}
-    for name, items in parts.items():
-        texts |= render_corpus(items, formats, src, tgt, name)
-    # A preview of what each filter dropped, to check its threshold by eye.
-    for name, dropped_pairs in sorted(summary.samples.items()):
-        buf = io.StringIO()
-        write_scored_tsv(dropped_pairs, buf, with_doc=True)
-        texts[f"dropped/{name}.tsv"] = buf.getvalue()
-    for name, items in parts.items():
-        if "tmx" in formats:
-            tree = build_memory(memory_units(pairs, items), src, tgt, options, signature)
-            buf = io.StringIO()
-            write_tree(tree, buf)
-            texts[f"{name}.tmx"] = buf.getvalue()
-    if "xces" in formats:
-        texts |= render_xces(parts, src, tgt, _stored_sentences(run_dir, kept))
-    parquet = [f"{name}.parquet" for name in parts] if "parquet" in formats else []
-    files = sorted([*texts, *parquet, *model_files])
-    if "tsv" in formats or "moses" in formats:
-        extra["line_safe"] = {
-            "pairs_changed": sum(marian_safe(p.src) != p.src or marian_safe(p.tgt) != p.tgt for p in kept),
-            "how": "tabs and line breaks in a text became spaces in the TSV and Moses files",
-        }
-    if splits is not None:
-        extra["splits"] = {
-            "spec": str(splits),
-            "by": "document",
-            "pairs": {n: len(v) for n, v in parts.items()},
-        }
-    record = {**head, **summary.as_dict(), **extra, "files": files}
-    texts[SUMMARY] = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-    counts_per_part = {n: len(v) for n, v in parts.items()}
-    texts[CARD] = dataset_card((src, tgt), files, counts_per_part, record, signature)
-    if trained is not None:
-        texts[subword.VOCAB_FILE] = trained.vocab
-    check_free([target / name for name in [*texts, *parquet, *model_files]], force)
-    if trained is not None:
-        with atomic_path(target / subword.MODEL_FILE, force=force) as tmp:
-            tmp.write_bytes(trained.model)
-    for name, items in parts.items():
-        if "parquet" in formats:
-            with atomic_path(target / f"{name}.parquet", force=force) as tmp:
-                write_parquet(items, tmp, src, tgt)
-    for name, text in texts.items():
-        write_text_atomic(target / name, text, force=force)
-    return CorpusExport(summary, tuple(files), source, counts_per_part if splits is not None else None)
+    check_free([target / f for name in names for f in _file_names(name, formats, src, tgt)], force)
+    keys = _split_keys(run_dir, documents) if splits is not None else {}
+    builder = CorpusBuilder(config, src, tgt)
+    extra: dict[str, object] = {}
+    created = not target.exists()
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        with (
+            Staging(target, force) as stage,
+            tempfile.TemporaryDirectory(prefix=".export-", dir=target) as tmp,
+            ExitStack() as closing,
+        ):
+            spools = {name: _Spool(Path(tmp), name) for name in names}
+            for spool in spools.values():
+                closing.callback(spool.close)
+            for p in builder(placed(pairs)):
+                spools[splits.of(keys[p.doc]) if splits is not None else "corpus"].add(p)
+            summary = builder.summary()
+            if subwords.vocab_size is not None:
+                train_name = "train" if "train" in spools else names[0]
+                trained = subword.train(
+                    (t for p in spools[train_name] for t in (p.src, p.tgt)),
+                    subwords.vocab_size,
+                    subwords.model_type,
+                )
+                with stage.path(subword.MODEL_FILE).open("wb") as fh:
+                    fh.write(trained.model)
+                stage.write_text(subword.VOCAB_FILE, trained.vocab)
+                extra["sentencepiece"] = {
+                    "model": subword.MODEL_FILE,
+                    "vocab_size": subwords.vocab_size,
+                    "type": subwords.model_type,
+                    "trained_on": train_name,
+                    "sentences": trained.sentences,
+                }
+                if subwords.max_tokens is not None:
+                    spools, summary = _drop_long(
+                        spools, trained.processor, subwords.max_tokens, summary, Path(tmp)
+                    )
+                    for spool in spools.values():
+                        closing.callback(spool.close)
+            counts = {name: spool.count for name, spool in spools.items()}
+            xces = XcesWriter(stage, src, tgt, _stored_sentences(run_dir)) if "xces" in formats else None
+            changed = 0
+            for name, spool in spools.items():
+                writers = _Writers(stage, name, formats, src, tgt, xces)
+                try:
+                    for p in spool:
+                        writers.add(p)
+                finally:
+                    writers.close()
+                changed += writers.changed
+                if "tmx" in formats:
+                    with stage.open(f"{name}.tmx") as fh:
+                        write_memory((memory_unit(p) for p in spool), fh, src, tgt, options, signature)
+            # A preview of what each filter dropped, to check its threshold by eye.
+            for name, dropped_pairs in sorted(summary.samples.items()):
+                with stage.open(f"dropped/{name}.tsv") as fh:
+                    write_scored_tsv(dropped_pairs, fh, with_doc=True)
+            files = sorted(stage.names)
+            if "tsv" in formats or "moses" in formats:
+                extra["line_safe"] = {
+                    "pairs_changed": changed,
+                    "how": "tabs and line breaks in a text became spaces in the TSV and Moses files",
+                }
+            if splits is not None:
+                extra["splits"] = {"spec": str(splits), "by": "document", "pairs": counts}
+            record = {**head, **summary.as_dict(), **extra, "files": files}
+            stage.write_text(SUMMARY, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+            stage.write_text(CARD, dataset_card((src, tgt), files, counts, record, signature))
+            stage.commit()
+    except BaseException:
+        if created:  # leave no empty folder behind
+            for folder in sorted((d for d in target.rglob("*") if d.is_dir()), reverse=True):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+            if not any(target.iterdir()):
+                target.rmdir()
+        raise
+    return CorpusExport(summary, tuple(files), source, counts if splits is not None else None)
+
+
+def _file_names(name: str, formats: Sequence[str], src: str, tgt: str) -> list[str]:
+    """The files of the split ``name`` in ``formats`` (XCES's sentence files aside)."""
+    extensions = {"moses": [src, tgt], "jsonl": ["jsonl"], "tsv": ["tsv"], "parquet": ["parquet"]}
+    extensions |= {"tmx": ["tmx"], "xces": ["xces.xml"]}
+    return [f"{name}.{ext}" for f in formats for ext in extensions[f]]
+
+
+def _drop_long(
+    spools: dict[str, _Spool], processor: Any, limit: int, summary: CorpusSummary, folder: Path
+) -> tuple[dict[str, _Spool], CorpusSummary]:
+    """The spools less the pairs with more than ``limit`` subword pieces on a side, and the
+    summary with them counted (``max_tokens``) and the first of them previewed."""
+    out: dict[str, _Spool] = {}
+    dropped = 0
+    sample: list[TrainingPair] = []
+    for name, spool in spools.items():
+        out[name] = _Spool(folder, f"{name}.short")
+        for p in spool:
+            if subword.pieces(processor, p.src) <= limit and subword.pieces(processor, p.tgt) <= limit:
+                out[name].add(p)
+            else:
+                dropped += 1
+                if len(sample) < SAMPLE:
+                    sample.append(p)
+    summary = replace(
+        summary,
+        dropped={**summary.dropped, "max_tokens": dropped},
+        kept=summary.kept - dropped,
+        samples={**summary.samples, "max_tokens": sample} if sample else summary.samples,
+    )
+    return out, summary

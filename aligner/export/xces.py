@@ -12,57 +12,82 @@ alignment file's references resolve; OPUS tools (``opus_read``) and lxml read bo
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from xml.sax.saxutils import quoteattr
 
 from ..corpus import TrainingPair
+from ..write import Staging
 
 #: The folder of the sentence files, beside the alignment files.
 FOLDER = "xces"
 
 
-def _doc_path(lang: str, doc: str) -> str:
-    """A sentence file's path, relative to the alignment file's folder."""
-    return f"{FOLDER}/{lang}/{Path(doc).stem}.xml"
+#: Finds a document pair's sentences: ``"<source>|<target>"`` -> each document's sentences,
+#: or None where they are not known (a TMX unit, a run without its work folder).
+Sentences = Callable[[str], "tuple[Sequence[str], Sequence[str]] | None"]
 
 
-def render_xces(
-    splits: Mapping[str, Sequence[TrainingPair]],
-    src_lang: str,
-    tgt_lang: str,
-    documents: Mapping[str, Sequence[str]],
-) -> dict[str, str]:
-    """Files (name -> text) of the XCES form of ``splits``: ``<split>.xces.xml`` per split
-    and ``xces/<lang>/<document>.xml`` per document, with every sentence of the document
-    (``documents``: a document's name -> its sentences, from the run's stored documents).
-    A pair whose link's sentences or documents are not known (a TMX unit) has no link."""
-    used: dict[str, Sequence[str]] = {}
-    out: dict[str, str] = {}
-    for name, pairs in splits.items():
-        root = ET.Element("cesAlign", version="1.0")
-        groups: dict[str, ET.Element] = {}
-        for p in pairs:
-            source, _, target = p.doc.partition("|")
-            if not (p.src_sentences and p.tgt_sentences and source in documents and target in documents):
-                continue
-            src_doc, tgt_doc = _doc_path(src_lang, source), _doc_path(tgt_lang, target)
-            used[src_doc], used[tgt_doc] = documents[source], documents[target]
-            group = groups.get(p.doc)
-            if group is None:
-                group = ET.SubElement(root, "linkGrp", targType="s", fromDoc=src_doc, toDoc=tgt_doc)
-                groups[p.doc] = group
-            src_ids = " ".join(str(i + 1) for i in p.src_sentences)
-            tgt_ids = " ".join(str(j + 1) for j in p.tgt_sentences)
-            ET.SubElement(group, "link", xtargets=f"{src_ids};{tgt_ids}", certainty=f"{p.score:.4f}")
-        out[f"{name}.xces.xml"] = _xml(root)
-    for doc, texts in sorted(used.items()):
-        root = ET.Element("document", id=doc)
-        for number, text in enumerate(texts, start=1):
-            ET.SubElement(root, "s", id=str(number)).text = text
-        out[doc] = _xml(root)
-    return out
+class XcesWriter:
+    """The XCES form of a corpus, written as it streams: ``<split>.xces.xml`` per split
+    (:meth:`split`) and ``xces/<lang>/<document>.xml`` per document, with every sentence of
+    the document, written when a link first names it (``sentences`` finds them, from the
+    run's stored documents; one document pair is held at a time). A pair whose link's
+    sentences or documents are not known has no link."""
 
+    def __init__(self, stage: Staging, src_lang: str, tgt_lang: str, sentences: Sentences) -> None:
+        self.stage, self.src_lang, self.tgt_lang, self.sentences = stage, src_lang, tgt_lang, sentences
+        self._documents: set[str] = set()
+        self._known: tuple[str, tuple[Sequence[str], Sequence[str]] | None] = ("", None)
 
-def _xml(root: ET.Element) -> str:
-    ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    @contextmanager
+    def split(self, name: str) -> Iterator[Callable[[TrainingPair], None]]:
+        """A block that writes the split ``name``'s alignment file: call what it gives with
+        each of the split's pairs, in order (a document pair's together)."""
+        group = ""
+        with self.stage.open(f"{name}.xces.xml") as fh:
+            fh.write('<?xml version="1.0" encoding="UTF-8"?>\n<cesAlign version="1.0">\n')
+
+            def add(p: TrainingPair) -> None:
+                nonlocal group
+                texts = self._texts(p.doc)
+                if texts is None or not (p.src_sentences and p.tgt_sentences):
+                    return
+                if p.doc != group:
+                    if group:
+                        fh.write("  </linkGrp>\n")
+                    group = p.doc
+                    source, _, target = p.doc.partition("|")
+                    src_doc = self._document(self.src_lang, source, texts[0])
+                    tgt_doc = self._document(self.tgt_lang, target, texts[1])
+                    fh.write(
+                        f'  <linkGrp targType="s" fromDoc={quoteattr(src_doc)} toDoc={quoteattr(tgt_doc)}>\n'
+                    )
+                src_ids = " ".join(str(i + 1) for i in p.src_sentences)
+                tgt_ids = " ".join(str(j + 1) for j in p.tgt_sentences)
+                fh.write(f'    <link xtargets="{src_ids};{tgt_ids}" certainty="{p.score:.4f}" />\n')
+
+            yield add
+            if group:
+                fh.write("  </linkGrp>\n")
+            fh.write("</cesAlign>\n")
+
+    def _texts(self, doc: str) -> tuple[Sequence[str], Sequence[str]] | None:
+        if self._known[0] != doc:
+            self._known = (doc, self.sentences(doc))
+        return self._known[1]
+
+    def _document(self, lang: str, doc: str, texts: Sequence[str]) -> str:
+        """The sentence file of ``doc`` (written the first time), relative to the alignment file."""
+        path = f"{FOLDER}/{lang}/{Path(doc).stem}.xml"
+        if path not in self._documents:
+            self._documents.add(path)
+            root = ET.Element("document", id=path)
+            for number, text in enumerate(texts, start=1):
+                ET.SubElement(root, "s", id=str(number)).text = text
+            ET.indent(root, space="  ")
+            self.stage.write_text(
+                path, '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
+            )
+        return path
