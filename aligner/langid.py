@@ -42,7 +42,17 @@ def identify(text: str) -> LangGuess:
 def probability(text: str, lang: str) -> float:
     """The model's probability that ``text`` is in ``lang`` (0 for a language it does not know):
     each side's language-identification score in a training record."""
-    return float(dict(_identifier().rank(text[:SAMPLE_CHARS])).get(lang, 0.0))
+    return assess(text, lang)[1]
+
+
+def assess(text: str, lang: str) -> tuple[LangGuess, float]:
+    """The identified language of ``text`` and the model's probability that it is in
+    ``lang`` (0 for a language it does not know): one pass of the model where it is
+    ``lang``, as it mostly is."""
+    guess = identify(text)
+    if guess.lang == lang:
+        return guess, guess.confidence
+    return guess, float(dict(_identifier().rank(text[:SAMPLE_CHARS])).get(lang, 0.0))
 
 
 def known(lang: str) -> bool:

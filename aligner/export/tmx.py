@@ -237,20 +237,37 @@ def _header(src: str, options: ExportOptions, signature: str, note: str) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
-def _unit_element(unit: MemoryUnit, profile: Profile, src: str, tgt: str, created: str | None) -> ET.Element:
-    tu = ET.Element("tu", tuid=unit.tuid, srclang=src)
+def _text(value: str) -> str:
+    """``value`` escaped as XML character data (as ElementTree writes it)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attr(value: str) -> str:
+    """``value`` escaped as a double-quoted XML attribute (as ElementTree writes it)."""
+    value = _text(value).replace('"', "&quot;")
+    return value.replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
+
+
+def _element(tag: str, text: str, attrs: str = "") -> str:
+    return f"<{tag}{attrs}>{_text(text)}</{tag}>" if text else f"<{tag}{attrs} />"
+
+
+def _unit_xml(unit: MemoryUnit, profile: Profile, src: str, tgt: str, created: str | None) -> str:
+    """The ``<tu>`` of ``unit``, indented as the third level of the file: what ElementTree
+    writes of it (attributes in this order), a string at a time, many times faster."""
+    attrs = [("tuid", unit.tuid), ("srclang", src)]
     if profile.creationid:
-        tu.set("creationid", profile.creationid)
+        attrs.append(("creationid", profile.creationid))
     if created:
-        tu.set("creationdate", created)
+        attrs.append(("creationdate", created))
+    inner: list[str] = []
     review = unit.review
     if review is not None:
         changed = tmx_time(review.changed_at)
         if changed and review.changed_by:
-            tu.set("changedate", changed)
-            tu.set("changeid", review.changed_by)
+            attrs += [("changedate", changed), ("changeid", review.changed_by)]
         if review.comment:
-            ET.SubElement(tu, "note").text = one_line(review.comment)
+            inner.append(_element("note", one_line(review.comment)))
     props: list[tuple[str | None, str]] = [
         (profile.score, f"{unit.score:.4f}"),
         (profile.link_type, unit.kind),
@@ -264,14 +281,12 @@ def _unit_element(unit: MemoryUnit, profile: Profile, src: str, tgt: str, create
         (profile.context[0] if profile.context else None, one_line(unit.before)),
         (profile.context[1] if profile.context else None, one_line(unit.after)),
     ]
-    for name, value in props:
-        if name and value:
-            ET.SubElement(tu, "prop", type=name).text = value
+    inner += [_element("prop", value, f' type="{_attr(name)}"') for name, value in props if name and value]
     for lang, text in ((src, unit.src), (tgt, unit.tgt)):
-        tuv = ET.SubElement(tu, "tuv", attrib={_XML_LANG: lang})
-        ET.SubElement(tuv, "seg").text = one_line(text)
-    ET.indent(tu, space="  ", level=2)
-    return tu
+        seg = _element("seg", one_line(text))
+        inner.append(f'<tuv xml:lang="{_attr(lang)}">\n        {seg}\n      </tuv>')
+    head = "".join(f' {name}="{_attr(value)}"' for name, value in attrs)
+    return f"<tu{head}>\n      " + "\n      ".join(inner) + "\n    </tu>"
 
 
 def write_memory(
@@ -307,8 +322,7 @@ def write_memory(
                 continue
             if written == 0 and body is fh:
                 fh.write(_header(src, options, signature, "").partition("<body />")[0] + "<body>")
-            element = _unit_element(unit, profile, src, tgt, options.created)
-            body.write("\n    " + ET.tostring(element, "unicode"))
+            body.write("\n    " + _unit_xml(unit, profile, src, tgt, options.created))
             written += 1
         note = ""
         if long_units:

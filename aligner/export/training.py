@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from .. import subword
-from ..bilingual import BilingualFile, is_bilingual_path
+from ..bilingual import BilingualFile, is_bilingual_path, language_code
 from ..corpus import (
     SAMPLE,
     CorpusBuilder,
@@ -68,8 +68,12 @@ def jsonl_record(pair: TrainingPair, src_lang: str, tgt_lang: str) -> dict[str, 
         "link_type": pair.kind,
         "src_sentences": list(pair.src_sentences),
         "tgt_sentences": list(pair.tgt_sentences),
-        "src_lid": round(probability(pair.src, src_lang), 4),
-        "tgt_lid": round(probability(pair.tgt, tgt_lang), 4),
+        "src_lid": round(probability(pair.src, language_code(src_lang)), 4)
+        if pair.src_lid is None
+        else pair.src_lid,
+        "tgt_lid": round(probability(pair.tgt, language_code(tgt_lang)), 4)
+        if pair.tgt_lid is None
+        else pair.tgt_lid,
     }
 
 
