@@ -67,6 +67,15 @@ def _shown(line: str, limit: int = 80) -> str:
     return repr(line if len(line) <= limit else line[: limit - 3] + "...")
 
 
+#: Output file extensions that name a format, for ``-o FILE`` without ``--format``.
+SUFFIX_FORMATS = {".tmx": "tmx", ".tsv": "tsv", ".links": "links", ".xliff": "xliff", ".xlf": "xliff"}
+
+
+def output_format(output: Path | None) -> str:
+    """The format that ``-o FILE`` asks for by its extension (``x.tsv``: tsv), tmx otherwise."""
+    return SUFFIX_FORMATS.get("" if output is None else output.suffix.lower(), "tmx")
+
+
 def read_pairs(pairs_file: Path, out_dir: Path, fmt: str) -> list[PairJob]:
     """The pairs of ``pairs_file``, each checked before any is aligned.
 
@@ -218,7 +227,14 @@ def align_command(
     presplit: Annotated[
         bool, typer.Option("--presplit", help="The files hold one sentence per line: split nothing.")
     ] = False,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.tmx,  # type: ignore[attr-defined]
+    fmt: Annotated[
+        Format | None,
+        typer.Option(
+            "--format",
+            help="Output format (default: -o FILE's extension where it names one: .tmx, .tsv, .links, "
+            ".xliff, .xlf; otherwise tmx).",
+        ),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -260,6 +276,7 @@ def align_command(
         error(f"{missing} missing: give SRC and TGT (one pair) or --pairs FILE (many)")
         raise typer.Exit(USAGE)
     config = replace(config, max_src=max_link, max_tgt=max_link)
+    fmt = fmt or Format(output_format(output if pairs is None else None))
     if pairs is None:
         assert src is not None and tgt is not None
         jobs = [PairJob(src, tgt, output)]

@@ -270,3 +270,25 @@ def test_a_pair_that_fails_stops_the_run_and_keeps_what_was_written(tmp_path: Pa
         in res.stderr
     )
     assert sorted(p.name for p in out.iterdir()) == ["de1__fr1.links"]
+
+
+@pytest.mark.parametrize(
+    ("name", "options", "starts"),
+    [
+        ("a.tsv", (), "Der Berg ist hoch .\tLa montagne est haute .\t"),
+        ("a.links", (), "[0]:[0]:"),
+        ("a.TMX", (), '<?xml version="1.0" encoding="UTF-8"?>\n<tmx '),
+        ("a.xlf", (), '<?xml version="1.0" encoding="UTF-8"?>\n<xliff '),
+        ("a.txt", (), '<?xml version="1.0" encoding="UTF-8"?>\n<tmx '),  # no format of its own: TMX
+        ("a.tsv", ("--format", "links"), "[0]:[0]:"),  # --format wins
+    ],
+)
+def test_the_output_files_extension_names_its_format(
+    tmp_path: Path, name: str, options: tuple[str, ...], starts: str
+) -> None:
+    docs = _presplit_docs(tmp_path / "docs")
+    out = tmp_path / name
+    res = _invoke("align", docs / "de1.txt", docs / "fr1.txt", "-o", out, *DE_FR, *options)
+    assert res.exit_code == OK, res.output
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(starts)
