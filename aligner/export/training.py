@@ -126,7 +126,7 @@ def memory_unit(pair: TrainingPair) -> MemoryUnit:
         pair.kind,
         source,
         target,
-        before=(pair.after and pair.before) or pair.before,
+        before=pair.before,
         after=pair.after,
     )
 
@@ -385,7 +385,10 @@ def export_corpus(
         raise ConfigError(f"--spm-vocab-size trains on the train split; --split {splits} names none")
     if subwords.vocab_size is None and subwords.max_tokens is not None:
         raise ConfigError("--max-tokens counts SentencePiece pieces: give --spm-vocab-size too")
-    check_free([target / f for name in names for f in _file_names(name, formats, src, tgt)], force)
+    expected = [f for name in names for f in _file_names(name, formats, src, tgt)] + [SUMMARY, CARD]
+    if subwords.vocab_size is not None:
+        expected += [subword.MODEL_FILE, subword.VOCAB_FILE]
+    check_free([target / f for f in expected], force)  # before any work; all again when renamed
     keys = _split_keys(run_dir, documents) if splits is not None else {}
     builder = CorpusBuilder(config, src, tgt)
     extra: dict[str, object] = {}
