@@ -86,4 +86,9 @@ elif POINT == "writing":
 if __name__ == "__main__":
     from aligner_cli.main import app
 
+    # Ctrl-C as in a terminal: a process started in the background by a shell without job
+    # control inherits SIGINT ignored (and Python then keeps it ignored), so that the
+    # interrupt would do nothing; pytest run that way made these tests fail.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
     app(sys.argv[5:], prog_name="aligner")
