@@ -2,13 +2,15 @@
 
 What ML pipelines take in (../shared/FACTS.md section 7): sentence pairs, each
 with its score and the document pair it came from. A corpus is built in
-steps, each a pure function over in-memory pairs:
+steps, each a stream of pairs (:class:`CorpusBuilder` chains them):
 
-1. :func:`read_run_pairs` reads the run's TSV files into
+1. :func:`run_pairs` reads the run's TSV files, one at a time, into
    :class:`TrainingPair` records (null links are not in them), or
    :func:`read_bilingual_pairs` a TMX or XLIFF file's units (:mod:`aligner.bilingual`);
 2. :class:`FilterChain` scores every pair with each filter and drops those a
-   filter rejects, counting per filter (OpusFilter's "score, then decide");
+   filter rejects, counting per filter (OpusFilter's "score, then decide"); a
+   filter may also measure the pair (the language filter: each side's
+   language probability, which the records carry);
 3. :class:`Deduplicator` drops exact duplicates (same text after white space
    normalisation) and near duplicates (same text once case, accents,
    punctuation, digits and white space are ignored), keeping the first
@@ -111,6 +113,8 @@ def placed(pairs: Iterable[TrainingPair]) -> Iterator[TrainingPair]:
 
 
 Predicate = Callable[[TrainingPair], bool]
+#: A filter: a predicate, or a measure that also gives the pair with what it measured.
+Filter = Callable[[TrainingPair], "bool | tuple[bool, TrainingPair]"]
 
 
 def translated() -> Predicate:
@@ -190,9 +194,10 @@ def measure_language(
 
 @dataclass
 class FilterChain:
-    """Filters applied in order; counts how many pairs each one dropped."""
+    """Filters applied in order; counts how many pairs each one dropped. A filter that
+    measures (:data:`Filter`) passes the measured pair on."""
 
-    filters: list[tuple[str, Predicate]]
+    filters: list[tuple[str, Filter]]
     dropped: Counter[str] = field(default_factory=Counter)
     seen: int = 0
     samples: dict[str, list[TrainingPair]] = field(default_factory=dict)  # the first dropped, per filter
@@ -200,11 +205,14 @@ class FilterChain:
     def __call__(self, pairs: Iterable[TrainingPair]) -> Iterator[TrainingPair]:
         for pair in pairs:
             self.seen += 1
-            for name, keep in self.filters:
-                if not keep(pair):
+            for name, check in self.filters:
+                verdict = check(pair)
+                keep, measured = verdict if isinstance(verdict, tuple) else (verdict, pair)
+                if not keep:
                     self.dropped[name] += 1
                     _sample(self.samples, name, pair)
                     break
+                pair = measured
             else:
                 yield pair
 
@@ -313,55 +321,36 @@ class CorpusBuilder:
     def __init__(self, config: CorpusConfig, src_lang: str, tgt_lang: str) -> None:
         self.config = config
         self.languages = (src_lang, tgt_lang)
-        filters = [("untranslated", translated())] if config.drop_untranslated else []
+        filters: list[tuple[str, Filter]] = (
+            [("untranslated", translated())] if config.drop_untranslated else []
+        )
         filters += [
             ("min_score", min_score(config.min_score)),
             ("length_ratio", length_ratio(config.max_ratio)),
             ("max_length", max_length(config.max_words)),
         ]
+        if config.lang_check:
+            # It also measures what each record carries: each side's language probability
+            # (one pass of the identifier per side, not two).
+            filters.append(("language", measure_language(src_lang, tgt_lang)))
         self.chain = FilterChain(filters)
-        # The last filter, which also measures what each record carries: each side's
-        # language probability (one pass of the identifier per side, not two).
-        self.measure = measure_language(src_lang, tgt_lang) if config.lang_check else None
         self.dedupe = Deduplicator()
         self.kept = 0
 
-    def _language(self, pairs: Iterable[TrainingPair]) -> Iterator[TrainingPair]:
-        for pair in pairs:
-            if self.measure is None:
-                yield pair
-                continue
-            ok, measured = self.measure(pair)
-            if ok:
-                yield measured
-            else:
-                self.chain.dropped["language"] += 1
-                _sample(self.chain.samples, "language", pair)
-
     def __call__(self, pairs: Iterable[TrainingPair]) -> Iterator[TrainingPair]:
-        filtered = self._language(self.chain(pairs))
+        filtered = self.chain(pairs)
         for pair in self.dedupe(filtered) if self.config.dedup else filtered:
             self.kept += 1
             yield pair
 
     def summary(self) -> CorpusSummary:
         """What the pairs read so far came to."""
-        names = [name for name, _ in self.chain.filters] + (["language"] if self.measure else [])
-        dropped = {name: self.chain.dropped[name] for name in names}
+        dropped = {name: self.chain.dropped[name] for name, _ in self.chain.filters}
         samples = dict(self.chain.samples)
         if self.config.dedup:
             dropped |= {k: self.dedupe.dropped[k] for k in ("exact_duplicate", "near_duplicate")}
             samples |= self.dedupe.samples
         return CorpusSummary(self.languages, self.chain.seen, dropped, self.kept, self.config, samples)
-
-
-def build_corpus(
-    pairs: Iterable[TrainingPair], config: CorpusConfig, src_lang: str, tgt_lang: str
-) -> tuple[list[TrainingPair], CorpusSummary]:
-    """Filter and deduplicate ``pairs``; return the kept pairs and a summary."""
-    builder = CorpusBuilder(config, src_lang, tgt_lang)
-    kept = list(builder(pairs))
-    return kept, builder.summary()
 
 
 @dataclass(frozen=True)
@@ -430,17 +419,6 @@ def run_pairs(folder: Path) -> RunPairs:
         pair_dates.append(dates.get(entry.source) or dates.get(entry.target))
     languages = corpus_languages(src_lang or "it", tgt_lang or "en")
     return RunPairs(folder, languages, tuple(documents), tuple(files), tuple(pair_dates))
-
-
-def read_run_pairs(folder: Path) -> tuple[str, str, list[TrainingPair]]:
-    """The sentence pairs of an ``aligner run`` (or ``review-export``) output folder, all
-    read (:func:`run_pairs` reads them as they are used).
-
-    :returns: source language, target language, and the pairs in run order.
-    :raises InputError: a file is missing or is not what the run wrote, naming it (and the line).
-    """
-    pairs = run_pairs(folder)
-    return (*pairs.languages, list(pairs))
 
 
 def _link_sentences(

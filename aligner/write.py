@@ -38,6 +38,25 @@ def check_free(paths: Iterable[Path], force: bool) -> None:
             raise OutputExistsError(path)
 
 
+def _temporary(path: Path) -> tuple[int, Path]:
+    """A new temporary file beside ``path`` (its folder made if missing), open, with the
+    permissions :func:`open` would give: its descriptor and path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.fchmod(fd, FILE_MODE)
+    return fd, Path(tmp)
+
+
+def _writable_temporary(path: Path) -> tuple[int, Path]:
+    """:func:`_temporary`, a folder that cannot be written to said as the user's to fix."""
+    try:
+        return _temporary(path)
+    except OSError as err:
+        raise AlignerError(
+            f"{path.parent}: cannot write there ({err.strerror}). Choose another folder."
+        ) from None
+
+
 def write_text_atomic(path: Path, text: str, force: bool = False, durable: bool = True) -> None:
     """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically.
 
@@ -47,14 +66,7 @@ def write_text_atomic(path: Path, text: str, force: bool = False, durable: bool 
     as a pair's marker, which a rerun then rewrites.
     """
     check_free([path], force)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        os.fchmod(fd, FILE_MODE)
-    except OSError as err:
-        raise AlignerError(
-            f"{path.parent}: cannot write there ({err.strerror}). Choose another folder."
-        ) from None
+    fd, tmp = _writable_temporary(path)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
@@ -72,9 +84,7 @@ def atomic_path(path: Path, force: bool = False) -> Iterator[Path]:
     """A temporary path beside ``path`` for a writer that needs a file name
     (Parquet); renamed onto ``path`` when the block succeeds, removed if not."""
     check_free([path], force)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.fchmod(fd, FILE_MODE)
+    fd, tmp = _temporary(path)
     os.close(fd)
     try:
         yield Path(tmp)
@@ -112,18 +122,10 @@ class Staging:
         that needs a path (Parquet)."""
         if name in self._temps:
             raise ValueError(f"{name} is staged twice")
-        final = self.folder / name
-        try:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{final.name}.", suffix=".tmp", dir=final.parent)
-            os.fchmod(fd, FILE_MODE)
-            os.close(fd)
-        except OSError as err:
-            raise AlignerError(
-                f"{final.parent}: cannot write there ({err.strerror}). Choose another folder."
-            ) from None
-        self._temps[name] = Path(tmp)
-        return Path(tmp)
+        fd, tmp = _writable_temporary(self.folder / name)
+        os.close(fd)
+        self._temps[name] = tmp
+        return tmp
 
     def open(self, name: str) -> TextIO:
         """The temporary file of ``name``, open for writing text (UTF-8, ``\\n`` line ends)."""

@@ -315,20 +315,20 @@ def write_memory(
         body = (
             stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) if profile.max_chars else fh
         )
+        head, _, tail = _header(src, options, signature, "").partition("<body />")
         written = long_units = 0
         for unit in units:
             if profile.max_chars is not None and max(len(unit.src), len(unit.tgt)) > profile.max_chars:
                 long_units += 1
                 continue
             if written == 0 and body is fh:
-                fh.write(_header(src, options, signature, "").partition("<body />")[0] + "<body>")
+                fh.write(head + "<body>")
             body.write("\n    " + _unit_xml(unit, profile, src, tgt, options.created))
             written += 1
-        note = ""
         if long_units:
             limit = f"{profile.max_chars:,} characters"
             note = f"{long_units} unit(s) longer than {limit} left out ({profile.name} refuses them)"
-        head, _, tail = _header(src, options, signature, note).partition("<body />")
+            head, _, tail = _header(src, options, signature, note).partition("<body />")
         if written == 0:
             fh.write(head + "<body />" + tail)
             return 0

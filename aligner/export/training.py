@@ -49,8 +49,9 @@ from .xces import XcesWriter
 def write_moses(pairs: Iterable[TrainingPair], src: TextIO, tgt: TextIO) -> None:
     """Write the two sides to two files, one pair per line (texts made one line: :func:`marian_safe`)."""
     for p in pairs:
-        src.write(marian_safe(p.src) + "\n")
-        tgt.write(marian_safe(p.tgt) + "\n")
+        src_line, tgt_line, _ = _safe_sides(p)
+        src.write(src_line + "\n")
+        tgt.write(tgt_line + "\n")
 
 
 def jsonl_record(pair: TrainingPair, src_lang: str, tgt_lang: str) -> dict[str, object]:
@@ -68,19 +69,14 @@ def jsonl_record(pair: TrainingPair, src_lang: str, tgt_lang: str) -> dict[str, 
         "link_type": pair.kind,
         "src_sentences": list(pair.src_sentences),
         "tgt_sentences": list(pair.tgt_sentences),
-        "src_lid": round(probability(pair.src, language_code(src_lang)), 4)
-        if pair.src_lid is None
-        else pair.src_lid,
-        "tgt_lid": round(probability(pair.tgt, language_code(tgt_lang)), 4)
-        if pair.tgt_lid is None
-        else pair.tgt_lid,
+        "src_lid": _lid(pair.src, src_lang, pair.src_lid),
+        "tgt_lid": _lid(pair.tgt, tgt_lang, pair.tgt_lid),
     }
 
 
-def write_jsonl(pairs: Iterable[TrainingPair], fh: TextIO, src_lang: str, tgt_lang: str) -> None:
-    """One JSON object per line, keys in a fixed order, UTF-8 unescaped."""
-    for p in pairs:
-        fh.write(json.dumps(jsonl_record(p, src_lang, tgt_lang), ensure_ascii=False) + "\n")
+def _lid(text: str, lang: str, measured: float | None) -> float:
+    """A side's language probability: as the language filter measured it, or measured now."""
+    return round(probability(text, language_code(lang)), 4) if measured is None else measured
 
 
 #: What could break a TSV line for Marian, fairseq or pandas: tabs, line ends and the
@@ -99,10 +95,21 @@ def write_scored_tsv(pairs: Iterable[TrainingPair], fh: TextIO, with_doc: bool =
     had a text changed to make it so."""
     changed = 0
     for p in pairs:
-        src, tgt = marian_safe(p.src), marian_safe(p.tgt)
-        changed += src != p.src or tgt != p.tgt
-        fh.write(f"{src}\t{tgt}\t{p.score:.4f}" + (f"\t{marian_safe(p.doc)}\n" if with_doc else "\n"))
+        src, tgt, made_safe = _safe_sides(p)
+        changed += made_safe
+        fh.write(_tsv_line(src, tgt, p, p.doc if with_doc else None))
     return changed
+
+
+def _safe_sides(pair: TrainingPair) -> tuple[str, str, bool]:
+    """The pair's two texts made line-safe (:func:`marian_safe`), and whether that changed one."""
+    src, tgt = marian_safe(pair.src), marian_safe(pair.tgt)
+    return src, tgt, src != pair.src or tgt != pair.tgt
+
+
+def _tsv_line(src: str, tgt: str, pair: TrainingPair, doc: str | None = None) -> str:
+    """A line of the scored TSV: the line-safe texts, the pair's score (and ``doc``)."""
+    return f"{src}\t{tgt}\t{pair.score:.4f}" + (f"\t{marian_safe(doc)}\n" if doc is not None else "\n")
 
 
 #: Corpus formats; ``parquet`` is written to a path, the others are text. ``tmx`` is one
@@ -232,13 +239,13 @@ class _Writers:
         self.changed = 0  # pairs with a text made line-safe
 
     def add(self, p: TrainingPair) -> None:
-        src, tgt = marian_safe(p.src), marian_safe(p.tgt)
-        self.changed += src != p.src or tgt != p.tgt
+        src, tgt, made_safe = _safe_sides(p)
+        self.changed += made_safe
         if self.moses is not None:
             self.moses[0].write(src + "\n")
             self.moses[1].write(tgt + "\n")
         if self.tsv is not None:
-            self.tsv.write(f"{src}\t{tgt}\t{p.score:.4f}\n")
+            self.tsv.write(_tsv_line(src, tgt, p))
         if self.jsonl is not None or self.parquet is not None:
             record = jsonl_record(p, self.src, self.tgt)
             if self.jsonl is not None:
@@ -460,14 +467,19 @@ def export_corpus(
             stage.write_text(CARD, dataset_card((src, tgt), files, counts, record, signature))
             stage.commit()
     except BaseException:
-        if created:  # leave no empty folder behind
-            for folder in sorted((d for d in target.rglob("*") if d.is_dir()), reverse=True):
-                if not any(folder.iterdir()):
-                    folder.rmdir()
-            if not any(target.iterdir()):
-                target.rmdir()
+        if created:
+            _remove_empty(target)
         raise
     return CorpusExport(summary, tuple(files), source, counts if splits is not None else None)
+
+
+def _remove_empty(folder: Path) -> None:
+    """Remove ``folder`` and the folders in it if they hold no file (a failed export made them)."""
+    for sub in sorted((d for d in folder.rglob("*") if d.is_dir()), reverse=True):
+        if not any(sub.iterdir()):
+            sub.rmdir()
+    if not any(folder.iterdir()):
+        folder.rmdir()
 
 
 def _file_names(name: str, formats: Sequence[str], src: str, tgt: str) -> list[str]:
