@@ -30,7 +30,6 @@ from .langid import MIN_CONFIDENCE, identify
 from .load import document_from_bytes, document_id, loading_notes, read_document_bytes, usable_date
 from .model import DocPair, Document, PairInfo, Sentence
 from .pair import DocProfile, centroid, profile
-from .split import MAX_SENTENCE_CHARS, get_splitter, split
 from .workdir import (
     BoilerplateLine,
     DocumentRecord,
@@ -105,6 +104,8 @@ def warm_up(encoder: str, device: str | None, langs: Sequence[str]) -> None:
     """Load what a worker's first task would: the encoder's model (embedding one text),
     the language identifier's model and the splitters of ``langs``. A pool's workers do
     it as they start, while the main process does its own start."""
+    from .split import get_splitter
+
     get_encoder(encoder, device).inner.encode(["Warm-up."])
     identify("warm up")
     for lang in langs:
@@ -159,6 +160,8 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
     vectors = np.zeros((0, encoder.dim), dtype=np.float32)
     prof = None
     if guess.lang in (job.pair.src_lang, job.pair.tgt_lang):
+        from .split import split
+
         sentences = split(doc)
         texts = [s.text for s in sentences]
         # Each document is embedded alone, its distinct texts sorted: the vectors
@@ -203,6 +206,8 @@ def _record(doc: Document, sentences: Sequence[Sentence], text: str) -> Document
 
 
 def _long_lines(doc: Document) -> list[Problem]:
+    from .split import MAX_SENTENCE_CHARS
+
     out = []
     for line in doc.content_lines:
         text = doc.text[line.start : line.end]
@@ -250,14 +255,15 @@ def align_pair(task: PairTask) -> Aligned:
             bilingual = dictionary.load(*langs, job.align.dictionary_dir)
         info = PairInfo(*langs, pair.src, pair.tgt, src.record.date or tgt.record.date, job.signature)
         al = align(src.sentences, tgt.sentences, encoder, job.align, info, bilingual)
-        files = {}
+        files, sizes = {}, {}
         for fmt in job.formats:
             name = f"{stem}.{fmt}"
-            # Ours to replace: run() refused a folder with a stranger's file in the way.
-            write_text_atomic(
-                folder.output_path(name), render_alignment(al, fmt, job.min_score, job.export), force=True
-            )
+            text = render_alignment(al, fmt, job.min_score, job.export)
+            # Ours to replace: run() refused a folder with a stranger's file in the way. Not
+            # flushed one by one: the marker's sizes tell a file a crash cut short.
+            write_text_atomic(folder.output_path(name), text, force=True, durable=False)
             files[fmt] = name
+            sizes[name] = len(text.encode("utf-8"))
     except Exception as err:  # one bad pair never stops the batch
         message = f"aligning it with {pair.tgt} failed ({type(err).__name__}: {err}); please report it"
         return Aligned(None, problems=(Problem(pair.src, message, "error"),))
@@ -274,5 +280,5 @@ def align_pair(task: PairTask) -> Aligned:
         round(sum(real) / len(real), 4) if real else None,
         evidence=pair.evidence,
     )
-    folder.write_marker(stem, PairMarker(task.src_key, task.tgt_key, entry, warnings))
+    folder.write_marker(stem, PairMarker(task.src_key, task.tgt_key, entry, warnings, sizes))
     return Aligned(entry, tuple(files.values()), problems=warnings)

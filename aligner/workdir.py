@@ -327,23 +327,28 @@ class JobIdentity:
 @dataclass(frozen=True)
 class PairMarker:
     """``.aligner/pairs/<stem>.json``: the pair is complete; its two stored documents, its
-    entry, and what its alignment warned of (repeated when a rerun resumes)."""
+    entry, what its alignment warned of (repeated when a rerun resumes), and the size in
+    bytes of each file it wrote (``sizes``, by file name: see :meth:`RunFolder.complete`)."""
 
     src_key: str
     tgt_key: str
     entry: PairRecord
     problems: tuple[Problem, ...] = ()
+    sizes: dict[str, int] = field(default_factory=dict, hash=False)
 
     def to_text(self) -> str:
         obj: Json = {"src_key": self.src_key, "tgt_key": self.tgt_key, "entry": self.entry.to_json()}
         if self.problems:
             obj["problems"] = [p.to_json() for p in self.problems]
+        if self.sizes:
+            obj["sizes"] = dict(self.sizes)
         return json.dumps(obj, ensure_ascii=False) + "\n"
 
     @classmethod
     def from_json(cls, obj: Json) -> PairMarker:
         problems = tuple(Problem.from_json(p) for p in obj.get("problems", []))
-        return cls(obj["src_key"], obj["tgt_key"], PairRecord.from_json(obj["entry"]), problems)
+        sizes = {str(k): int(v) for k, v in obj.get("sizes", {}).items()}
+        return cls(obj["src_key"], obj["tgt_key"], PairRecord.from_json(obj["entry"]), problems, sizes)
 
 
 @dataclass(frozen=True)
@@ -568,19 +573,28 @@ class RunFolder:
     def write_marker(self, stem: str, marker: PairMarker) -> None:
         """Write the marker of the pair ``stem``, after its files.
 
-        Not flushed to disk (the pair's files are, before it): a marker a crash left empty
-        or cut short cannot be read (:meth:`read_marker`), and the pair is redone. One
-        ``fsync`` a pair fewer.
+        Neither it nor the pair's files are flushed to disk one by one (an ``fsync`` each
+        took about as long as aligning a small pair): each is renamed into place whole, so
+        a killed run leaves every file whole or absent. After a system crash a file may be
+        there but empty or cut short, or the marker unreadable: the sizes the marker records
+        tell (:meth:`complete`), and the pair is redone. The manifest, written last, is
+        flushed.
         """
         write_text_atomic(self.marker_path(stem), marker.to_text(), force=True, durable=False)
 
     def complete(self, marker: PairMarker | None, src_key: str, tgt_key: str) -> bool:
-        """True when ``marker`` is of these two stored documents and its files are all there."""
-        return (
-            marker is not None
-            and (marker.src_key, marker.tgt_key) == (src_key, tgt_key)
-            and all(self.output_path(name).exists() for name in marker.entry.files.values())
-        )
+        """True when ``marker`` is of these two stored documents and its files are all there,
+        each of the size it records."""
+        if marker is None or (marker.src_key, marker.tgt_key) != (src_key, tgt_key):
+            return False
+        for name in marker.entry.files.values():
+            try:
+                size = self.output_path(name).stat().st_size
+            except OSError:
+                return False
+            if name in marker.sizes and size != marker.sizes[name]:
+                return False
+        return True
 
     # stored documents
 

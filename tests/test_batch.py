@@ -138,3 +138,19 @@ def test_a_marker_a_crash_cut_short_makes_its_pair_redone(
     assert res.exit_code == SKIPPED, res.output
     assert "(5 already complete, skipped)" in res.stdout
     assert _outputs(out) == reference
+
+
+@pytest.mark.parametrize("damage", ["empty", "cut short"])
+def test_a_pair_file_a_crash_left_empty_or_cut_short_makes_its_pair_redone(
+    corpus: Path, corpus_run: Ran, reference: dict[str, bytes], tmp_path: Path, damage: str
+) -> None:
+    """A pair's files are not flushed to disk one by one either: after a system crash one
+    may be there with its marker but empty or cut short. Its size is not the one the
+    marker records, so a rerun redoes that pair alone."""
+    out = copy_run(corpus_run, tmp_path)
+    tmx = sorted(out.glob("*.tmx"))[2]
+    tmx.write_bytes(b"" if damage == "empty" else tmx.read_bytes()[:-10])
+    res = runner.invoke(app, ["run", str(corpus), "--out", str(out)])
+    assert res.exit_code == SKIPPED, res.output
+    assert "(6 already complete, skipped)" in res.stdout
+    assert _outputs(out) == reference
