@@ -37,11 +37,12 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Executor, Future, wait
+from concurrent.futures import BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
+from queue import SimpleQueue
 from typing import TypeVar
 
 from .dedup import Duplicate, group_duplicates
@@ -111,14 +112,19 @@ class RunResult:
 
 
 def run_tasks(
-    fn: Callable[[T], R], items: Iterable[T], executor: Executor | None, window: int = 64
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    executor: Executor | None,
+    window: int = 64,
+    chunk: int = 1,
 ) -> Iterator[R]:
     """``fn`` over ``items``, results in completion order.
 
-    With an executor, at most ``window`` tasks are in flight, so a million
-    documents never mean a million futures; on Ctrl-C the tasks under way
-    finish and their results come out before the ``KeyboardInterrupt``.
-    Without one, runs here, in order.
+    With an executor, the items go in tasks of ``chunk`` each (one task's sending,
+    receiving and bookkeeping cost about as much as aligning a small pair), at most
+    ``window`` items in flight, so a million documents never mean a million futures;
+    on Ctrl-C the tasks under way finish and their results come out before the
+    ``KeyboardInterrupt``. Without one, runs here, in order.
 
     :raises WorkerDied: a worker process died and the executor gave up.
     """
@@ -126,25 +132,39 @@ def run_tasks(
         yield from map(fn, items)
         return
     todo = iter(items)
-    pending: set[Future[R]] = {executor.submit(fn, item) for item in islice(todo, window)}
+    finished: SimpleQueue[Future[list[R]]] = SimpleQueue()  # each task as it completes
+    pending: set[Future[list[R]]] = set()
+
+    def submit(tasks: int) -> None:
+        for _ in range(tasks):
+            part = list(islice(todo, chunk))
+            if not part:
+                return
+            fut = executor.submit(_each, fn, part)
+            pending.add(fut)
+            fut.add_done_callback(finished.put)
+
     try:
+        submit(max(1, window // chunk))
         while pending:
             try:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                fut = finished.get()
             except KeyboardInterrupt:
                 # Ctrl-C: the tasks under way finish (their work is saved) and are reported;
                 # those not started are dropped.
-                for fut in pending:
-                    fut.cancel()
-                under_way = [fut for fut in pending if not fut.cancelled()]
+                for other in pending:
+                    other.cancel()
+                under_way = [other for other in pending if not other.cancelled()]
                 pending = set()
-                for fut in wait(under_way).done:
-                    if fut.exception() is None:
-                        yield fut.result()
+                for other in wait(under_way).done:
+                    if other.exception() is None:
+                        yield from other.result()
                 raise
-            pending |= {executor.submit(fn, item) for item in islice(todo, len(done))}
-            for fut in done:
-                yield fut.result()
+            if fut not in pending:
+                continue  # cancelled: reported already
+            pending.discard(fut)
+            submit(1)
+            yield from fut.result()
     except Exception as err:
         if not _worker_death(err):
             raise
@@ -154,6 +174,21 @@ def run_tasks(
     finally:
         for fut in pending:
             fut.cancel()
+
+
+#: The most documents or pairs one task of a run takes (:func:`run_tasks`).
+TASK_ITEMS = 8
+
+
+def _chunk(items: int) -> int:
+    """Items per task for ``items`` in all: one each for a few (every worker gets some),
+    up to :data:`TASK_ITEMS` for many."""
+    return max(1, min(TASK_ITEMS, items // 64))
+
+
+def _each(fn: Callable[[T], R], items: list[T]) -> list[R]:
+    """``fn`` over ``items``, in a worker: one task of :func:`run_tasks`."""
+    return [fn(item) for item in items]
 
 
 #: The sentence vectors pairing keeps in memory, in bytes: a document is scored against
@@ -255,7 +290,7 @@ def _scan(
     sides: dict[str, list[Scanned]] = {job.pair.src_lang: [], job.pair.tgt_lang: []}
     report("reading", 0, len(paths))
     scan = partial(scan_document, out=run_folder.path, job=job, root=root)
-    for n, sc in enumerate(run_tasks(scan, paths, executor), 1):
+    for n, sc in enumerate(run_tasks(scan, paths, executor, chunk=_chunk(len(paths))), 1):
         report("reading", n, len(paths))
         result.documents.append(sc.record)
         result.problems.extend(sc.problems)
@@ -335,7 +370,7 @@ def _align(
     tasks = [PairTask(p, keys[p.src], keys[p.tgt], run_folder.path, job) for p in pairs]
     report("aligning", 0, len(tasks))
     done: Aligned
-    for n, done in enumerate(run_tasks(align_pair, tasks, executor), 1):
+    for n, done in enumerate(run_tasks(align_pair, tasks, executor, chunk=_chunk(len(tasks))), 1):
         report("aligning", n, len(tasks))
         if done.entry is None:
             result.failed_pairs += 1

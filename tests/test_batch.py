@@ -8,10 +8,12 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from aligner.pipeline import TASK_ITEMS, run_tasks
 from aligner_cli.common import SKIPPED
 from aligner_cli.main import app
 from typer.testing import CliRunner
@@ -154,3 +156,19 @@ def test_a_pair_file_a_crash_left_empty_or_cut_short_makes_its_pair_redone(
     assert res.exit_code == SKIPPED, res.output
     assert "(6 already complete, skipped)" in res.stdout
     assert _outputs(out) == reference
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+@pytest.mark.parametrize(
+    ("items", "chunk", "window"),
+    [(0, 1, 64), (1, TASK_ITEMS, 64), (7, 3, 4), (100, TASK_ITEMS, 64), (1000, TASK_ITEMS, 2), (65, 64, 64)],
+)
+def test_tasks_of_several_items_give_every_result_once(items: int, chunk: int, window: int) -> None:
+    """Items go to the workers several to a task; each result comes back once, whatever the
+    order the tasks finish in."""
+    with ThreadPoolExecutor(3) as pool:
+        got = list(run_tasks(_square, range(items), pool, window=window, chunk=chunk))
+    assert sorted(got) == [x * x for x in range(items)]
