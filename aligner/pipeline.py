@@ -17,8 +17,10 @@ and goes through four phases, each a function below:
 4. *manifest*: ``manifest.json``, written last.
 
 Memory holds the profiles and manifest entries of the documents, never their
-text, and one pair at a time per worker; while pairing, the vectors of the
-documents scored most recently, up to :data:`PAIRING_CACHE_BYTES`.
+text, and one pair at a time per worker; until pairing is done, the sentence
+vectors of up to :data:`PAIRING_CACHE_BYTES` of documents: those the scan sent
+back first (most or all of them), then, while pairing, those of the others
+read from the work folder most recently.
 
 **Resume.** The work folder records the job (:class:`aligner.workdir.JobIdentity`).
 A rerun of the same job into the same folder reuses the stored documents and
@@ -38,7 +40,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import BrokenExecutor, Executor, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
@@ -288,6 +290,7 @@ def _scan(
 ) -> dict[str, list[Scanned]]:
     """Scan every document; those in the job's two languages by language, sorted by name."""
     sides: dict[str, list[Scanned]] = {job.pair.src_lang: [], job.pair.tgt_lang: []}
+    held = 0  # bytes of sentence vectors kept for pairing
     report("reading", 0, len(paths))
     scan = partial(scan_document, out=run_folder.path, job=job, root=root)
     for n, sc in enumerate(run_tasks(scan, paths, executor, chunk=_chunk(len(paths))), 1):
@@ -304,6 +307,10 @@ def _scan(
             result.unpaired.append(Unpaired(sc.file, reason))
             result.problems.append(Problem(sc.file, reason))
             continue
+        if sc.vectors is not None:
+            held += sc.vectors.nbytes
+            if held > PAIRING_CACHE_BYTES:
+                sc = replace(sc, vectors=None)  # pairing reads them from the work folder
         sides[sc.lang or ""].append(sc)
     for side in sides.values():
         side.sort(key=lambda sc: sc.file)
@@ -339,18 +346,20 @@ def _pair(
     sides: dict[str, list[Scanned]], keys: dict[str, str], run_folder: RunFolder, job: Job, result: RunResult
 ) -> list[DocPair]:
     """Pair the documents of the two sides (stored under ``keys``); the unpaired ones go to ``result``."""
+    held = {sc.file: sc.vectors for side in sides.values() for sc in side if sc.vectors is not None}
+    budget = PAIRING_CACHE_BYTES - sum(v.nbytes for v in held.values())
+    stored = LeastRecentlyUsed(lambda doc_id: run_folder.read_vectors(keys[doc_id]), max(budget, 0))
 
-    def read(doc_id: str) -> Vectors:
-        vecs = run_folder.read_document(keys[doc_id]).vectors
-        assert vecs is not None
-        return vecs
+    def vectors(doc_id: str) -> Vectors:
+        found = held.get(doc_id)
+        return stored(doc_id) if found is None else found
 
     cfg = job.pair
     pairs, unpaired = pair_documents(
         [sc.profile for sc in sides[cfg.src_lang] if sc.profile],
         [sc.profile for sc in sides[cfg.tgt_lang] if sc.profile],
         cfg,
-        LeastRecentlyUsed(read, PAIRING_CACHE_BYTES),
+        vectors,
     )
     result.unpaired.extend(unpaired)
     result.problems.extend(Problem(u.doc, f"not paired: {u.reason}") for u in unpaired)

@@ -56,6 +56,7 @@ class Scanned:
     key: str | None = None  # where it is stored; None if it could not be read
     profile: DocProfile | None = None  # None unless in one of the job's two languages
     fingerprint: Fingerprint | None = None  # likewise (aligner.dedup)
+    vectors: Vectors | None = None  # likewise: its sentence vectors, which pairing reads
 
     @property
     def lang(self) -> str | None:
@@ -69,7 +70,7 @@ class Scanned:
         prof = DocProfile(
             r.file, centroid(vectors), frozenset(p.numbers), frozenset(p.names), p.chars, r.date
         )
-        return cls(doc.record.file, doc.record, doc.problems, key, prof, p.fingerprint)
+        return cls(doc.record.file, doc.record, doc.problems, key, prof, p.fingerprint, vectors)
 
 
 @dataclass(frozen=True)

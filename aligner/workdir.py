@@ -629,6 +629,24 @@ class RunFolder:
                 f"Rerun `aligner run INPUT --out {self.path}` (it stores it again) and try again.",
             ) from None
 
+    def read_vectors(self, key: str) -> Vectors:
+        """The sentence vectors of the document stored under ``key``, without the rest
+        (pairing reads the vectors of every document; parsing the rest took longer).
+
+        :raises InputError: it is missing or broken, with the fix.
+        """
+        path = self.doc_path(key)
+        try:
+            with path.open("rb") as fh:
+                vecs: Vectors = np.lib.format.read_array(fh, allow_pickle=False)
+                return vecs
+        except (OSError, ValueError) as err:
+            raise InputError(
+                path,
+                f"the stored document cannot be read ({err})",
+                f"Rerun `aligner run INPUT --out {self.path}` (it stores it again) and try again.",
+            ) from None
+
     def has_document(self, key: str) -> bool:
         return self.doc_path(key).exists()
 

@@ -172,3 +172,14 @@ def test_tasks_of_several_items_give_every_result_once(items: int, chunk: int, w
     with ThreadPoolExecutor(3) as pool:
         got = list(run_tasks(_square, range(items), pool, window=window, chunk=chunk))
     assert sorted(got) == [x * x for x in range(items)]
+
+
+def test_pairing_with_no_vectors_held_in_memory_pairs_the_same(
+    corpus: Path, reference: dict[str, bytes], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pairing reads the vectors the scan sent back, up to a budget, and the work folder's
+    beyond it: with no budget at all, every read goes to the folder, and nothing changes."""
+    monkeypatch.setattr("aligner.pipeline.PAIRING_CACHE_BYTES", 0)
+    res = runner.invoke(app, ["run", str(corpus), "--out", str(tmp_path / "out")])
+    assert res.exit_code == SKIPPED, res.output
+    assert _outputs(tmp_path / "out") == reference
