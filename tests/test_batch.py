@@ -13,10 +13,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from aligner.pipeline import TASK_ITEMS, run_tasks
 from aligner_cli.common import SKIPPED
 from aligner_cli.main import app
 from typer.testing import CliRunner
+
+from aligner.pipeline import TASK_ITEMS, run_tasks
 
 from .conftest import ITALIAN_ONLY, Ran, copy_run, golden_differences
 
