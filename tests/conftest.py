@@ -6,8 +6,10 @@ folder works on a copy (:func:`copy_run`).
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +77,19 @@ def make_corpus(folder: Path) -> Path:
         shutil.copy(SEEDS / name, folder)
     (folder / "zz_binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(200))
     return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _model_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The unpacked model copies (aligner.modelcache) go to a folder of the session's, not
+    to the user's cache: the tests write nothing outside their temporary folders."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,83 @@
+"""Language identification: py3langid's answers, its model read from an uncompressed copy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from aligner import langid, modelcache
+
+from .conftest import EN_SEED, IT_SEED
+
+TEXTS = [
+    IT_SEED.read_text(encoding="utf-8"),
+    EN_SEED.read_text(encoding="utf-8"),
+    "Il Consiglio dei ministri ha approvato il decreto.",
+    "The board met on Monday to discuss the budget.",
+    "Der Bundesrat hat die Vorlage am Montag angenommen.",
+    "Le conseil a adopté le budget lundi.",
+    "ROMA, 25 NOVEMBRE (ASKANEWS) - IL GOVERNO",  # all upper case: py3langid lowers it
+    "Ελληνικά κείμενα για δοκιμή.",
+    "12345 67 890",
+    "",
+    "🙂🙂🙂",
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.fixture()
+def fresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """An empty cache folder, and the identifier loaded anew."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    langid._identifier.cache_clear()
+    yield tmp_path / "aligner"
+    langid._identifier.cache_clear()
+
+
+def _copies(folder: Path) -> list[Path]:
+    return sorted(folder.glob("py3langid-*.npz"))
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_the_same_answer_as_py3langid_itself(text: str) -> None:
+    stock = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    assert langid._identifier().classify(text) == stock.classify(text)
+    assert langid._identifier().rank(text) == stock.rank(text)
+
+
+def test_the_first_load_writes_an_uncompressed_copy_and_the_next_reads_it(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = langid.identify(TEXTS[2])
+    [copy] = _copies(fresh)
+    assert copy.stat().st_size > 10 * 2**20  # unpacked: the packaged file is 4.5 MB
+    langid._identifier.cache_clear()
+
+    def no_unpacking(source: Path) -> modelcache.Arrays:
+        raise AssertionError("the copy was there: nothing to unpack")
+
+    monkeypatch.setattr(langid, "_unpack", no_unpacking)
+    assert langid.identify(TEXTS[2]) == first == langid.LangGuess("it", first.confidence)
+
+
+@pytest.mark.parametrize("damage", ["broken copy", "cut short", "folder is a file"])
+def test_a_cache_that_cannot_be_used_means_unpacking_as_before(fresh: Path, damage: str) -> None:
+    expected = langid.identify(TEXTS[3])
+    [copy] = _copies(fresh)
+    langid._identifier.cache_clear()
+    if damage == "broken copy":
+        copy.write_bytes(b"not a zip file")
+    elif damage == "cut short":
+        copy.write_bytes(copy.read_bytes()[: 2**20])
+    else:
+        copy.unlink()
+        fresh.rmdir()
+        fresh.write_text("a file where the cache folder should be")
+    assert langid.identify(TEXTS[3]) == expected
+    if damage != "folder is a file":
+        [again] = _copies(fresh)  # rewritten whole
+        assert again.stat().st_size > 10 * 2**20
+    assert not list(fresh.parent.rglob("*.tmp"))
