@@ -1,8 +1,9 @@
 """Uncompressed copies of bundled model files, kept in the user's cache folder.
 
 Some packages ship their model compressed (py3langid's is LZMA: 4.5 MB that
-take about 0.7 s to unpack), and every worker process of a run loads it again
-at its start. The first load writes the unpacked arrays to
+take about 0.7 s to unpack; the ``use`` encoder's weights a compressed
+``.npz``, 0.4 s), and every worker process of a run loads them again at its
+start, as does every ``aligner align``. The first load writes the unpacked arrays to
 ``$XDG_CACHE_HOME/aligner/`` (``~/.cache/aligner/`` by default) as an
 uncompressed ``.npz``; later ones read that in a few hundredths of a second.
 
@@ -45,6 +46,24 @@ def cached_arrays(name: str, source: Path, unpack: Callable[[], Arrays]) -> Arra
     arrays = unpack()
     _store(path, arrays)
     return arrays
+
+
+def cached_copy(name: str, source: Path) -> Path:
+    """An uncompressed copy of the ``.npz`` file ``source`` (the same arrays), made on first
+    use: its path, or ``source``'s where none can be made. A reader that finds the copy
+    broken calls :func:`drop` and reads ``source``."""
+    path = cache_dir() / f"{name}-{source.stat().st_size}.npz"
+    if not path.exists():
+        import numpy as np
+
+        with source.open("rb") as fh, np.load(fh, allow_pickle=False) as packed:
+            _store(path, {key: packed[key] for key in packed.files})
+    return path if path.exists() else source
+
+
+def drop(path: Path) -> None:
+    """Remove a broken copy (the next use makes it again)."""
+    path.unlink(missing_ok=True)
 
 
 def _store(path: Path, arrays: Arrays) -> None:

@@ -13,7 +13,7 @@ import pytest
 from aligner_cli.main import app
 from typer.testing import CliRunner
 
-from aligner import calibrate, encode
+from aligner import calibrate, encode, modelcache
 from aligner.encode import (
     ENCODER_CHOICES,
     USE_LANGUAGES,
@@ -197,3 +197,35 @@ def test_use_vectors_are_unit_rows_and_texts_are_cut() -> None:
     assert vecs.shape == (3, 512) and vecs.dtype == np.float32
     assert np.allclose(np.linalg.norm(vecs[:2], axis=1), 1.0, atol=1e-5)
     assert enc.encode([]).shape == (0, 512)
+
+
+USE_TEXTS = [
+    IT_SEED.read_text(encoding="utf-8").splitlines()[2],
+    "The board met on Monday to discuss the budget.",
+    "Il consiglio si è riunito lunedì sul bilancio.",
+]
+
+
+@pytest.mark.parametrize("damage", [None, "broken copy"])
+def test_use_reads_an_unpacked_copy_of_its_weights_and_embeds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str | None
+) -> None:
+    """The weights come from an uncompressed copy in the cache folder (aligner.modelcache),
+    made on first use; the vectors are those of the package's own file, to the bit. A copy
+    that cannot be read is dropped and the package's file read instead."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with monkeypatch.context() as m:
+        m.setattr(modelcache, "cached_copy", lambda name, source: source)
+        expected = encode.USEEncoder().encode(USE_TEXTS)  # from the package's own file
+    assert not (tmp_path / "aligner").exists()
+    if damage:
+        first = encode.USEEncoder()
+        first.encode(USE_TEXTS[:1])
+        [copy] = (tmp_path / "aligner").glob("use-weights-*.npz")
+        copy.write_bytes(b"not a zip file")
+    fresh = encode.USEEncoder()
+    assert np.array_equal(fresh.encode(USE_TEXTS), expected)
+    copies = list((tmp_path / "aligner").glob("use-weights-*.npz"))
+    assert len(copies) == (0 if damage else 1)  # a broken one is gone; the next start makes it again
+    if not damage:
+        assert copies[0].stat().st_size > 60 * 2**20  # unpacked: the package's file is 30 MB
