@@ -81,3 +81,31 @@ def test_a_cache_that_cannot_be_used_means_unpacking_as_before(fresh: Path, dama
         [again] = _copies(fresh)  # rewritten whole
         assert again.stat().st_size > 10 * 2**20
     assert not list(fresh.parent.rglob("*.tmp"))
+
+
+def test_the_automaton_depth_listed_for_this_py3langid_is_its_own() -> None:
+    """Every state of py3langid's automaton is reached first, from the start, by the
+    feature prefix it stands for: a breadth-first walk finds the longest one. The
+    identifier reads every position from that many bytes back."""
+    from importlib.metadata import version
+
+    import numpy as np
+
+    listed = langid.AUTOMATON_DEPTH.get(version("py3langid"))
+    if listed is None:
+        pytest.skip("this py3langid's automaton is walked a byte at a time, as py3langid does")
+    stock = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    moves = np.frombuffer(stock.tk_nextmove, dtype=f"u{stock.tk_nextmove.itemsize}").astype(np.intp)
+    rows = np.frombuffer(stock.tk_row, dtype=f"u{stock.tk_row.itemsize}").astype(np.intp) << 8
+    seen = np.zeros(len(rows), dtype=bool)
+    seen[0] = True
+    frontier, depth = np.array([0]), 0
+    while True:
+        reached = np.unique(moves[rows[frontier][:, None] + np.arange(256)[None, :]])
+        frontier = reached[~seen[reached]]
+        if not frontier.size:
+            break
+        seen[frontier] = True
+        depth += 1
+    assert seen.all()
+    assert depth == listed
