@@ -104,8 +104,9 @@ Ints = npt.NDArray[np.int64]
 #: An extra lexical signal: its weight and the source and target sentences' vectors.
 Signal = tuple[float, Vectors, Vectors]
 RowCost = Callable[[int, int, int, Ints], npt.NDArray[np.float64]]
-#: The distances of every link of a size ``a``-``b`` at once, indexed ``[i, j]``
-#: (:meth:`aligner.score.LinkScorer.table`); None where the scorer keeps no whole tables.
+#: What the search charges for the distances of every link of a size ``a``-``b`` at once,
+#: ``(a + b) / 2`` times each, indexed ``[i, j]`` (:meth:`aligner.score.LinkScorer.charged`);
+#: None where the scorer keeps no whole tables.
 TableCost = Callable[[int, int], npt.NDArray[np.float64]]
 
 
@@ -202,10 +203,10 @@ def _forward_table(
     deletion_cost: float,
     penalties: Sequence[float],
 ) -> tuple[list[npt.NDArray[np.float64]], list[npt.NDArray[np.int8]]]:
-    """:func:`_forward` over the whole table, from the distances of every link at once:
-    each row's candidates of all moves are stacked and the least taken (the first move
-    on a tie, as there), the same sums in the same order, so the same costs and moves."""
-    scaled = [(a + b) / 2.0 * table(a, b) if a and b else None for a, b in moves]
+    """:func:`_forward` over the whole table, from the charged distances of every link at
+    once: each row's candidates of all moves are stacked and the least taken (the first
+    move on a tie, as there), the same sums in the same order, so the same costs and moves."""
+    scaled = [table(a, b) if a and b else None for a, b in moves]
     cand = np.empty((len(moves), m + 1))
     costs: list[npt.NDArray[np.float64]] = []
     backs: list[npt.NDArray[np.int8]] = []
@@ -252,7 +253,8 @@ def search(
     :param lo: first target position searched in each row (length n + 1).
     :param hi: last target position searched in each row (inclusive).
     :param penalties: the type penalty of each move (ignored for null moves).
-    :param table: the same distances as whole tables (``table(a, b)[i, j]``), if at hand.
+    :param table: the same distances, times ``(a + b) / 2``, as whole tables
+        (``table(a, b)[i, j]``), if at hand.
     """
     costs, backs = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties, table)
     return costs, _backtrack(backs, n, m, lo, hi, moves)
@@ -454,8 +456,8 @@ def search_path(
 
 
 def _tables(scorer: LinkScorer) -> TableCost | None:
-    """``scorer``'s whole distance tables, for the searches, where it keeps them."""
-    return scorer.table if scorer.tabled else None
+    """``scorer``'s whole tables of charged distances, for the searches, where it keeps them."""
+    return scorer.charged if scorer.tabled else None
 
 
 def charge(a: int, b: int, distance: float, config: AlignConfig) -> float:
@@ -703,9 +705,9 @@ def _align_runs(
         distances = scorer.row(a, b, i0 + i, j0 + js)
         return np.where(distances < reach, distances, FORBIDDEN)
 
-    def table(a: int, b: int) -> npt.NDArray[np.float64]:
+    def table(a: int, b: int) -> npt.NDArray[np.float64]:  # what the search charges: see TableCost
         distances = scorer.table(a, b)[i0 : i1 - a + 1, j0 : j1 - b + 1]
-        return np.where(distances < reach, distances, FORBIDDEN)
+        return (a + b) / 2.0 * np.where(distances < reach, distances, FORBIDDEN)
 
     # Links of one sentence on at least one side: two moved 1-1 links read as one 2-2 link
     # when nothing else is near to tell them apart.

@@ -29,10 +29,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import operator
 import re
 import zlib
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -133,8 +134,8 @@ def chrf_bound(hyp: str, ref: str) -> float:
     return 100.0 * (1 + beta2) * prec * rec / (beta2 * prec + rec)
 
 
-def _pairs(text: str) -> list[str]:
-    return [text[k : k + 2] for k in range(len(text) - 1)]
+def _pairs(text: str) -> Iterator[str]:
+    return map(operator.add, text, text[1:])
 
 
 def hashed_slot(key: str, dim: int = LEXICAL_DIM) -> int:
@@ -296,8 +297,10 @@ class LinkScorer:
             for b in sizes_t:
                 self.chance_s[a, b] = chance_distance(self.emb_s[a], self.emb_t[b])
                 self.chance_t[a, b] = chance_distance(self.emb_t[b], self.emb_s[a])
-        #: Whole distance tables by link size (:meth:`table`), for what they were computed with.
+        #: Whole distance tables by link size (:meth:`table`), for what they were computed
+        #: with, and what the search charges for them (:meth:`charged`).
         self._tables: dict[tuple[int, int], Matrix] = {}
+        self._charged: dict[tuple[int, int], Matrix] = {}
 
     def _spans(
         self, weight: float, src: Vectors, tgt: Vectors
@@ -316,7 +319,7 @@ class LinkScorer:
         """
         new = copy.copy(self)
         new.lexical = [*self.lexical, self._spans(weight, src, tgt)]
-        new._tables = {}
+        new._tables, new._charged = {}, {}
         return new
 
     def with_config(self, config: AlignConfig, unfaithful: bool = False) -> LinkScorer:
@@ -327,14 +330,14 @@ class LinkScorer:
         new.config = config
         new.unfaithful = unfaithful
         if config.length_weight != self.config.length_weight:
-            new._tables = {}
+            new._tables, new._charged = {}, {}
         return new
 
     def centred(self, log_ratio: float) -> LinkScorer:
         """This scorer with the length model centred on ``log_ratio`` (a new scorer sharing its arrays)."""
         new = copy.copy(self)
         new.log_ratio = log_ratio
-        new._tables = {}
+        new._tables, new._charged = {}, {}
         return new
 
     def row(self, a: int, b: int, i: int, js: npt.NDArray[np.int64]) -> Matrix:
@@ -365,6 +368,14 @@ class LinkScorer:
             j = np.arange(len(tgt))[None, :]
             lex = [w * (ls[a] @ lt[b].T).astype(np.float64) for w, ls, lt in self.lexical]
             table = self._tables[a, b] = self._combine(a, b, i, j, src @ tgt.T, lex)
+        return table
+
+    def charged(self, a: int, b: int) -> Matrix:
+        """:meth:`table` times ``(a + b) / 2``, what the search charges for each link's
+        distance, computed on first use and kept: each search of a pair reads it."""
+        table = self._charged.get((a, b))
+        if table is None:
+            table = self._charged[a, b] = (a + b) / 2.0 * self.table(a, b)
         return table
 
     def ratio_of(self, pairs: Sequence[tuple[int, int]]) -> float | None:
