@@ -109,3 +109,12 @@ def test_the_automaton_depth_listed_for_this_py3langid_is_its_own() -> None:
         depth += 1
     assert seen.all()
     assert depth == listed
+
+
+def test_a_py3langid_whose_depth_is_not_listed_is_walked_as_py3langid_walks_it(
+    fresh: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(langid, "AUTOMATON_DEPTH", {})
+    stock = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    for text in TEXTS:
+        assert langid._identifier().classify(text) == stock.classify(text)
