@@ -53,7 +53,14 @@ def _identifier() -> Any:
         out.frombytes(np.ascontiguousarray(values).tobytes())
         return out
 
+    arrays = (np.asarray(model["ptc"]), np.asarray(model["pc"]), model["classes"].tolist())
+    outputs = model["out_feat"].tolist()
     depth = AUTOMATON_DEPTH.get(pkg_version("py3langid"))
+    if depth is None:  # walked a byte at a time by py3langid, which indexes stdlib arrays fastest
+        return LanguageIdentifier(
+            *arrays, stdlib(model["nextmove"]), outputs, norm_probs=True, tk_row=stdlib(model["nextmove_row"])
+        )
+    steps: int = depth
 
     class Identifier(LanguageIdentifier):  # type: ignore[misc]
         """py3langid's identifier, its automaton run over every byte position at once.
@@ -66,21 +73,18 @@ def _identifier() -> Any:
         are the same to the bit (``tests/test_langid.py``); a third less time a dispatch.
         """
 
-        __slots__ = ("_moves", "_offsets", "_outputs")
+        __slots__ = ("_offsets", "_outputs")
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
-            self._moves = model["nextmove"]  # its own type (40 MB), indexed as it is
             self._offsets = np.asarray(model["nextmove_row"], dtype=np.intp) << 8
             self._outputs = np.asarray(model["out_feat"], dtype=np.intp)
 
         def _raw_score(self, text: bytes) -> Any:
-            if depth is None:  # a version whose automaton's depth is not known here
-                return super()._raw_score(text)
             data = np.frombuffer(text, dtype=np.uint8).astype(np.intp)
             state = np.zeros(len(data), dtype=np.intp)
-            for lag in range(min(depth, len(data)) - 1, -1, -1):  # from ``depth`` bytes back
-                state[lag:] = self._moves[self._offsets[state[lag:]] + data[: len(data) - lag]]
+            for lag in range(min(steps, len(data)) - 1, -1, -1):  # from ``depth`` bytes back
+                state[lag:] = self.tk_nextmove[self._offsets[state[lag:]] + data[: len(data) - lag]]
             found = self._outputs[state]
             found = found[found >= 0]
             if not found.size:
@@ -90,16 +94,9 @@ def _identifier() -> Any:
             visits = dict(zip(features[order].tolist(), counts[order].tolist(), strict=True))
             return self._sparse_score(visits, self.nb_ptc)
 
+    # The automaton (40 MB) as unpacked, indexed by the walk above: one copy of it.
     return Identifier(
-        np.asarray(model["ptc"]),
-        np.asarray(model["pc"]),
-        model["classes"].tolist(),
-        # py3langid's own walk indexes stdlib arrays fastest; it only runs without ``depth``
-        # (the array is 40 MB: one copy is enough).
-        stdlib(model["nextmove"]) if depth is None else model["nextmove"],
-        model["out_feat"].tolist(),
-        norm_probs=True,
-        tk_row=stdlib(model["nextmove_row"]),
+        *arrays, model["nextmove"], outputs, norm_probs=True, tk_row=stdlib(model["nextmove_row"])
     )
 
 

@@ -32,12 +32,17 @@ def cache_dir() -> Path:
     return Path(base) / "aligner"
 
 
+def _copy_path(name: str, source: Path) -> Path:
+    """Where the copy of ``source`` goes: named by ``name`` and ``source``'s size."""
+    return cache_dir() / f"{name}-{source.stat().st_size}.npz"
+
+
 def cached_arrays(name: str, source: Path, unpack: Callable[[], Arrays]) -> Arrays:
     """The arrays ``unpack()`` gives from ``source``, from the cache when a copy of them is
-    there (``name`` and ``source``'s size name it), else unpacked and copied there."""
+    there (:func:`_copy_path`), else unpacked and copied there."""
     import numpy as np
 
-    path = cache_dir() / f"{name}-{source.stat().st_size}.npz"
+    path = _copy_path(name, source)
     try:
         with path.open("rb") as fh, np.load(fh, allow_pickle=False) as stored:
             return {key: stored[key] for key in stored.files}
@@ -52,7 +57,7 @@ def cached_copy(name: str, source: Path) -> Path:
     """An uncompressed copy of the ``.npz`` file ``source`` (the same arrays), made on first
     use: its path, or ``source``'s where none can be made. A reader that finds the copy
     broken calls :func:`drop` and reads ``source``."""
-    path = cache_dir() / f"{name}-{source.stat().st_size}.npz"
+    path = _copy_path(name, source)
     if not path.exists():
         import numpy as np
 

@@ -305,6 +305,10 @@ class LinkScorer:
         self._tables: dict[tuple[int, int], Matrix] = {}
         self._charged: dict[tuple[int, int], Matrix] = {}
 
+    def _forget_tables(self) -> None:
+        """Drop the tables (:meth:`table`, :meth:`charged`): this scorer's settings changed."""
+        self._tables, self._charged = {}, {}
+
     def _spans(
         self, weight: float, src: Vectors, tgt: Vectors
     ) -> tuple[float, dict[int, Vectors], dict[int, Vectors]]:
@@ -322,7 +326,7 @@ class LinkScorer:
         """
         new = copy.copy(self)
         new.lexical = [*self.lexical, self._spans(weight, src, tgt)]
-        new._tables, new._charged = {}, {}
+        new._forget_tables()
         return new
 
     def with_config(self, config: AlignConfig, unfaithful: bool = False) -> LinkScorer:
@@ -333,14 +337,14 @@ class LinkScorer:
         new.config = config
         new.unfaithful = unfaithful
         if config.length_weight != self.config.length_weight:
-            new._tables, new._charged = {}, {}
+            new._forget_tables()
         return new
 
     def centred(self, log_ratio: float) -> LinkScorer:
         """This scorer with the length model centred on ``log_ratio`` (a new scorer sharing its arrays)."""
         new = copy.copy(self)
         new.log_ratio = log_ratio
-        new._tables, new._charged = {}, {}
+        new._forget_tables()
         return new
 
     def row(self, a: int, b: int, i: int, js: npt.NDArray[np.int64]) -> Matrix:

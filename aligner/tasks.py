@@ -262,9 +262,8 @@ def align_pair(task: PairTask) -> Aligned:
             text = render_alignment(al, fmt, job.min_score, job.export)
             # Ours to replace: run() refused a folder with a stranger's file in the way. Not
             # flushed one by one: the marker's sizes tell a file a crash cut short.
-            write_text_atomic(folder.output_path(name), text, force=True, durable=False)
+            sizes[name] = write_text_atomic(folder.output_path(name), text, force=True, durable=False)
             files[fmt] = name
-            sizes[name] = len(text.encode("utf-8"))
     except Exception as err:  # one bad pair never stops the batch
         message = f"aligning it with {pair.tgt} failed ({type(err).__name__}: {err}); please report it"
         return Aligned(None, problems=(Problem(pair.src, message, "error"),))

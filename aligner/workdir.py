@@ -623,11 +623,7 @@ class RunFolder:
                     fh.seek(int(np.prod(shape)) * dtype.itemsize, os.SEEK_CUR)
                 return StoredDocument._from_meta(json.loads(fh.read().decode("utf-8")), vecs)
         except (OSError, ValueError, KeyError, TypeError) as err:
-            raise InputError(
-                path,
-                f"the stored document cannot be read ({err})",
-                f"Rerun `aligner run INPUT --out {self.path}` (it stores it again) and try again.",
-            ) from None
+            raise self._unreadable(path, err) from None
 
     def read_vectors(self, key: str) -> Vectors:
         """The sentence vectors of the document stored under ``key``, without the rest
@@ -641,11 +637,15 @@ class RunFolder:
                 vecs: Vectors = np.lib.format.read_array(fh, allow_pickle=False)
                 return vecs
         except (OSError, ValueError) as err:
-            raise InputError(
-                path,
-                f"the stored document cannot be read ({err})",
-                f"Rerun `aligner run INPUT --out {self.path}` (it stores it again) and try again.",
-            ) from None
+            raise self._unreadable(path, err) from None
+
+    def _unreadable(self, path: Path, err: Exception) -> InputError:
+        """The error for a stored document that cannot be read, with the fix."""
+        return InputError(
+            path,
+            f"the stored document cannot be read ({err})",
+            f"Rerun `aligner run INPUT --out {self.path}` (it stores it again) and try again.",
+        )
 
     def has_document(self, key: str) -> bool:
         return self.doc_path(key).exists()

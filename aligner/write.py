@@ -57,8 +57,8 @@ def _writable_temporary(path: Path) -> tuple[int, Path]:
         ) from None
 
 
-def write_text_atomic(path: Path, text: str, force: bool = False, durable: bool = True) -> None:
-    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically.
+def write_text_atomic(path: Path, text: str, force: bool = False, durable: bool = True) -> int:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` atomically; the bytes written.
 
     ``durable``: flushed to disk before the rename (``fsync``), so that after a crash the
     file holds all of ``text`` if it is there at all. Without it a crash can leave it empty
@@ -66,10 +66,11 @@ def write_text_atomic(path: Path, text: str, force: bool = False, durable: bool 
     as a pair's marker, which a rerun then rewrites.
     """
     check_free([path], force)
+    data = text.encode("utf-8")  # before the temporary: text that cannot be encoded leaves none
     fd, tmp = _writable_temporary(path)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             if durable:
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -77,6 +78,7 @@ def write_text_atomic(path: Path, text: str, force: bool = False, durable: bool 
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return len(data)
 
 
 @contextmanager
