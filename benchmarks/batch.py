@@ -479,6 +479,7 @@ def throughput(
             for w in [0, *workers]:
                 out = work / f"out-{n}-{encoder}-{w}"
                 shown = default_workers(encoder) if w == 0 else w
+                shutil.rmtree(out, ignore_errors=True)  # a run stopped before: start afresh, not resumed
                 log(f"throughput: {n} dispatch pairs, encoder {encoder}, {shown} worker(s)")
                 cmd = [exe, "run", corpus, "--out", out, "--quiet", "--format", "links", "--encoder", encoder]
                 run = run_measured([*cmd, *(["--workers", str(w)] if w else [])])
@@ -550,7 +551,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="Worker counts to run besides each encoder's default (one per core for use, else 1).",
     )
     ap.add_argument("--out", type=Path, help="Also write the tables to this markdown file.")
-    ap.add_argument("--work", type=Path, help="Keep corpora and outputs in this (new) folder.")
+    ap.add_argument("--work", type=Path, help="Keep corpora in this folder (and reuse those already there).")
     args = ap.parse_args(argv)
     both = not (args.pairing or args.throughput)
     if not (args.eval_dir / "README.md").exists():
@@ -558,7 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
     lines: list[str] = []
     if args.work:
-        args.work.mkdir(parents=True)
+        args.work.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="aligner-batch-") as tmp_dir:
         tmp = args.work or tmp_dir
         if args.pairing or both:
