@@ -40,7 +40,10 @@ their genuine but loose links).
 
 After the monotone search, the sentences left without counterpart on the two
 sides are matched to each other across the document (:func:`find_moved`): a
-paragraph the translation moved elsewhere. With
+paragraph the translation moved elsewhere. Then the pair is searched again with
+each such paragraph put back where its source stands (:func:`realign_moved`),
+so that its links are found in context, and a paragraph the monotone path linked
+to the wrong sentences (two paragraphs swapped) is found too. With
 ``AlignConfig.learned_weight`` set, a third pass adds word translations
 learned from the confident links of the second (:mod:`aligner.lexicon`).
 With ``AlignConfig.dictionary_weight`` set and a bilingual dictionary given,
@@ -52,6 +55,7 @@ link score.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -83,6 +87,14 @@ FORBIDDEN = 1e3
 #: A link next to a moved link, continuing its paragraph on both sides, is kept when its
 #: distance is below this (``moved_at`` is the bar for a moved paragraph's first link).
 MOVED_REACH = 0.9
+#: What a moved block costs a path beside its links' own costs (one sentence left out):
+#: a move is taken only where it saves more than this (:func:`realign_moved`).
+MOVED_BLOCK_COST = 0.7
+#: Up to this many candidate blocks, every set of them is tried; beyond, all and each alone.
+MOVED_SUBSETS = 4
+#: Documents up to this many sentence pairs are realigned from whole tables, larger ones
+#: (up to :data:`FULL_TABLE_CELLS`) a row at a time.
+REALIGN_TABLE_CELLS = 250_000
 #: A side with more than this share of its sentences without counterpart is warned of.
 UNMATCHED_WARNING = 0.25
 #: Documents whose sentence counts differ by more than this factor are warned of.
@@ -524,9 +536,10 @@ def best_path(
     signals: Sequence[Signal] = (),
 ) -> Path:
     """The monotone path (:func:`search_path`) with the links found out of order
-    (:func:`find_moved`) when ``config.moved_at`` is set: the links :func:`align_vectors` scores."""
+    (:func:`find_moved`), then realigned in place (:func:`realign_moved`), when
+    ``config.moved_at`` is set: the links :func:`align_vectors` scores."""
     path = search_path(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed, signals)
-    return find_moved(path) if config.moved_at else path
+    return realign_moved(find_moved(path), config) if config.moved_at else path
 
 
 def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
@@ -738,6 +751,197 @@ def _align_runs(
             kept.append(Step(i0 + s.i, s.a, j0 + s.j, s.b, moved=True))
             kept_margins.append(margin)
     return (saved, kept, kept_margins) if kept else None
+
+
+@dataclass(frozen=True)
+class Block:
+    """A run of target sentences ``tgt`` read as moved to where the source run ``src``
+    stands: just before target position ``at`` of the path."""
+
+    at: int
+    src: tuple[int, int]
+    tgt: tuple[int, int]
+
+
+def realign_moved(path: Path, config: AlignConfig) -> Path:
+    """Search the pair again with each moved paragraph put back in place, so that its links
+    are found as the monotone search finds any other: with their neighbours, every link
+    size, the usual costs (:func:`find_moved` aligns two runs alone, and only sees
+    sentences the monotone path left without counterpart).
+
+    The candidate blocks (:func:`moved_blocks`) are runs of target sentences the path
+    holds loosely (without counterpart, moved, or in a link no closer than
+    ``config.moved_at``) with a sentence within ``moved_at`` of a loosely held source
+    run elsewhere in the path. The target is reordered with a set of blocks moved to
+    their source runs, and searched with no link across a block's edge
+    (:func:`_reordered_search`); the set that saves most over ``path``, counting
+    :data:`MOVED_BLOCK_COST` per block on both sides, is kept, its links in a moved
+    block marked moved. A pair searched as unfaithful (``path``'s scorer) is searched
+    faithfully (``config``'s deletion cost) once the reordered path leaves no more than
+    ``config.unfaithful_share`` of its sentences unmatched: what made it look unfaithful
+    was the move, and comparisons are then made at the faithful costs.
+    """
+    scorer = path.scorer
+    if (scorer.n + 1) * (scorer.m + 1) > FULL_TABLE_CELLS:
+        return path
+    blocks = moved_blocks(scorer, path.steps)
+    if not blocks:
+        return path
+    faithful = scorer.with_config(config) if scorer.unfaithful else None
+    base = path_cost(scorer, path.steps)
+    base_faithful = path_cost(faithful, path.steps) if faithful is not None else 0.0
+    if len(blocks) <= MOVED_SUBSETS:
+        subsets = [list(c) for r in range(1, len(blocks) + 1) for c in itertools.combinations(blocks, r)]
+    else:
+        subsets = [blocks, *([b] for b in blocks)]
+    best_gain, best = 0.0, path
+    for chosen in subsets:
+        steps, margins = _reordered_search(scorer, chosen)
+        gain, found = base - path_cost(scorer, steps), Path(scorer, steps, margins)
+        unmatched = sum(s.a + s.b for s in steps if not (s.a and s.b))
+        if faithful is not None and unmatched <= config.unfaithful_share * (scorer.n + scorer.m):
+            steps, margins = _reordered_search(faithful, chosen)
+            gain, found = base_faithful - path_cost(faithful, steps), Path(faithful, steps, margins)
+        if gain > best_gain:
+            best_gain, best = gain, found
+    return best
+
+
+def path_cost(scorer: LinkScorer, steps: Sequence[Step]) -> float:
+    """What ``steps`` cost as the search counts it, plus :data:`MOVED_BLOCK_COST` for each
+    block of moved links (a moved link not continuing the one before on both sides)."""
+    config = scorer.config
+    cost = sum(
+        link_cost(scorer, s.a, s.b, s.i, s.j) if s.a and s.b else config.deletion_cost * (s.a + s.b)
+        for s in steps
+    )
+    moved = sorted((s for s in steps if s.moved), key=lambda s: s.i)
+    blocks = sum(1 for k, s in enumerate(moved) if not (k and _continues(moved[k - 1], s)))
+    return cost + MOVED_BLOCK_COST * blocks
+
+
+def _continues(before: Step, after: Step) -> bool:
+    return after.i == before.i + before.a and after.j == before.j + before.b
+
+
+def moved_blocks(scorer: LinkScorer, steps: Sequence[Step]) -> list[Block]:
+    """The candidate moved blocks of a path (see :func:`realign_moved`), closest first.
+
+    A link is firm when it is not moved and its distance is below ``moved_at``; every
+    other sentence is loosely held. Loose source and target runs are paired when they
+    are not side by side (between the same two firm links) and some sentence pair of
+    theirs is within ``moved_at``, the closest pairs first, each run once. A block is
+    the target run trimmed to its sentences within :func:`moved_reach` of the source
+    run, put before the firm link after the source run (or after the one before it,
+    whichever is nearer).
+    """
+    config = scorer.config
+    reach = moved_reach(config)
+    loose_s: set[int] = set()
+    loose_t: set[int] = set()
+    firm: list[Step] = []
+    for s in steps:
+        if s.a and s.b and not s.moved and scorer.link(s.a, s.b, s.i, s.j) < config.moved_at:
+            firm.append(s)
+        else:
+            loose_s.update(range(s.i, s.i + s.a))
+            loose_t.update(range(s.j, s.j + s.b))
+    firm.sort(key=lambda s: s.i)
+    firm_i = np.array([s.i for s in firm], dtype=np.int64)
+    firm_j = np.array([s.j for s in firm], dtype=np.int64)
+    held_s, held_t = np.array(sorted(loose_s), dtype=np.int64), np.array(sorted(loose_t), dtype=np.int64)
+    if not len(held_s) or not len(held_t):
+        return []
+    # The 1-1 distances of every loose source sentence to every loose target one, at once.
+    close = np.stack([scorer.row(1, 1, int(i), held_t) for i in held_s])
+    candidates = []
+    for rs in _runs(held_s.tolist()):
+        gap = int(np.searchsorted(firm_i, rs[0]))
+        src_rows = slice(*np.searchsorted(held_s, rs))
+        for rt in _runs(held_t.tolist()):
+            if gap == int(np.searchsorted(firm_j, rt[0])):
+                continue
+            d = close[src_rows, slice(*np.searchsorted(held_t, rt))]
+            if d.min() < config.moved_at:
+                candidates.append((float(d.min()), rs, rt, d))
+    candidates.sort(key=lambda c: c[0])
+    used_s: set[tuple[int, int]] = set()
+    used_t: set[tuple[int, int]] = set()
+    blocks = []
+    for _, rs, rt, d in candidates:
+        if rs in used_s or rt in used_t:
+            continue
+        used_s.add(rs)
+        used_t.add(rt)
+        cols, rows = np.flatnonzero(d.min(axis=0) < reach), np.flatnonzero(d.min(axis=1) < reach)
+        tgt = (rt[0] + int(cols[0]), rt[0] + int(cols[-1]) + 1)
+        src = (rs[0] + int(rows[0]), rs[0] + int(rows[-1]) + 1)
+        g = int(np.searchsorted(firm_i, src[0]))
+        s_lo, t_lo = (firm[g - 1].i + firm[g - 1].a, firm[g - 1].j + firm[g - 1].b) if g else (0, 0)
+        s_hi, t_hi = (firm[g].i, firm[g].j) if g < len(firm) else (scorer.n, scorer.m)
+        blocks.append(Block(t_lo if src[0] - s_lo <= s_hi - src[1] else t_hi, src, tgt))
+    return blocks
+
+
+def _reordered_search(scorer: LinkScorer, blocks: Sequence[Block]) -> tuple[list[Step], list[float]]:
+    """The monotone search of the pair with the target reordered, each block's sentences
+    just before its ``at``, and no link across a block's edge (nor across the gap a block
+    leaves); the steps in document positions (those in a block's links marked moved),
+    with their boundary margins."""
+    n, m, config = scorer.n, scorer.m, scorer.config
+    in_block = {j for block in blocks for j in range(*block.tgt)}
+    order = sorted(
+        [(block.at, 0, block.src[0], j) for block in blocks for j in range(*block.tgt)]
+        + [(j, 1, 0, j) for j in range(m) if j not in in_block]
+    )
+    perm = np.array([key[3] for key in order], dtype=np.int64)
+    max_s, max_t = min(config.max_src, n), min(config.max_tgt, m)
+    # Per target size, where each reordered span starts in the document, and whether its
+    # sentences follow each other there (a span that does not is no link).
+    starts: dict[int, Ints] = {}
+    whole: dict[int, npt.NDArray[np.bool_]] = {}
+    for b in range(1, max_t + 1):
+        span = m - b + 1
+        whole[b] = np.ones(span, dtype=bool)
+        for k in range(1, b):
+            whole[b] &= perm[k : k + span] == perm[:span] + k
+        starts[b] = np.minimum(perm[:span], m - b)
+    tables: TableCost | None = None
+    if n * m <= REALIGN_TABLE_CELLS:
+        distances: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
+        charged: dict[tuple[int, int], npt.NDArray[np.float64]] = {}
+
+        def table_of(a: int, b: int) -> npt.NDArray[np.float64]:
+            if (a, b) not in distances:
+                found = scorer.table(a, b)[:, starts[b]]
+                distances[a, b] = np.where(whole[b], found, FORBIDDEN)
+            return distances[a, b]
+
+        def row(a: int, b: int, i: int, js: Ints) -> npt.NDArray[np.float64]:
+            found: npt.NDArray[np.float64] = table_of(a, b)[i, js]
+            return found
+
+        def charged_table(a: int, b: int) -> npt.NDArray[np.float64]:
+            if (a, b) not in charged:
+                charged[a, b] = (a + b) / 2.0 * table_of(a, b)
+            return charged[a, b]
+
+        tables = charged_table
+    else:
+
+        def row(a: int, b: int, i: int, js: Ints) -> npt.NDArray[np.float64]:
+            return np.where(whole[b][js], scorer.row(a, b, i, starts[b][js]), FORBIDDEN)
+
+    moves = _moves(max_s, max_t)
+    penalties = [type_penalty(a, b, config) for a, b in moves]
+    args = (n, m, *_full_windows(n, m), moves, config.deletion_cost, penalties)
+    forward, steps = search(row, *args, tables)
+    margins = boundary_margins(row, forward, *args, steps, tables)
+    placed = []
+    for s in steps:
+        j = int(perm[s.j]) if s.j < m else m
+        placed.append(Step(s.i, s.a, j, s.b, moved=bool(s.a and s.b) and j in in_block))
+    return placed, margins
 
 
 def _untranslated(link: Link, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> Link:

@@ -15,7 +15,8 @@ Each link of the search path is described by a few numbers (:func:`features`):
   does not;
 - ``many``: 1 for links other than 1-1 (their boundaries are harder to get
   exactly right), ``null``: 1 for deletions and insertions;
-- ``moved``: 1 for a link found out of order (:func:`aligner.align.find_moved`);
+- ``moved``: 1 for a link found out of order (:func:`aligner.align.find_moved`,
+  :func:`aligner.align.realign_moved`);
 - ``unfaithful``: 1 when the pair was searched as no faithful translation
   (:func:`aligner.align.search_path`), and ``unfaithful_null`` for its null
   links: there, sentences without counterpart are expected;

@@ -127,7 +127,7 @@ class Sides:
 
     src: tuple[int, ...]
     tgt: tuple[int, ...]
-    moved: bool = False  # linked across the document, out of order (see aligner.align.find_moved)
+    moved: bool = False  # linked across the document, out of order (aligner.align.find_moved, realign_moved)
 
     @property
     def kind(self) -> str:

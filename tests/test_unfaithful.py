@@ -16,7 +16,16 @@ import pytest
 from aligner_cli.main import app
 from typer.testing import CliRunner
 
-from aligner.align import UNTRANSLATED_SCORE, align, best_path, fidelity_warnings
+from aligner.align import (
+    UNTRANSLATED_SCORE,
+    align,
+    best_path,
+    fidelity_warnings,
+    find_moved,
+    path_cost,
+    realign_moved,
+    search_path,
+)
 from aligner.encode import CachedEncoder
 from aligner.load import load_document
 from aligner.model import AlignConfig, Alignment, PairInfo, Sentence
@@ -222,6 +231,79 @@ def test_moved_sentences_among_related_ones_are_all_linked(
     where = {k: p for p, k in enumerate(order)}
     assert _links(al) == [((k,), (where[k],)) for k in range(len(src))]
     assert all(lk.moved for lk in al.links if lk.src[0] in block)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ((3, 5), (10, 13)),
+        ((15, 18), (23, 27)),
+        ((18, 21), (28, 31)),
+        ((12, 15), (30, 34)),
+    ],
+)
+def test_two_swapped_paragraphs_are_both_linked(
+    encoder: CachedEncoder, first: tuple[int, int], second: tuple[int, int]
+) -> None:
+    """Two paragraphs the English swapped: the monotone path links one to the other's
+    translation, so neither is left over for the search of moved paragraphs; searched again
+    with the target put back in order (:func:`aligner.align.realign_moved`), every
+    sentence is linked to its translation, the links of the two paragraphs (out of order
+    against each other) marked moved and no other (each of these failed before: 28-33 of
+    the 35 sentences right)."""
+    src, tgt = _dispatches()
+    (a, a_end), (b, b_end) = first, second
+    order = [*range(a), *range(b, b_end), *range(a_end, b), *range(a, a_end), *range(b_end, len(tgt))]
+    al = _align(encoder, src, [tgt[k] for k in order])
+    where = {k: p for p, k in enumerate(order)}
+    assert _links(al) == [((k,), (where[k],)) for k in range(len(src))]
+    moved = {lk.src[0] for lk in al.links if lk.moved}
+    assert {*range(a, a_end)} <= moved or {*range(b, b_end)} <= moved
+    assert moved <= {*range(a, a_end), *range(b, b_end)}
+
+
+@pytest.mark.parametrize(
+    ("first", "end", "merged", "at"),
+    [
+        (4, 7, 4, 29),  # sentences 4 and 5 one English sentence, the paragraph moved after the 29th
+        (13, 16, 13, 5),
+    ],
+)
+def test_a_moved_paragraph_keeps_its_two_to_one_link(
+    encoder: CachedEncoder, first: int, end: int, merged: int, at: int
+) -> None:
+    """A moved paragraph whose English joins two sentences into one: its links are found
+    in context, the 2-1 link among them, all marked moved (before, the 2-1 link's second
+    sentence was left unmatched or glued elsewhere)."""
+    src, tgt = _dispatches()
+    units = [(k,) for k in range(merged)] + [(merged, merged + 1)]
+    units += [(k,) for k in range(merged + 2, len(tgt))]
+    block = [u for u in units if first <= u[0] < end]
+    rest = [u for u in units if u not in block]
+    order = rest[:at] + block + rest[at:]
+    english = [" ".join(tgt[k] for k in u) for u in order]
+    al = _align(encoder, src, english)
+    assert sorted(_links(al)) == sorted((u, (p,)) for p, u in enumerate(order))
+    assert {lk.src for lk in al.links if lk.moved} == set(block)
+    assert all(lk.src and lk.tgt for lk in al.links if lk.moved)
+
+
+@pytest.mark.parametrize("order", [list(range(10)), [0, 1, 2, 6, 7, 8, 9, 3, 4, 5]])
+def test_the_second_search_never_costs_more_than_the_path_it_was_given(
+    encoder: CachedEncoder, order: list[int]
+) -> None:
+    """realign_moved keeps a faithful pair's path as it is (nothing is out of order), and
+    what it returns never costs more than what it was given, at the costs it was searched
+    with (a pair that looked unfaithful only for its moves is compared at the faithful
+    ones), counting each moved block."""
+    config = AlignConfig()
+    english = [EN[k] for k in order]
+    first = find_moved(search_path(encoder.encode(IT), encoder.encode(english), IT, english, config))
+    again = realign_moved(first, config)
+    if order == sorted(order):
+        assert again is first
+    assert path_cost(again.scorer, again.steps) <= path_cost(again.scorer, first.steps) + 1e-9
+    assert all(s.a and s.b for s in again.steps if s.moved)
 
 
 #: Free English versions of seed sentences, further from the Italian than a moved paragraph's
