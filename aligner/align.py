@@ -736,9 +736,8 @@ def _align_runs(
 
     # A link that continues a kept one on both sides (the next sentences of the same moved
     # paragraph) is kept within the looser reach.
-    def touching(k: int) -> bool:  # link k starts where link k - 1 ends, on both sides
-        before, after = links[k - 1][0], links[k][0]
-        return after.i == before.i + before.a and after.j == before.j + before.b
+    def touching(k: int) -> bool:
+        return _continues(links[k - 1][0], links[k][0])
 
     for k in range(1, len(links)):
         keep[k] = keep[k] or (keep[k - 1] and touching(k) and distances[k] < reach)
@@ -821,6 +820,8 @@ def path_cost(scorer: LinkScorer, steps: Sequence[Step]) -> float:
 
 
 def _continues(before: Step, after: Step) -> bool:
+    """True when ``after`` starts where ``before`` ends, on both sides (the next sentences
+    of the same paragraph)."""
     return after.i == before.i + before.a and after.j == before.j + before.b
 
 
