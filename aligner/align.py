@@ -95,6 +95,9 @@ MOVED_SUBSETS = 4
 #: Documents up to this many sentence pairs are realigned from whole tables, larger ones
 #: (up to :data:`FULL_TABLE_CELLS`) a row at a time.
 REALIGN_TABLE_CELLS = 250_000
+#: Passes over the kept moved blocks that try each edge a sentence further or nearer, each
+#: block taking the first change that saves more (:func:`realign_moved`).
+EDGE_PASSES = 3
 #: A side with more than this share of its sentences without counterpart is warned of.
 UNMATCHED_WARNING = 0.25
 #: Documents whose sentence counts differ by more than this factor are warned of.
@@ -775,10 +778,14 @@ def realign_moved(path: Path, config: AlignConfig) -> Path:
     their source runs, and searched with no link across a block's edge
     (:func:`_reordered_search`); the set that saves most over ``path``, counting
     :data:`MOVED_BLOCK_COST` per block on both sides, is kept, its links in a moved
-    block marked moved. A pair searched as unfaithful (``path``'s scorer) is searched
-    faithfully (``config``'s deletion cost) once the reordered path leaves no more than
-    ``config.unfaithful_share`` of its sentences unmatched: what made it look unfaithful
-    was the move, and comparisons are then made at the faithful costs.
+    block marked moved. Each block's target run is then tried a sentence longer or
+    shorter at either end, while that saves more (:data:`EDGE_PASSES` passes): a block's
+    edges come from single sentences' distances, which miss a short sentence the English
+    split off the paragraph's first or last one (a dateline). A pair searched as
+    unfaithful (``path``'s scorer) is searched faithfully (``config``'s deletion cost)
+    once the reordered path leaves no more than ``config.unfaithful_share`` of its
+    sentences unmatched: what made it look unfaithful was the move, and comparisons are
+    then made at the faithful costs.
     """
     scorer = path.scorer
     if (scorer.n + 1) * (scorer.m + 1) > FULL_TABLE_CELLS:
@@ -793,17 +800,57 @@ def realign_moved(path: Path, config: AlignConfig) -> Path:
         subsets = [list(c) for r in range(1, len(blocks) + 1) for c in itertools.combinations(blocks, r)]
     else:
         subsets = [blocks, *([b] for b in blocks)]
-    best_gain, best = 0.0, path
+
+    def tried(chosen: Sequence[Block], by: LinkScorer) -> tuple[float, Path]:
+        steps, margins = _reordered_search(by, chosen)
+        return (base if by is scorer else base_faithful) - path_cost(by, steps), Path(by, steps, margins)
+
+    # The set that saves most, even if nothing (find_moved may have linked its blocks
+    # already): its edges are tried next, and a path is kept only if it saves something.
+    best_gain, best, best_by = -np.inf, path, scorer
+    best_blocks: list[Block] = []
     for chosen in subsets:
-        steps, margins = _reordered_search(scorer, chosen)
-        gain, found = base - path_cost(scorer, steps), Path(scorer, steps, margins)
-        unmatched = sum(s.a + s.b for s in steps if not (s.a and s.b))
+        by = scorer
+        gain, found = tried(chosen, by)
+        unmatched = sum(s.a + s.b for s in found.steps if not (s.a and s.b))
         if faithful is not None and unmatched <= config.unfaithful_share * (scorer.n + scorer.m):
-            steps, margins = _reordered_search(faithful, chosen)
-            gain, found = base_faithful - path_cost(faithful, steps), Path(faithful, steps, margins)
+            by = faithful
+            gain, found = tried(chosen, by)
         if gain > best_gain:
-            best_gain, best = gain, found
-    return best
+            best_gain, best, best_blocks, best_by = gain, found, chosen, by
+    # A block's edges come from one distance each; a sentence more or less at either end
+    # of its target run is tried, while that saves more (a sentence split off a paragraph's
+    # first or last one is often the one the threshold misses, or takes one too many).
+    seen = {tuple(best_blocks)}
+    for _ in range(EDGE_PASSES):
+        moved_edge = False
+        for k, block in enumerate(best_blocks):
+            for tgt in _edge_moves(block, best_blocks, scorer.m):
+                chosen = [*best_blocks[:k], Block(block.at, block.src, tgt), *best_blocks[k + 1 :]]
+                if tuple(chosen) in seen:
+                    continue
+                seen.add(tuple(chosen))
+                gain, found = tried(chosen, best_by)
+                if gain > best_gain + 1e-9:
+                    best_gain, best, best_blocks, moved_edge = gain, found, chosen, True
+                    break
+        if not moved_edge:
+            break
+    return best if best_gain > 0 else path
+
+
+def _edge_moves(block: Block, blocks: Sequence[Block], m: int) -> list[tuple[int, int]]:
+    """``block``'s target run with one sentence more or less at either end: the runs that
+    stay non-empty, inside the document, clear of the other blocks and of the block's own
+    place."""
+    lo, hi = block.tgt
+    taken = {j for other in blocks if other is not block for j in range(*other.tgt)}
+    out = []
+    for a, b in ((lo - 1, hi), (lo, hi + 1), (lo + 1, hi), (lo, hi - 1)):
+        grown = {a, b - 1} - set(range(lo, hi))
+        if 0 <= a < b <= m and not (grown & taken) and not a < block.at < b:
+            out.append((a, b))
+    return out
 
 
 def path_cost(scorer: LinkScorer, steps: Sequence[Step]) -> float:
@@ -942,7 +989,30 @@ def _reordered_search(scorer: LinkScorer, blocks: Sequence[Block]) -> tuple[list
     for s in steps:
         j = int(perm[s.j]) if s.j < m else m
         placed.append(Step(s.i, s.a, j, s.b, moved=bool(s.a and s.b) and j in in_block))
-    return placed, margins
+    return _strays_in_place(placed, margins, in_block)
+
+
+def _strays_in_place(
+    steps: list[Step], margins: list[float], in_block: set[int]
+) -> tuple[list[Step], list[float]]:
+    """``steps`` with the target sentences of a block that no source sentence took (its
+    0-1 links, found where the block was put) moved back among the links in place, in
+    their document order: they were not moved, only left without counterpart."""
+    strays = [k for k, s in enumerate(steps) if not s.a and s.j in in_block]
+    if not strays:
+        return steps, margins
+    stray_set = set(strays)
+    keep = [k for k in range(len(steps)) if k not in stray_set]
+    out, out_margins = [steps[k] for k in keep], [margins[k] for k in keep]
+    for k in strays:
+        s = steps[k]
+        at = next(
+            (p for p, t in enumerate(out) if t.b and not t.moved and t.j > s.j),
+            len(out),
+        )
+        out.insert(at, s)
+        out_margins.insert(at, margins[k])
+    return out, out_margins
 
 
 def _untranslated(link: Link, src_texts: Sequence[str], tgt_texts: Sequence[str]) -> Link:

@@ -7,6 +7,7 @@ links, and the warnings a user gets.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -286,6 +287,39 @@ def test_a_moved_paragraph_keeps_its_two_to_one_link(
     assert sorted(_links(al)) == sorted((u, (p,)) for p, u in enumerate(order))
     assert {lk.src for lk in al.links if lk.moved} == set(block)
     assert all(lk.src and lk.tgt for lk in al.links if lk.moved)
+
+
+@pytest.mark.parametrize(
+    ("split", "after", "first", "end", "at"),
+    [
+        (10, "Turin, Oct 2 (askanews) – ", 10, 13, 5),  # a moved dispatch's dateline on its own
+        (28, "Palermo, Oct 8 (askanews) – ", 28, 31, 12),
+        (10, "Turin, Oct 2 (askanews) – ", 10, 12, 31),
+        (4, "natural resources, ", 2, 5, 20),  # the end of a moved paragraph's last sentence
+        (4, "natural resources, ", 3, 5, 25),
+    ],
+)
+def test_a_moved_paragraph_whose_english_splits_an_edge_sentence_is_linked_whole(
+    encoder: CachedEncoder, split: int, after: str, first: int, end: int, at: int
+) -> None:
+    """A moved paragraph whose first or last sentence the English splits in two, the short
+    part at the paragraph's edge (a dateline, a closing clause): the short part alone is
+    too far from any Italian sentence to be counted in the moved block, and was left
+    unmatched or glued to the link beside it; the block's edges are tried a sentence
+    further, and the 1-2 link is found, moved with the rest (each of these failed before)."""
+    src, tgt = _dispatches()
+    cut = tgt[split].index(after) + len(after)
+    head, tail = tgt[split][:cut].rstrip(" –,") + ".", tgt[split][cut:]
+    units = [((k,), [head, tail[0].upper() + tail[1:]] if k == split else [tgt[k]]) for k in range(len(tgt))]
+    block = [u for u in units if first <= u[0][0] < end]
+    rest = [u for u in units if u not in block]
+    order = rest[:at] + block + rest[at:]
+    english = [text for _, texts in order for text in texts]
+    ends = list(itertools.accumulate(len(texts) for _, texts in order))
+    gold = [(u, tuple(range(e - len(texts), e))) for (u, texts), e in zip(order, ends, strict=True)]
+    al = _align(encoder, src, english)
+    assert sorted(_links(al)) == sorted(gold)
+    assert {lk.src for lk in al.links if lk.moved} == {u for u, _ in block}
 
 
 @pytest.mark.parametrize("order", [list(range(10)), [0, 1, 2, 6, 7, 8, 9, 3, 4, 5]])
