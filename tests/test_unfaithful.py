@@ -19,6 +19,9 @@ from typer.testing import CliRunner
 
 from aligner.align import (
     UNTRANSLATED_SCORE,
+    Block,
+    _edge_moves,
+    _strays_in_place,
     align,
     best_path,
     fidelity_warnings,
@@ -29,7 +32,7 @@ from aligner.align import (
 )
 from aligner.encode import CachedEncoder
 from aligner.load import load_document
-from aligner.model import AlignConfig, Alignment, PairInfo, Sentence
+from aligner.model import AlignConfig, Alignment, PairInfo, Sentence, Step
 from aligner.review.source import read_run
 from aligner.split import split
 from aligner.workdir import RunFolder
@@ -320,6 +323,44 @@ def test_a_moved_paragraph_whose_english_splits_an_edge_sentence_is_linked_whole
     al = _align(encoder, src, english)
     assert sorted(_links(al)) == sorted(gold)
     assert {lk.src for lk in al.links if lk.moved} == {u for u, _ in block}
+
+
+@pytest.mark.parametrize(
+    ("block", "others", "m", "expected"),
+    [
+        # grown and shrunk at both ends
+        (Block(2, (2, 4), (10, 13)), [], 20, [(9, 13), (10, 14), (11, 13), (10, 12)]),
+        # not past the document's ends, never empty
+        (Block(0, (0, 1), (0, 1)), [], 1, []),
+        (Block(0, (0, 2), (18, 20)), [], 20, [(17, 20), (19, 20), (18, 19)]),
+        # not into another block
+        (Block(2, (2, 4), (10, 13)), [Block(8, (8, 9), (13, 15))], 20, [(9, 13), (11, 13), (10, 12)]),
+        # not over the place the block is put (at 10: grown to 9-13, the run would hold it)
+        (Block(10, (1, 3), (10, 13)), [], 20, [(10, 14), (11, 13), (10, 12)]),
+    ],
+)
+def test_a_blocks_edge_moves_are_one_sentence_either_way_inside_the_document(
+    block: Block, others: list[Block], m: int, expected: list[tuple[int, int]]
+) -> None:
+    assert _edge_moves(block, [block, *others], m) == expected
+
+
+def test_a_blocks_target_sentence_no_source_took_goes_back_in_document_order() -> None:
+    """The reordered search places a block's 0-1 link where the block was put; it was not
+    moved, only left without counterpart, and goes back among the links in place, before
+    the first one that comes after it in the target (its margin with it)."""
+    steps = [
+        Step(0, 1, 0, 1),
+        Step(1, 1, 5, 1, moved=True),
+        Step(2, 0, 6, 1),  # target 6, of the block 5-7, that no source sentence took
+        Step(2, 1, 1, 1),
+        Step(3, 1, 2, 1),
+        Step(4, 1, 7, 1),
+    ]
+    out, margins = _strays_in_place(steps, [0.0, 0.1, 0.2, 0.3, 0.4, 0.5], {5, 6})
+    assert out == [steps[0], steps[1], steps[3], steps[4], steps[2], steps[5]]
+    assert margins == [0.0, 0.1, 0.3, 0.4, 0.2, 0.5]
+    assert _strays_in_place(steps[:2], [0.0, 0.1], {5}) == (steps[:2], [0.0, 0.1])
 
 
 @pytest.mark.parametrize("order", [list(range(10)), [0, 1, 2, 6, 7, 8, 9, 3, 4, 5]])
