@@ -457,8 +457,7 @@ def search_path(
         loose_scorer = scorer.with_config(loose, unfaithful=True)
         loose_args = (n, m, lo, hi, moves, loose.deletion_cost, penalties)
         loose_forward, loose_steps = search(loose_scorer.row, *loose_args, _tables(loose_scorer))
-        unmatched = sum(s.a + s.b for s in loose_steps if not (s.a and s.b))
-        if unmatched > config.unfaithful_share * (n + m):
+        if _mostly_unmatched(loose_steps, n, m, config):
             config, scorer, args = loose, loose_scorer, loose_args
             forward, steps = loose_forward, loose_steps
     path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps, _tables(scorer)))
@@ -468,6 +467,12 @@ def search_path(
         forward, steps = search(learned.row, *args, _tables(learned))
         path = Path(learned, steps, boundary_margins(learned.row, forward, *args, steps, _tables(learned)))
     return path
+
+
+def _mostly_unmatched(steps: Sequence[Step], n: int, m: int, config: AlignConfig) -> bool:
+    """True when more than ``config.unfaithful_share`` of the ``n + m`` sentences are in
+    ``steps``' links without counterpart: the pair is no faithful translation."""
+    return sum(s.a + s.b for s in steps if not (s.a and s.b)) > config.unfaithful_share * (n + m)
 
 
 def _tables(scorer: LinkScorer) -> TableCost | None:
@@ -812,8 +817,7 @@ def realign_moved(path: Path, config: AlignConfig) -> Path:
     for chosen in subsets:
         by = scorer
         gain, found = tried(chosen, by)
-        unmatched = sum(s.a + s.b for s in found.steps if not (s.a and s.b))
-        if faithful is not None and unmatched <= config.unfaithful_share * (scorer.n + scorer.m):
+        if faithful is not None and not _mostly_unmatched(found.steps, scorer.n, scorer.m, config):
             by = faithful
             gain, found = tried(chosen, by)
         if gain > best_gain:
@@ -845,12 +849,11 @@ def _edge_moves(block: Block, blocks: Sequence[Block], m: int) -> list[tuple[int
     place."""
     lo, hi = block.tgt
     taken = {j for other in blocks if other is not block for j in range(*other.tgt)}
-    out = []
-    for a, b in ((lo - 1, hi), (lo, hi + 1), (lo + 1, hi), (lo, hi - 1)):
-        grown = {a, b - 1} - set(range(lo, hi))
-        if 0 <= a < b <= m and not (grown & taken) and not a < block.at < b:
-            out.append((a, b))
-    return out
+    # Each run with the sentence it adds (None when it drops one).
+    runs = (((lo - 1, hi), lo - 1), ((lo, hi + 1), hi), ((lo + 1, hi), None), ((lo, hi - 1), None))
+    return [
+        (a, b) for (a, b), added in runs if 0 <= a < b <= m and added not in taken and not a < block.at < b
+    ]
 
 
 def path_cost(scorer: LinkScorer, steps: Sequence[Step]) -> float:
