@@ -138,6 +138,24 @@ def _moves(max_src: int, max_tgt: int) -> list[tuple[int, int]]:
     return [*links, (1, 0), (0, 1)]
 
 
+#: What :func:`search` and :func:`boundary_margins` take after the row cost:
+#: ``n, m, lo, hi, moves, deletion_cost, penalties``.
+SearchArgs = tuple[int, int, Ints, Ints, list[tuple[int, int]], float, list[float]]
+
+
+def _search_args(
+    n: int, m: int, lo: Ints, hi: Ints, config: AlignConfig, one_sided: bool = False
+) -> SearchArgs:
+    """The search's arguments for ``n`` source and ``m`` target sentences in the windows
+    ``lo``-``hi``: every link up to ``config``'s largest (only those with one sentence on at
+    least one side if ``one_sided``), their type penalties and ``config``'s deletion cost."""
+    moves = _moves(min(config.max_src, n), min(config.max_tgt, m))
+    if one_sided:
+        moves = [(a, b) for a, b in moves if min(a, b) <= 1]
+    penalties = [type_penalty(a, b, config) for a, b in moves]
+    return (n, m, lo, hi, moves, config.deletion_cost, penalties)
+
+
 def _forward(
     row_cost: RowCost,
     n: int,
@@ -431,7 +449,6 @@ def search_path(
         vectors, target sentence vectors)`` (see :meth:`LinkScorer.add_lexical`).
     """
     n, m = len(src_texts), len(tgt_texts)
-    max_s, max_t = min(config.max_src, n), min(config.max_tgt, m)
     scorer = LinkScorer(src_vecs, tgt_vecs, src_texts, tgt_texts, config, embed)
     for weight, src_signal, tgt_signal in signals:
         scorer = scorer.with_lexical(weight, src_signal, tgt_signal)
@@ -439,9 +456,7 @@ def search_path(
         lo, hi = _full_windows(n, m)
     else:
         lo, hi = coarse_windows(src_vecs, tgt_vecs, src_texts, tgt_texts, config)
-    moves = _moves(max_s, max_t)
-    penalties = [type_penalty(a, b, config) for a, b in moves]
-    args = (n, m, lo, hi, moves, config.deletion_cost, penalties)
+    args = _search_args(n, m, lo, hi, config)
     forward, steps = search(scorer.row, *args, _tables(scorer))
     # Second pass: centre the length model on the ratio of the 1-1 links just
     # found; the whole documents' ratio is skewed by untranslated passages.
@@ -455,7 +470,7 @@ def search_path(
     if config.unfaithful_share:
         loose = replace(config, deletion_cost=config.unfaithful_deletion_cost)
         loose_scorer = scorer.with_config(loose, unfaithful=True)
-        loose_args = (n, m, lo, hi, moves, loose.deletion_cost, penalties)
+        loose_args = _search_args(n, m, lo, hi, loose)
         loose_forward, loose_steps = search(loose_scorer.row, *loose_args, _tables(loose_scorer))
         if _mostly_unmatched(loose_steps, n, m, config):
             config, scorer, args = loose, loose_scorer, loose_args
@@ -732,9 +747,7 @@ def _align_runs(
 
     # Links of one sentence on at least one side: two moved 1-1 links read as one 2-2 link
     # when nothing else is near to tell them apart.
-    moves = [(a, b) for a, b in _moves(min(config.max_src, n), min(config.max_tgt, m)) if min(a, b) <= 1]
-    penalties = [type_penalty(a, b, config) for a, b in moves]
-    args = (n, m, *_full_windows(n, m), moves, config.deletion_cost, penalties)
+    args = _search_args(n, m, *_full_windows(n, m), config, one_sided=True)
     tables = table if scorer.tabled else None
     forward, steps = search(row, *args, tables)
     margins = boundary_margins(row, forward, *args, steps, tables)
@@ -946,7 +959,7 @@ def _reordered_search(scorer: LinkScorer, blocks: Sequence[Block]) -> tuple[list
         + [(j, 1, 0, j) for j in range(m) if j not in in_block]
     )
     perm = np.array([key[3] for key in order], dtype=np.int64)
-    max_s, max_t = min(config.max_src, n), min(config.max_tgt, m)
+    max_t = min(config.max_tgt, m)
     # Per target size, where each reordered span starts in the document, and whether its
     # sentences follow each other there (a span that does not is no link).
     starts: dict[int, Ints] = {}
@@ -983,9 +996,7 @@ def _reordered_search(scorer: LinkScorer, blocks: Sequence[Block]) -> tuple[list
         def row(a: int, b: int, i: int, js: Ints) -> npt.NDArray[np.float64]:
             return np.where(whole[b][js], scorer.row(a, b, i, starts[b][js]), FORBIDDEN)
 
-    moves = _moves(max_s, max_t)
-    penalties = [type_penalty(a, b, config) for a, b in moves]
-    args = (n, m, *_full_windows(n, m), moves, config.deletion_cost, penalties)
+    args = _search_args(n, m, *_full_windows(n, m), config)
     forward, steps = search(row, *args, tables)
     margins = boundary_margins(row, forward, *args, steps, tables)
     placed = []
