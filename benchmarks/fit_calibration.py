@@ -35,12 +35,23 @@ set's expected calibration error before and after; ``--write`` stores them in
 Usage::
 
     python benchmarks/fit_calibration.py [--eval-dir ../shared/eval] [--encoder e5|use]
-        [--config KEY=VALUE ...] [--write]
+        [--config KEY=VALUE ...] [--write] [--cv]
 
 Each encoder is fitted on its own vectors (``--encoder``); ``--config`` sets
 search settings (``deletion_cost=0.6``...) for the fit, and ``--write`` stores
 them with the coefficients as that encoder's entry of ``calibration.json``
 (:func:`aligner.calibrate.config_for` reads them back).
+
+``--cv`` fits nothing: it cross-validates the penalty :data:`L2` on dev data,
+leaving out one stress source at a time (either half of Text+Berg dev or one
+ParTUT legal document): the coefficients are fitted as above on the other
+sources (the other Text+Berg half standing for the dev document when a half is
+left out) and score the left-out source's links, its faithful text and its
+stress variants. It prints, per penalty of :data:`CV_L2`, the expected
+calibration error of the two Text+Berg halves' faithful links and of each
+variant's links, pooled over the folds, and the mean score of the links forced
+between unrelated documents (all of them wrong): how well the scores hold on
+documents the fit has not seen, which the in-sample dev ECE does not tell.
 
 The gold data is read from ``--eval-dir`` at run time and never copied.
 """
@@ -50,14 +61,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 from alignment import read_gold, read_lines  # benchmarks/alignment.py, the set readers
-from stress import VARIANTS, VectorCache, build_cases, partut_sources, textberg_sources
+from stress import VARIANTS, Case, VectorCache, build_cases, partut_sources, textberg_sources
 
 from aligner import __version__
+from aligner.align import Path as SearchPath
 from aligner.align import best_path
 from aligner.calibrate import (
     FEATURES,
@@ -70,6 +84,7 @@ from aligner.calibrate import (
 )
 from aligner.encode import get_encoder
 from aligner.evaluate import calibration_of
+from aligner.model import AlignConfig
 from aligner.signature import signature
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,7 +92,13 @@ ROOT = Path(__file__).resolve().parents[1]
 #: 0.1, 1 and 3 when Text+Berg dev was all the data; with its stress variants, 1.0 shrank
 #: the coefficients only they inform (moved, null_anywhere, moved_margin) to 0, and 0.1
 #: gave the stress table's lower ECE (benchmarks/stress.py, another draw than the fit's).
+#: ``--cv`` (sources left out) says the same from the other side: a stronger penalty
+#: calibrates the left-out Text+Berg links better (e5: ECE 0.069 at 0.1, 0.056 at 0.3,
+#: 0.051 at 1) but scores the links forced between unrelated documents higher (their mean
+#: 0.32 at 0.1, 0.39 at 0.3, 0.50 at 1; every one of them is wrong), so it stays 0.1.
 L2 = 0.1
+#: The penalties ``--cv`` compares.
+CV_L2 = (0.1, 0.3, 1.0, 3.0, 10.0)
 #: L2 penalty of the second-stage ``far`` slope: one coefficient on every example needs little.
 FAR_L2 = 0.01
 #: Random off-path links added as wrong examples (see the module docstring).
@@ -155,6 +176,141 @@ def parse_settings(items: list[str]) -> dict[str, float]:
     return out
 
 
+Gold = set[tuple[tuple[int, ...], tuple[int, ...]]]
+
+
+@dataclass
+class Examples:
+    """Predicted links as feature rows, each labelled 1.0 when it is a gold link, with its type."""
+
+    rows: list[list[float]] = field(default_factory=list)
+    labels: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
+
+    def extend(self, other: Examples) -> None:
+        self.rows += other.rows
+        self.labels += other.labels
+        self.kinds += other.kinds
+
+
+@dataclass
+class Aligned:
+    """One document pair aligned with the fit's settings: its path, gold and links as examples."""
+
+    path: SearchPath
+    gold: Gold
+    n: int
+    m: int
+    examples: Examples
+
+
+def align_for_fit(
+    encoder: VectorCache, src: Sequence[str], tgt: Sequence[str], gold: Gold, config: AlignConfig
+) -> Aligned:
+    """``src`` aligned with ``tgt`` as the aligner does; every predicted link an example."""
+    path = best_path(encoder.encode(src), encoder.encode(tgt), src, tgt, config)
+    ex = Examples()
+    for s, f in zip(path.steps, path_features(path.scorer, path.steps, path.boundary), strict=True):
+        ex.rows.append([f[k] for k in FEATURES])
+        ex.labels.append(float((tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) in gold))
+        ex.kinds.append("null" if not (s.a and s.b) else "1-1" if s.a == s.b == 1 else "other")
+    return Aligned(path, gold, len(src), len(tgt), ex)
+
+
+def random_wrong(dev: Aligned, count: int, seed: int) -> list[list[float]]:
+    """``count`` random 1-1 links of ``dev``'s pair, each more than ten target sentences
+    from its source sentence's gold link, as feature rows (the module docstring)."""
+    rng = np.random.default_rng(seed)
+    typical = dev.examples.rows[0][FEATURES.index("typical")]  # the median of dev's path
+    gold_tgt = {i: tgt for src_ids, tgt in dev.gold for i in src_ids}
+    rows: list[list[float]] = []
+    while len(rows) < count:
+        i, j = int(rng.integers(dev.n)), int(rng.integers(dev.m))
+        if any(abs(j - k) <= 10 for k in gold_tgt.get(i, ())):
+            continue
+        f = features(dev.path.scorer, i, 1, j, 1, RANDOM_BOUNDARY)
+        f["typical"] = typical
+        rows.append([f[k] for k in FEATURES])
+    return rows
+
+
+def fit_coefficients(
+    dev: Examples, stress: Examples, wrong: list[list[float]], l2: float, stress_weight: float
+) -> dict[str, float]:
+    """The coefficients: the dev links weighted to :data:`TYPE_SHARES`, the stress links
+    ``stress_weight`` times as much in all, then the ``far`` slope with ``wrong`` added."""
+    weights = [
+        *type_weights(dev.kinds),
+        *[stress_weight * len(dev.rows) / len(stress.rows)] * len(stress.rows),
+    ]
+    x_real = np.array(dev.rows + stress.rows)
+    y_real = np.array(dev.labels + stress.labels)
+    x = np.vstack([x_real, np.array(wrong).reshape(-1, len(FEATURES))])
+    y = np.concatenate([y_real, np.zeros(len(wrong))])
+    far = FEATURES.index("far")
+    keep = [k for k in range(len(FEATURES)) if k != far]
+    w = np.zeros(len(FEATURES))
+    w[keep] = fit_logistic(x_real[:, keep], y_real, l2, weights=np.array(weights))
+    w[far] = fit_slope(x[:, far], y, x[:, keep] @ w[keep])
+    return {k: round(float(v), 4) for k, v in zip(FEATURES, w, strict=True)}
+
+
+def scored(coef: dict[str, float], ex: Examples) -> list[tuple[float, bool]]:
+    """``(score, right)`` of each example under ``coef``."""
+    return [
+        (probability(dict(zip(FEATURES, r, strict=True)), coef), bool(v))
+        for r, v in zip(ex.rows, ex.labels, strict=True)
+    ]
+
+
+def cross_validate(
+    cases: Sequence[tuple[Case, Aligned]], l2s: Sequence[float], stress_weight: float
+) -> list[str]:
+    """The ``--cv`` table (module docstring): for each penalty, the left-out ECE of the
+    Text+Berg halves' faithful links and of each variant's links, pooled over the folds."""
+    sources = sorted({case.source for case, _ in cases})
+    variants = [v for v in (*VARIANTS, "unrelated") if any(case.variant == v for case, _ in cases)]
+    head = ["L2", "Text+Berg faithful, left out", *variants]
+    if "unrelated" in variants:  # its links with two sides are all wrong: their mean score, not an ECE
+        head[-1] = "unrelated: mean score of its links (all wrong)"
+    lines = [_md_row(head), _md_row(["---", *["---:"] * (len(head) - 1)])]
+    for l2 in l2s:
+        textberg: list[tuple[float, bool]] = []
+        by_variant: dict[str, list[tuple[float, bool]]] = {v: [] for v in variants}
+        for left_out in sources:
+            kept = [(case, al) for case, al in cases if case.source != left_out]
+            devs = [
+                al for case, al in kept if case.variant == "faithful" and case.source.startswith("textberg")
+            ]
+            dev, stress = Examples(), Examples()
+            for al in devs:
+                dev.extend(al.examples)
+            for _, al in kept:
+                stress.extend(al.examples)
+            coef = fit_coefficients(dev, stress, random_wrong(devs[0], NEGATIVES, SEED), l2, stress_weight)
+            for case, al in cases:
+                if case.source != left_out:
+                    continue
+                outcomes = scored(coef, al.examples)
+                by_variant[case.variant] += outcomes
+                if case.variant == "faithful" and case.source.startswith("textberg"):
+                    textberg += outcomes
+        cells = [calibration_of(textberg).ece]
+        for v in variants:
+            outcomes = by_variant[v]
+            if v == "unrelated":
+                wrong = [score for score, right in outcomes if not right]
+                cells.append(sum(wrong) / len(wrong) if wrong else 0.0)
+            else:
+                cells.append(calibration_of(outcomes).ece)
+        lines.append(_md_row([f"{l2:g}", *(f"{c:.3f}" for c in cells)]))
+    return lines
+
+
+def _md_row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
@@ -175,6 +331,11 @@ def main() -> int:
         help="a search setting to fit with (AlignConfig field), e.g. deletion_cost=0.6; "
         "default: the encoder's stored ones",
     )
+    parser.add_argument(
+        "--cv",
+        action="store_true",
+        help="fit nothing: print the left-out calibration error of each penalty (module docstring)",
+    )
     args = parser.parse_args()
     folder = args.eval_dir / "textberg-de-fr"
     if not (folder / "dev.defr").exists():
@@ -185,56 +346,35 @@ def main() -> int:
     search = search_settings(args.encoder) | parse_settings(args.config)
     config = config_for(args.encoder, **search)
     encoder = VectorCache(get_encoder(args.encoder), args.vectors)
-    path = best_path(encoder.encode(src), encoder.encode(tgt), src, tgt, config)
-    scorer = path.scorer
-    rows, labels, kinds = [], [], []
-    dev_features = path_features(scorer, path.steps, path.boundary)
-    for s, f in zip(path.steps, dev_features, strict=True):
-        rows.append([f[k] for k in FEATURES])
-        labels.append(float((tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) in gold))
-        kinds.append("null" if not (s.a and s.b) else "1-1" if s.a == s.b == 1 else "other")
-    n_dev = len(rows)
-    weights = list(type_weights(kinds))
     sources = textberg_sources(args.eval_dir) + partut_sources(args.eval_dir)
-    stress_rows = 0
-    for case in build_cases(sources, (*VARIANTS, "unrelated"), STRESS_COPIES, STRESS_SEED):
-        p = best_path(encoder.encode(case.src), encoder.encode(case.tgt), case.src, case.tgt, config)
-        right = {(lk.src, lk.tgt) for lk in case.gold}
-        for s, f in zip(p.steps, path_features(p.scorer, p.steps, p.boundary), strict=True):
-            rows.append([f[k] for k in FEATURES])
-            labels.append(float((tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) in right))
-            stress_rows += 1
+    cases = [
+        (case, align_for_fit(encoder, case.src, case.tgt, {(lk.src, lk.tgt) for lk in case.gold}, config))
+        for case in build_cases(sources, (*VARIANTS, "unrelated"), STRESS_COPIES, STRESS_SEED)
+    ]
+    if args.cv:
+        encoder.save()
+        print(
+            f"Calibration left out, one source at a time ({args.encoder}; stress seed {STRESS_SEED}, "
+            f"{STRESS_COPIES} copies; expected calibration error of the left-out links):\n"
+        )
+        print("\n".join(cross_validate(cases, CV_L2, args.stress_weight)))
+        return 0
+    dev = align_for_fit(encoder, src, tgt, gold, config)
     encoder.save()
-    weights += [args.stress_weight * n_dev / stress_rows] * stress_rows
-    n_real = len(rows)
-    rng = np.random.default_rng(SEED)
-    gold_tgt = {i: tgt for src_ids, tgt in gold for i in src_ids}
-    while len(rows) < n_real + NEGATIVES:
-        i, j = int(rng.integers(len(src))), int(rng.integers(len(tgt)))
-        if any(abs(j - k) <= 10 for k in gold_tgt.get(i, ())):
-            continue
-        f = features(scorer, i, 1, j, 1, RANDOM_BOUNDARY)
-        f["typical"] = dev_features[0]["typical"]  # in the dev pair's path
-        rows.append([f[k] for k in FEATURES])
-        labels.append(0.0)
-    x, y = np.array(rows), np.array(labels)
-    old = coefficients(args.encoder)
-    before = np.array([probability(dict(zip(FEATURES, r, strict=True)), old) for r in rows])
-    far = FEATURES.index("far")
-    keep = [k for k in range(len(FEATURES)) if k != far]
-    w = np.zeros(len(FEATURES))
-    w[keep] = fit_logistic(x[:n_real][:, keep], y[:n_real], L2, weights=np.array(weights))
-    offset = x[:, keep] @ w[keep]
-    w[far] = fit_slope(x[:, far], y, offset)
-    coef = {k: round(float(v), 4) for k, v in zip(FEATURES, w, strict=True)}
-    after = np.array([probability(dict(zip(FEATURES, r, strict=True)), coef) for r in rows])
+    stress = Examples()
+    for _, al in cases:
+        stress.extend(al.examples)
+    coef = fit_coefficients(dev.examples, stress, random_wrong(dev, NEGATIVES, SEED), L2, args.stress_weight)
+    real = Examples()
+    real.extend(dev.examples)
+    real.extend(stress)
+    n_dev, stress_rows = len(dev.examples.rows), len(stress.rows)
     print(
         f"links: {n_dev} predicted on dev and {stress_rows} on its stress variants "
-        f"({int(y[:n_real].sum())} correct in all) + {NEGATIVES} random wrong"
+        f"({int(sum(real.labels))} correct in all) + {NEGATIVES} random wrong"
     )
-    truth = [bool(v) for v in y[:n_real]]
-    ece_before = calibration_of(list(zip(before[:n_real].tolist(), truth, strict=True))).ece
-    ece_after = calibration_of(list(zip(after[:n_real].tolist(), truth, strict=True))).ece
+    ece_before = calibration_of(scored(coefficients(args.encoder), real)).ece
+    ece_after = calibration_of(scored(coef, real)).ece
     print(f"dev ECE on the predicted links, before: {ece_before:.4f}, after: {ece_after:.4f}")
     print("coefficients:", json.dumps(coef))
     if args.write:

@@ -1,0 +1,163 @@
+"""The calibration fit's pieces (benchmarks/fit_calibration.py), on made-up documents:
+no gold set is read, so these run anywhere."""
+
+from __future__ import annotations
+
+import random
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+import fit_calibration as fit
+from stress import Case, Source, Unit, build_cases
+
+from aligner.calibrate import FEATURES, config_for
+from aligner.encode import CachedEncoder
+
+DIM = 32
+
+
+class _MeaningEncoder:
+    """A fake encoder: a sentence's vector is its meaning's (the number in it) plus a little
+    of its own, so a sentence and its translation are close and two meanings are not."""
+
+    key = "fake"
+    name = "fake"
+    dim = DIM
+    languages = None
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        rows = []
+        for text in texts:
+            meaning = int(text.split()[1])
+            own = np.random.default_rng(sum(map(ord, text))).normal(size=DIM)
+            rows.append(np.random.default_rng(meaning).normal(size=DIM) + 0.3 * own)
+        out = np.array(rows, dtype=np.float32).reshape(len(texts), DIM)
+        return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def _source(name: str, langs: tuple[str, str], first: int, units: int, seed: int) -> Source:
+    """A document of ``units`` one-sentence units (some 1-2) whose meanings start at ``first``."""
+    rng = random.Random(seed)
+    out = []
+    for k in range(first, first + units):
+        words = " ".join(rng.choice(["alpha", "beta", "gamma", "delta"]) for _ in range(rng.randint(4, 12)))
+        src = (f"{langs[0]} {k} {words}.",)
+        if rng.random() < 0.15:  # a sentence the translation splits in two
+            out.append(Unit(src, (f"{langs[1]} {k} {words}.", f"{langs[1]} {k} {words[::-1]}.")))
+        else:
+            out.append(Unit(src, (f"{langs[1]} {k} {words}.",)))
+    return Source(name, *langs, tuple(out))
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[tuple[Case, fit.Aligned]]:
+    sources = [
+        _source("textberg-dev-a", ("de", "fr"), 0, 40, 1),
+        _source("textberg-dev-b", ("de", "fr"), 1000, 40, 2),
+        _source("partut-X", ("it", "en"), 2000, 40, 3),
+        _source("partut-Y", ("it", "en"), 3000, 40, 4),
+    ]
+    encoder = fit.VectorCache(CachedEncoder(_MeaningEncoder()), None)
+    config = config_for("e5")
+    return [
+        (case, fit.align_for_fit(encoder, case.src, case.tgt, {(lk.src, lk.tgt) for lk in case.gold}, config))
+        for case in build_cases(sources, ("faithful", "summary", "moved", "unrelated"), 1, 5)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        (["1-1", "1-1", "other", "null"], [1.78, 1.78, 0.4, 0.04]),
+        (["1-1", "other"], [0.89 / 0.99 * 2, 0.10 / 0.99 * 2]),  # no null link: the two shares scaled up
+        (["1-1", "1-1"], [1.0, 1.0]),
+    ],
+)
+def test_link_types_are_weighted_to_their_published_shares(kinds: list[str], expected: list[float]) -> None:
+    assert fit.type_weights(kinds).tolist() == pytest.approx(expected)
+
+
+def test_each_predicted_link_is_an_example_labelled_by_the_gold(
+    cases: list[tuple[Case, fit.Aligned]],
+) -> None:
+    for _, al in cases:
+        ex = al.examples
+        assert len(ex.rows) == len(ex.labels) == len(ex.kinds) == len(al.path.steps)
+        assert all(len(row) == len(FEATURES) for row in ex.rows)
+        right = [
+            (tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) in al.gold for s in al.path.steps
+        ]
+        assert ex.labels == [float(r) for r in right]
+    faithful = [al for case, al in cases if case.variant == "faithful"]
+    # the made-up translations are faithful and clear: the search finds nearly every link
+    assert np.mean([v for al in faithful for v in al.examples.labels]) > 0.9
+
+
+def test_random_wrong_links_are_far_from_the_gold(cases: list[tuple[Case, fit.Aligned]]) -> None:
+    dev = next(al for case, al in cases if case.variant == "faithful")
+    rows = fit.random_wrong(dev, 30, 1)
+    assert len(rows) == 30
+    typical = FEATURES.index("typical")
+    assert {row[typical] for row in rows} == {dev.examples.rows[0][typical]}
+    assert rows == fit.random_wrong(dev, 30, 1)  # seeded
+
+
+def test_the_fitted_scores_tell_right_links_from_wrong(cases: list[tuple[Case, fit.Aligned]]) -> None:
+    dev, stress = fit.Examples(), fit.Examples()
+    devs = [al for case, al in cases if case.variant == "faithful" and case.source.startswith("textberg")]
+    for al in devs:
+        dev.extend(al.examples)
+    for _, al in cases:
+        stress.extend(al.examples)
+    wrong = fit.random_wrong(devs[0], 50, 2)
+    coef = fit.fit_coefficients(dev, stress, wrong, fit.L2, fit.STRESS_WEIGHT)
+    assert set(coef) == set(FEATURES)
+    scores = fit.scored(coef, stress)
+    right = [s for s, ok in scores if ok]
+    wrong_scores = [s for s, ok in scores if not ok]
+    assert np.mean(right) > np.mean(wrong_scores) + 0.3
+    # in-sample, the fit is calibrated: the mean score is near the share of right links
+    assert np.mean([s for s, _ in scores]) == pytest.approx(np.mean(stress.labels), abs=0.05)
+
+
+def test_the_cross_validation_table_has_a_row_per_penalty(cases: list[tuple[Case, fit.Aligned]]) -> None:
+    lines = fit.cross_validate(cases, (0.1, 3.0), fit.STRESS_WEIGHT)
+    head = [c.strip() for c in lines[0].strip("|").split("|")]
+    assert head == [
+        "L2",
+        "Text+Berg faithful, left out",
+        "faithful",
+        "summary",
+        "moved",
+        "unrelated: mean score of its links (all wrong)",
+    ]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
+    assert [row[0] for row in rows] == ["0.1", "3"]
+    for row in rows:
+        assert all(0.0 <= float(cell) <= 1.0 for cell in row[1:])
+
+
+def test_each_fold_fits_on_the_other_sources_only(
+    cases: list[tuple[Case, fit.Aligned]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[set[int]] = []
+    real_fit = fit.fit_coefficients
+
+    def recording(dev: fit.Examples, stress: fit.Examples, *args: object) -> dict[str, float]:
+        seen.append({id(row) for row in dev.rows + stress.rows})
+        return real_fit(dev, stress, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fit, "fit_coefficients", recording)
+    fit.cross_validate(cases, (0.1,), fit.STRESS_WEIGHT)
+    sources = sorted({case.source for case, _ in cases})
+    assert len(seen) == len(sources)  # one fit per source left out
+    for left_out, rows in zip(sources, seen, strict=True):
+        for case, al in cases:
+            ids = {id(row) for row in al.examples.rows}
+            assert (ids <= rows) == (case.source != left_out)
+            assert not (case.source == left_out and ids & rows)
