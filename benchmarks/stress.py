@@ -4,7 +4,7 @@ Usage::
 
     python benchmarks/stress.py [--eval-dir ../shared/eval] [--copies 2] [--seed 11]
         [--variants faithful,summary,...] [--config KEY=VALUE ...] [--vectors FILE.npz]
-        [--by-source] [--misses] [--out docs/stress.md]
+        [--by-source] [--misses] [--ceiling] [--out docs/stress.md]
 
 Each variant is built from faithful documents with known gold links, so its
 gold is known too:
@@ -39,8 +39,11 @@ For each variant the table gives strict precision, recall and F1 (pooled over
 its cases, FACTS.md section 2), the precision of links scored 0.9 or more, the
 expected calibration error over all predicted links (null links included), and
 for ``moved`` the share of moved source sentences whose predicted link is their
-gold link. Alignment runs in this process on presplit sentences
-(:func:`aligner.align.align_vectors`), as ``aligner align --presplit`` does.
+gold link. ``--ceiling`` adds the strict F1 the variant would have if every
+wrong link between sentences that all have no counterpart (two untranslated
+sentences linked to each other) were split into null links: how far a perfect
+cure of that error alone would go. Alignment runs in this process on presplit
+sentences (:func:`aligner.align.align_vectors`), as ``aligner align --presplit`` does.
 """
 
 from __future__ import annotations
@@ -424,7 +427,24 @@ def _miss(
     )
 
 
-def table(results: dict[str, Tally], variants: Sequence[str]) -> list[str]:
+def split_unmatched(gold: Sequence[Link], pred: Sequence[Link]) -> list[Link]:
+    """``pred`` with every wrong link whose sentences all have no counterpart in ``gold`` split
+    into one null link per sentence: what a perfect cure of "two untranslated sentences
+    linked to each other" would give, a ceiling for any such cure (``--ceiling``)."""
+    right = {(lk.src, lk.tgt) for lk in gold}
+    alone_src = {lk.src[0] for lk in gold if lk.src and not lk.tgt}
+    alone_tgt = {lk.tgt[0] for lk in gold if lk.tgt and not lk.src}
+    out: list[Link] = []
+    for lk in pred:
+        unmatched = all(i in alone_src for i in lk.src) and all(j in alone_tgt for j in lk.tgt)
+        if lk.src and lk.tgt and (lk.src, lk.tgt) not in right and unmatched:
+            out += [Link((i,), (), lk.score) for i in lk.src] + [Link((), (j,), lk.score) for j in lk.tgt]
+        else:
+            out.append(lk)
+    return out
+
+
+def table(results: dict[str, Tally], variants: Sequence[str], ceiling: bool = False) -> list[str]:
     header = [
         "variant",
         "cases",
@@ -435,6 +455,8 @@ def table(results: dict[str, Tally], variants: Sequence[str]) -> list[str]:
         "P of links ≥ 0.9 (count)",
     ]
     header += ["ECE", "moved sentences linked right", "align time (s)"]
+    if ceiling:
+        header.append("strict F1, untranslated sentences' links split (ceiling)")
     rows = []
     for name in variants:
         t = results.get(name)
@@ -457,6 +479,12 @@ def table(results: dict[str, Tally], variants: Sequence[str]) -> list[str]:
                 f"{t.seconds:.1f}",
             ]
         )
+        if ceiling:
+            split = [split_unmatched(g, p) for g, p in zip(t.gold, t.pred, strict=True)]
+            total = Counts()
+            for g, p in zip(t.gold, split, strict=True):
+                total = total + count(g, p)
+            rows[-1].append(f"{scores(total).strict_f1:.3f}")
     return _md(header, rows)
 
 
@@ -485,6 +513,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--by-source", action="store_true", help="also one table per source")
     parser.add_argument("--out", type=Path, help="also write the tables to this Markdown file")
     parser.add_argument("--misses", action="store_true", help="also list the moved links missed")
+    parser.add_argument(
+        "--ceiling",
+        action="store_true",
+        help="also the strict F1 with every wrong link between sentences that have no counterpart split",
+    )
     args = parser.parse_args(argv)
     variants = [v for v in args.variants.split(",") if v]
     unknown = [v for v in variants if v not in BUILDERS]
@@ -509,7 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"copies of each variant (seed {args.seed}); encoder {vectors.encoder.name}; "
         f"settings: {', '.join(args.config) or 'default'}",
         "",
-        *table(results, variants),
+        *table(results, variants, args.ceiling),
     ]
     if args.misses:
         head = "| source | gold | predicted (first source sentence) | cosine | best other | source | target |"
