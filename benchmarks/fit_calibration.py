@@ -45,9 +45,10 @@ them with the coefficients as that encoder's entry of ``calibration.json``
 ``--cv`` fits nothing: it cross-validates the penalty :data:`L2` on dev data,
 leaving out one stress source at a time (either half of Text+Berg dev or one
 ParTUT legal document): the coefficients are fitted as above on the other
-sources (the other Text+Berg half standing for the dev document when a half is
-left out) and score the left-out source's links, its faithful text and its
-stress variants. It prints, per penalty of :data:`CV_L2`, the expected
+sources (the Text+Berg halves kept standing for the dev document, and counted
+among the stress cases too, as the whole dev document's halves are in the fit)
+and score the left-out source's links, its faithful text and its stress
+variants. It prints, per penalty of :data:`CV_L2`, the expected
 calibration error of the two Text+Berg halves' faithful links and of each
 variant's links, pooled over the folds, and the mean score of the links forced
 between unrelated documents (all of them wrong): how well the scores hold on
