@@ -811,24 +811,28 @@ def realign_moved(path: Path, config: AlignConfig) -> Path:
     blocks = moved_blocks(scorer, path.steps)
     if not blocks:
         return path
-    faithful = scorer.with_config(config) if scorer.unfaithful else None
-    base = path_cost(scorer, path.steps)
-    base_faithful = path_cost(faithful, path.steps) if faithful is not None else 0.0
+    # Each search with what ``path`` costs under it: gains are measured against that.
+    as_given = (scorer, path_cost(scorer, path.steps))
+    faithful = None
+    if scorer.unfaithful:
+        faithful_scorer = scorer.with_config(config)
+        faithful = (faithful_scorer, path_cost(faithful_scorer, path.steps))
     if len(blocks) <= MOVED_SUBSETS:
         subsets = [list(c) for r in range(1, len(blocks) + 1) for c in itertools.combinations(blocks, r)]
     else:
         subsets = [blocks, *([b] for b in blocks)]
 
-    def tried(chosen: Sequence[Block], by: LinkScorer) -> tuple[float, Path]:
-        steps, margins = _reordered_search(by, chosen)
-        return (base if by is scorer else base_faithful) - path_cost(by, steps), Path(by, steps, margins)
+    def tried(chosen: Sequence[Block], by: tuple[LinkScorer, float]) -> tuple[float, Path]:
+        search_scorer, base = by
+        steps, margins = _reordered_search(search_scorer, chosen)
+        return base - path_cost(search_scorer, steps), Path(search_scorer, steps, margins)
 
     # The set that saves most, even if nothing (find_moved may have linked its blocks
     # already): its edges are tried next, and a path is kept only if it saves something.
-    best_gain, best, best_by = -np.inf, path, scorer
+    best_gain, best, best_by = -np.inf, path, as_given
     best_blocks: list[Block] = []
     for chosen in subsets:
-        by = scorer
+        by = as_given
         gain, found = tried(chosen, by)
         if faithful is not None and not _mostly_unmatched(found.steps, scorer.n, scorer.m, config):
             by = faithful

@@ -68,7 +68,7 @@ from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
-from alignment import read_gold, read_lines  # benchmarks/alignment.py, the set readers
+from alignment import _md, read_gold, read_lines  # benchmarks/alignment.py: a table, the set readers
 from stress import VARIANTS, Case, VectorCache, build_cases, partut_sources, textberg_sources
 
 from aligner import __version__
@@ -200,8 +200,6 @@ class Aligned:
 
     path: SearchPath
     gold: Gold
-    n: int
-    m: int
     examples: Examples
 
 
@@ -215,7 +213,7 @@ def align_for_fit(
         ex.rows.append([f[k] for k in FEATURES])
         ex.labels.append(float((tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))) in gold))
         ex.kinds.append("null" if not (s.a and s.b) else "1-1" if s.a == s.b == 1 else "other")
-    return Aligned(path, gold, len(src), len(tgt), ex)
+    return Aligned(path, gold, ex)
 
 
 def random_wrong(dev: Aligned, count: int, seed: int) -> list[list[float]]:
@@ -226,7 +224,7 @@ def random_wrong(dev: Aligned, count: int, seed: int) -> list[list[float]]:
     gold_tgt = {i: tgt for src_ids, tgt in dev.gold for i in src_ids}
     rows: list[list[float]] = []
     while len(rows) < count:
-        i, j = int(rng.integers(dev.n)), int(rng.integers(dev.m))
+        i, j = int(rng.integers(dev.path.scorer.n)), int(rng.integers(dev.path.scorer.m))
         if any(abs(j - k) <= 10 for k in gold_tgt.get(i, ())):
             continue
         f = features(dev.path.scorer, i, 1, j, 1, RANDOM_BOUNDARY)
@@ -274,7 +272,7 @@ def cross_validate(
     head = ["L2", "Text+Berg faithful, left out", *variants]
     if "unrelated" in variants:  # its links with two sides are all wrong: their mean score, not an ECE
         head[-1] = "unrelated: mean score of its links (all wrong)"
-    lines = [_md_row(head), _md_row(["---", *["---:"] * (len(head) - 1)])]
+    rows = []
     for l2 in l2s:
         textberg: list[tuple[float, bool]] = []
         by_variant: dict[str, list[tuple[float, bool]]] = {v: [] for v in variants}
@@ -304,12 +302,8 @@ def cross_validate(
                 cells.append(sum(wrong) / len(wrong) if wrong else 0.0)
             else:
                 cells.append(calibration_of(outcomes).ece)
-        lines.append(_md_row([f"{l2:g}", *(f"{c:.3f}" for c in cells)]))
-    return lines
-
-
-def _md_row(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
+        rows.append([f"{l2:g}", *(f"{c:.3f}" for c in cells)])
+    return _md(head, rows)
 
 
 def main() -> int:

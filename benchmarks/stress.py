@@ -68,7 +68,7 @@ from aligner import __version__
 from aligner.align import align_vectors
 from aligner.calibrate import config_for
 from aligner.encode import CachedEncoder, Vectors, get_encoder
-from aligner.evaluate import Counts, calibration, count, scores
+from aligner.evaluate import Counts, calibration, count, pooled_counts, scores
 from aligner.model import AlignConfig, Link
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -481,10 +481,7 @@ def table(results: dict[str, Tally], variants: Sequence[str], ceiling: bool = Fa
         )
         if ceiling:
             split = [split_unmatched(g, p) for g, p in zip(t.gold, t.pred, strict=True)]
-            total = Counts()
-            for g, p in zip(t.gold, split, strict=True):
-                total = total + count(g, p)
-            rows[-1].append(f"{scores(total).strict_f1:.3f}")
+            rows[-1].append(f"{scores(pooled_counts(t.gold, split)).strict_f1:.3f}")
     return _md(header, rows)
 
 
