@@ -205,7 +205,7 @@ def _partut_legal(root: Path) -> tuple[Doc, ...]:
         paths[0].write_text("".join(u.src[0] + "\n" for u in source.units), encoding="utf-8")
         paths[1].write_text("".join(u.tgt[0] + "\n" for u in source.units), encoding="utf-8")
         paths[2].write_text("".join(f"[{k}]:[{k}]\n" for k in range(len(source.units))), encoding="utf-8")
-        docs.append(Doc(source.name, *paths, "it", "en"))
+        docs.append(Doc(source.name, paths[0], paths[1], paths[2], "it", "en"))
     return tuple(docs)
 
 

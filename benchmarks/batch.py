@@ -417,7 +417,7 @@ def embedding_floor(encoder: str, workers: int, docs: Sequence[Sequence[str]]) -
         proc.join()
         if proc.exitcode:
             raise SystemExit(f"error: the embedding floor's process failed (exit {proc.exitcode})")
-    return max(times[1::2]) - min(times[0::2])
+    return float(max(times[1::2]) - min(times[0::2]))
 
 
 def run_documents(out: Path) -> list[list[str]]:
@@ -481,8 +481,9 @@ def throughput(
                 shown = default_workers(encoder) if w == 0 else w
                 shutil.rmtree(out, ignore_errors=True)  # a run stopped before: start afresh, not resumed
                 log(f"throughput: {n} dispatch pairs, encoder {encoder}, {shown} worker(s)")
-                cmd = [exe, "run", corpus, "--out", out, "--quiet", "--format", "links", "--encoder", encoder]
-                run = run_measured([*cmd, *(["--workers", str(w)] if w else [])])
+                cmd: list[str | Path] = [exe, "run", corpus, "--out", out, "--quiet", "--format", "links"]
+                cmd += ["--encoder", encoder, *(["--workers", str(w)] if w else [])]
+                run = run_measured(cmd)
                 if run.returncode not in (0, 1):
                     raise SystemExit(f"error: aligner run failed on {corpus}:\n{run.stderr}")
                 manifest = RunFolder(out).read_manifest()

@@ -32,6 +32,7 @@ from alignment import log
 from batch import ROOT, pairing_corpus, run_pairing
 from fit_calibration import fit_logistic
 
+from aligner.encode import Vectors
 from aligner.model import PairConfig
 from aligner.pair import FEATURES, assign, score_candidates
 from aligner.tasks import Scanned
@@ -68,9 +69,10 @@ def language_rows(
     candidate has no rival.
     """
     src_lang, tgt_lang = langs.split("-")
-    stored = [
-        (Scanned.of(key, doc, doc.vectors), doc.vectors) for key, doc in RunFolder(out).stored_documents()
-    ]
+    stored: list[tuple[Scanned, Vectors]] = []
+    for key, doc in RunFolder(out).stored_documents():
+        assert doc.vectors is not None  # stored_documents reads them
+        stored.append((Scanned.of(key, doc, doc.vectors), doc.vectors))
     vectors = {sc.file: v for sc, v in stored}.__getitem__
     sources = [sc.profile for sc, _ in stored if sc.profile and sc.lang == src_lang]
     targets = [sc.profile for sc, _ in stored if sc.profile and sc.lang == tgt_lang]

@@ -146,9 +146,9 @@ def partut_sources(eval_dir: Path) -> list[Source]:
         raise SystemExit(f"error: {root}/Aligned.zip: {len(it)} Italian but {len(en)} English sentences")
     units: dict[str, list[Unit]] = {name: [] for name in PARTUT_LEGAL}
     for it_words, en_words in zip(it, en, strict=True):
-        name = doc_of.get(" ".join(w for w, _ in it_words))
-        if name is not None:
-            units[name].append(Unit((detokenize(it_words),), (detokenize(en_words),)))
+        found = doc_of.get(" ".join(w for w, _ in it_words))
+        if found is not None:
+            units[found].append(Unit((detokenize(it_words),), (detokenize(en_words),)))
     return [Source(f"partut-{name}", "it", "en", tuple(units[name])) for name in PARTUT_LEGAL]
 
 
