@@ -83,6 +83,20 @@ class Duplicate:
     similarity: float
 
 
+def set_aside_note(copies: Sequence[Duplicate]) -> str:
+    """The warning for the document that one group's ``copies`` copy: how many they are,
+    how similar (exact copies, similarity 1.0, are said to be such), and that they were set aside."""
+    lowest = min(d.similarity for d in copies)
+    if lowest >= 1.0:
+        how = "have the same words as it (case, spacing and punctuation aside)"
+    else:
+        how = f"are copies of it or near copies (similarity {lowest:.2f} or more)"
+    return (
+        f"{len(copies)} other document(s) {how}, such as {copies[0].file}, and were set aside: "
+        "only this one is paired; manifest.json lists them under duplicates"
+    )
+
+
 def group_duplicates(docs: Sequence[tuple[str, Fingerprint]], near: float = NEAR) -> list[Duplicate]:
     """The documents of ``docs`` (one language, ``(name, fingerprint)``) that copy another.
 

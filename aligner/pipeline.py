@@ -47,7 +47,7 @@ from pathlib import Path
 from queue import SimpleQueue
 from typing import TypeVar
 
-from .dedup import Duplicate, group_duplicates
+from .dedup import Duplicate, group_duplicates, set_aside_note
 from .encode import Vectors
 from .errors import AlignerError, WorkerDied
 from .job import Job, make_job
@@ -331,15 +331,7 @@ def _set_aside_duplicates(sides: dict[str, list[Scanned]], result: RunResult) ->
         for d in found:
             by_group.setdefault(d.of, []).append(d)
         for kept, copies in by_group.items():
-            lowest = min(d.similarity for d in copies)
-            result.problems.append(
-                Problem(
-                    kept,
-                    f"{len(copies)} other document(s) are copies of it or near copies "
-                    f"(similarity {lowest:.2f} or more, such as {copies[0].file}) and were set aside: "
-                    "only this one is paired; manifest.json lists them under duplicates",
-                )
-            )
+            result.problems.append(Problem(kept, set_aside_note(copies)))
 
 
 def _pair(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.dedup import NEAR, SHINGLE, Duplicate, fingerprint, group_duplicates
+from aligner.dedup import NEAR, SHINGLE, Duplicate, fingerprint, group_duplicates, set_aside_note
 from aligner.load import load_document
 from aligner.score import WORD
 from aligner.split import split
@@ -85,6 +85,34 @@ def test_groups_keep_the_first_name_and_say_how_similar_the_others_are() -> None
     assert group_duplicates([]) == [] and group_duplicates(docs[:1]) == []
 
 
+@pytest.mark.parametrize(
+    ("similarities", "said"),
+    [
+        (
+            [1.0],
+            "1 other document(s) have the same words as it (case, spacing and punctuation aside), such as b.txt,",
+        ),
+        (
+            [1.0, 1.0],
+            "2 other document(s) have the same words as it (case, spacing and punctuation aside), such as b.txt,",
+        ),
+        (
+            [1.0, 0.93],
+            "2 other document(s) are copies of it or near copies (similarity 0.93 or more), such as b.txt,",
+        ),
+        (
+            [0.8],
+            "1 other document(s) are copies of it or near copies (similarity 0.80 or more), such as b.txt,",
+        ),
+    ],
+)
+def test_the_kept_document_is_told_how_alike_its_copies_are(similarities: list[float], said: str) -> None:
+    copies = [Duplicate(f"{'bcd'[k]}.txt", "a.txt", s) for k, s in enumerate(similarities)]
+    note = set_aside_note(copies)
+    assert note.startswith(said)
+    assert note.endswith("were set aside: only this one is paired; manifest.json lists them under duplicates")
+
+
 def test_a_thousand_copies_make_one_group_in_linear_time() -> None:
     """Each copy is compared with a bucket's first document only, never with every other."""
     fp = fingerprint(IT)
@@ -129,8 +157,8 @@ def test_copies_of_the_seed_pair_form_one_pair_and_the_rest_are_listed(tmp_path:
     assert (
         "warning: "
         + str(folder / "story000_it.txt")
-        + ": 39 other document(s) are copies of it or near copies "
-        "(similarity 1.00 or more, such as story001_it.txt) and were set aside: only this one is paired"
+        + ": 39 other document(s) have the same words as it (case, spacing and punctuation aside), "
+        "such as story001_it.txt, and were set aside: only this one is paired"
     ) in ran.stderr
 
 
