@@ -844,20 +844,38 @@ def realign_moved(path: Path, config: AlignConfig) -> Path:
     # first or last one is often the one the threshold misses, or takes one too many).
     seen = {tuple(best_blocks)}
     for _ in range(EDGE_PASSES):
-        moved_edge = False
-        for k, block in enumerate(best_blocks):
-            for tgt in _edge_moves(block, best_blocks, scorer.m):
-                chosen = [*best_blocks[:k], Block(block.at, block.src, tgt), *best_blocks[k + 1 :]]
-                if tuple(chosen) in seen:
-                    continue
-                seen.add(tuple(chosen))
-                gain, found = tried(chosen, best_by)
-                if gain > best_gain + 1e-9:
-                    best_gain, best, best_blocks, moved_edge = gain, found, chosen, True
-                    break
-        if not moved_edge:
+        changed = False
+        for k in range(len(best_blocks)):  # each block takes at most one change a pass
+            better = _better_edge(k, best_blocks, best_gain, seen, lambda c: tried(c, best_by), scorer.m)
+            if better is not None:
+                best_gain, best, best_blocks = better
+                changed = True
+        if not changed:
             break
     return best if best_gain > 0 else path
+
+
+def _better_edge(
+    k: int,
+    blocks: list[Block],
+    to_beat: float,
+    seen: set[tuple[Block, ...]],
+    tried: Callable[[list[Block]], tuple[float, Path]],
+    m: int,
+) -> tuple[float, Path, list[Block]] | None:
+    """The first of ``blocks[k]``'s edge moves (:func:`_edge_moves`) not tried before
+    (``seen``, which it extends) whose search (``tried``) saves more than ``to_beat``:
+    its gain, path and blocks; None if none does."""
+    block = blocks[k]
+    for tgt in _edge_moves(block, blocks, m):
+        chosen = [*blocks[:k], Block(block.at, block.src, tgt), *blocks[k + 1 :]]
+        if tuple(chosen) in seen:
+            continue
+        seen.add(tuple(chosen))
+        gain, found = tried(chosen)
+        if gain > to_beat + 1e-9:
+            return gain, found, chosen
+    return None
 
 
 def _edge_moves(block: Block, blocks: Sequence[Block], m: int) -> list[tuple[int, int]]:
