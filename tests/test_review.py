@@ -258,7 +258,7 @@ def test_a_stale_write_is_refused_and_changes_nothing(project: Project) -> None:
 def test_a_failed_edit_leaves_the_revision_alone(project: Project) -> None:
     with pytest.raises(EditError):
         project.edit(1, 0, "ann", "merge_next", {"position": 2})
-    with pytest.raises(EditError, match="missing an argument"):
+    with pytest.raises(EditError, match="move needs side"):
         project.edit(1, 0, "ann", "move", {"position": 0})
     with pytest.raises(EditError, match="unknown action"):
         project.edit(1, 0, "ann", "delete_everything", {"position": 0})

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -233,6 +235,22 @@ def test_a_pair_number_out_of_range_is_not_found(project: Project, path: str) ->
             422,
             "Sentence must be a whole number",
         ),
+        (
+            '{"action": "comment", "revision": 0, "detail": {"position": 0, "text": null}}',
+            422,
+            "Text must be a string, not null",
+        ),
+        (
+            '{"action": "comment", "revision": 0, "detail": {"position": 0, "text": "a\\ud800b"}}',
+            422,
+            "Text holds \\ud800, half of a surrogate pair",
+        ),
+        (
+            '{"action": "move", "revision": 0, "detail": {"position": 0, "side": "up", "direction": "next"}}',
+            422,
+            'Side must be src or tgt, not "up"',
+        ),
+        ("[" * 30_000 + "]" * 30_000, 400, "nested too deeply"),
         ("[1, 2]", 400, "the body must be an object"),
         ("null", 400, "the body must be an object"),
         ("{", 400, "Bad request"),
@@ -249,7 +267,12 @@ def test_bad_numbers_and_bodies_are_client_errors(
 
 
 _JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
+    | st.sampled_from(["a\ud800b", "\udfff"]),  # lone surrogates: JSON may hold them
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
 )
@@ -288,6 +311,54 @@ def test_no_request_body_gets_a_server_error(project: Project, body: object, pai
     )
     assert response.status_code < 500, (body, response.text)
     assert project.pair(1).links  # the pair still covers its sentences (checked on every edit)
+    assert _client(project).get("/pair/1/history").status_code == 200  # whatever was logged shows
+
+
+@pytest.mark.parametrize(
+    ("action", "detail", "shown"),
+    [
+        ("approve", {"position": 1, "sentence": "abc", "note": "x"}, "link 2"),
+        ("comment", {"position": 0, "text": "ok", "position2": 5}, "text ok"),
+        ("undo", {"position": "0"}, "edit #1"),
+    ],
+)
+def test_only_an_edits_own_arguments_are_logged(
+    project: Project, action: str, detail: dict[str, object], shown: str
+) -> None:
+    """Keys an action does not take are not kept, so the history page shows what was done."""
+    client = _client(project)
+    if action == "undo":
+        assert (
+            post(client, {"action": "approve", "revision": 0, "detail": {"position": 0}}).status_code == 200
+        )
+    revision = project.pair(1).revision
+    assert post(client, {"action": action, "revision": revision, "detail": detail}).status_code == 200
+    logged = project.history(1)[-1]["detail"]
+    assert set(logged) <= {"position", "text"} and "sentence" not in logged
+    page = client.get("/pair/1/history")
+    assert page.status_code == 200 and shown in page.text
+
+
+def test_the_history_shows_a_logged_detail_of_any_shape(project: Project) -> None:
+    """An edit logged before arguments were checked (a string where a number goes) still shows."""
+    post(_client(project), {"action": "approve", "revision": 0, "detail": {"position": 0}})
+    with sqlite3.connect(project.path) as db:
+        db.execute("""UPDATE edits SET detail = '{"position": "0", "sentence": null}'""")
+    page = _client(project).get("/pair/1/history")
+    assert page.status_code == 200 and "position 0" in page.text and "sentence None" in page.text
+
+
+def test_a_project_another_program_holds_locked_is_busy_not_an_error(project: Project) -> None:
+    """The edit waits for the lock, then gets 503 and a message; reading pages goes on."""
+    project.busy_timeout = 0.2
+    client = _client(project)
+    with closing(sqlite3.connect(project.path, isolation_level=None)) as other:
+        other.execute("BEGIN IMMEDIATE")
+        response = post(client, {"action": "approve", "revision": 0, "detail": {"position": 0}})
+        assert response.status_code == 503 and "busy" in response.json()["error"]
+        assert client.get("/pair/1").status_code == 200
+        other.execute("ROLLBACK")
+    assert post(client, {"action": "approve", "revision": 0, "detail": {"position": 0}}).status_code == 200
 
 
 def test_a_request_body_over_the_limit_is_refused(project: Project) -> None:

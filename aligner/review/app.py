@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -188,6 +190,19 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def busy(request: Request, err: Exception) -> Response:
+    """The answer when SQLite cannot use the project file: another program holds it locked
+    for longer than the busy timeout, or the disk refuses it. Nothing was changed."""
+    locked = "locked" in str(err) or "busy" in str(err)
+    message = (
+        "The project file is busy: another program is writing to it. "
+        "Nothing was changed; try again in a moment."
+        if locked
+        else f"The project file cannot be used ({err}). Nothing was changed."
+    )
+    return JSONResponse({"error": message}, status_code=503, headers={"retry-after": "5"} if locked else None)
+
+
 def create_app(
     project: Project,
     reviewer: str,
@@ -219,13 +234,16 @@ def create_app(
             "at": at,
         }
 
-    async def index(request: Request) -> Response:
+    # The handlers that read or write the project are plain functions, which Starlette runs
+    # in its thread pool: a project file that another program holds locked then keeps
+    # only that request waiting (SQLite's busy timeout), not every page and file.
+    def index(request: Request) -> Response:
         pairs = project.pairs()
         if len(pairs) == 1:
             return RedirectResponse(f"/pair/{pairs[0].id}", status_code=303)
         return page("index.html", name=settings.name, pairs=pairs)
 
-    async def pair_page(request: Request) -> Response:
+    def pair_page(request: Request) -> Response:
         view = load(request)
         can_undo, can_redo = project.can_undo(view.id)
         return page(
@@ -248,7 +266,6 @@ def create_app(
                 },
                 status_code=403,
             )
-        view = load(request)
         try:
             body = await request.json()
             if not isinstance(body, dict):
@@ -264,8 +281,17 @@ def create_app(
             return JSONResponse(
                 {"error": f"Bad request ({err}): send JSON with action and revision."}, status_code=400
             )
+        except RecursionError:
+            return JSONResponse(
+                {"error": "Bad request (JSON nested too deeply): send JSON with action and revision."},
+                status_code=400,
+            )
         if action not in ACTIONS:
             return JSONResponse({"error": f"Unknown action {action!r}."}, status_code=400)
+        return await run_in_threadpool(apply, request, action, revision, detail)
+
+    def apply(request: Request, action: str, revision: int, detail: dict[str, Any]) -> Response:
+        view = load(request)
         try:
             done = project.edit(view.id, revision, settings.reviewer, action, detail)
         except StaleError as err:
@@ -274,11 +300,11 @@ def create_app(
             return JSONResponse({"error": f"{str(err)[:1].upper()}{str(err)[1:]}."}, status_code=422)
         return JSONResponse(state(done.view, done.at))
 
-    async def history(request: Request) -> Response:
+    def history(request: Request) -> Response:
         view = load(request)
         return page("history.html", view=view, history=project.history(view.id))
 
-    async def export(request: Request) -> Response:
+    def export(request: Request) -> Response:
         view = load(request)
         fmt = request.path_params["fmt"]
         if fmt not in EXPORT_TYPES:
@@ -312,6 +338,6 @@ def create_app(
         Middleware(SameOrigin),
         Middleware(BodyLimit),
     ]
-    app = Starlette(routes=routes, middleware=middleware)
+    app = Starlette(routes=routes, middleware=middleware, exception_handlers={sqlite3.OperationalError: busy})
     app.state.settings = settings
     return app

@@ -93,20 +93,22 @@ CREATE INDEX edits_pair ON edits (pair, state, id);
 #: SQLite's largest integer: no id or revision is larger.
 MAX_INTEGER = 2**63 - 1
 
-#: The actions a reviewer can take, with the arguments each needs.
-ACTIONS = (
-    "merge_next",
-    "merge_previous",
-    "split",
-    "move",
-    "detach",
-    "approve",
-    "reject",
-    "reset",
-    "comment",
-    "undo",
-    "redo",
-)
+#: The actions a reviewer can take, with the arguments each takes (see :meth:`Project.edit`);
+#: any other key of an edit's detail is not kept.
+ARGUMENTS: dict[str, tuple[str, ...]] = {
+    "merge_next": ("position",),
+    "merge_previous": ("position",),
+    "split": ("position",),
+    "move": ("position", "side", "direction"),
+    "detach": ("position", "side", "sentence"),
+    "approve": ("position",),
+    "reject": ("position",),
+    "reset": ("position",),
+    "comment": ("position", "text"),
+    "undo": (),
+    "redo": (),
+}
+ACTIONS = tuple(ARGUMENTS)
 
 
 class StaleError(AlignerError):
@@ -184,6 +186,10 @@ class Project:
     Every method opens its own connection, so one :class:`Project` serves the
     threads of a web server.
     """
+
+    #: Seconds a change waits for another program's lock on the file before giving up
+    #: (``sqlite3.OperationalError``: the server answers 503).
+    busy_timeout = 30.0
 
     def __init__(self, path: Path, clock: Callable[[], str] = now) -> None:
         self.path = path
@@ -271,7 +277,7 @@ class Project:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")
@@ -379,7 +385,7 @@ class Project:
             raise EditError("a change needs a reviewer name")
         if not 0 <= pair_id <= MAX_INTEGER:
             raise EditError(f"there is no pair {pair_id}")
-        detail = dict(detail or {})
+        detail = _arguments(action, detail or {})
         stamp = Stamp(reviewer, self.clock())
         with self._transaction() as db:
             row = db.execute("SELECT revision FROM pairs WHERE id = ?", (pair_id,)).fetchone()
@@ -428,41 +434,54 @@ class Project:
         return Edited(view, change.at)
 
 
-def _index(detail: dict[str, Any], key: str) -> int:
-    """The whole number ``detail[key]`` (a link or sentence index); EditError if it is none."""
-    value = detail[key]
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise EditError(f"{key} must be a whole number, not {json.dumps(value)[:40]}")
-    return value
+_CHOICES = {"side": ("src", "tgt"), "direction": ("next", "previous")}
+
+
+def _arguments(action: str, detail: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of ``action`` in ``detail``, checked: whole numbers for ``position``
+    and ``sentence``, one of :data:`_CHOICES` for ``side`` and ``direction``, a string
+    for ``text``. Other keys are left out, so that the edit log (and the history page
+    that shows it) holds only what the edit used. EditError names what is wrong."""
+    checked: dict[str, Any] = {}
+    for key in ARGUMENTS[action]:
+        if key not in detail:
+            raise EditError(f"{action} needs {key} in its detail")
+        value = detail[key]
+        if key in ("position", "sentence"):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise EditError(f"{key} must be a whole number, not {json.dumps(value)[:40]}")
+        elif key in _CHOICES:
+            if value not in _CHOICES[key]:
+                raise EditError(f"{key} must be {' or '.join(_CHOICES[key])}, not {json.dumps(value)[:40]}")
+        elif not isinstance(value, str):
+            raise EditError(f"{key} must be a string, not {json.dumps(value)[:40]}")
+        else:
+            half = next((c for c in value if "\ud800" <= c <= "\udfff"), None)
+            if half is not None:
+                raise EditError(
+                    f"{key} holds \\u{ord(half):04x}, half of a surrogate pair, which is no character"
+                )
+        checked[key] = value
+    return checked
 
 
 def _change(links: Sequence[ReviewLink], action: str, detail: dict[str, Any], stamp: Stamp) -> Change:
-    try:
-        position = _index(detail, "position")
-        if action == "merge_next":
-            return edits.merge_next(links, position, stamp)
-        if action == "merge_previous":
-            return edits.merge_previous(links, position, stamp)
-        if action == "split":
-            return edits.split(links, position, stamp)
-        if action == "move":
-            side, direction = detail["side"], detail["direction"]
-            if side not in ("src", "tgt") or direction not in ("next", "previous"):
-                raise EditError("move needs side src or tgt and direction next or previous")
-            return edits.move(links, position, side, direction, stamp)
-        if action == "detach":
-            side = detail["side"]
-            if side not in ("src", "tgt"):
-                raise EditError("detach needs side src or tgt")
-            return edits.detach(links, position, side, _index(detail, "sentence"), stamp)
-        if action in ("approve", "reject", "reset"):
-            status = {"approve": "approved", "reject": "rejected", "reset": "pending"}[action]
-            return edits.set_status(links, position, status, stamp)
-        return edits.comment(links, position, str(detail["text"]), stamp)
-    except (KeyError, TypeError, ValueError) as err:
-        if isinstance(err, EditError):
-            raise
-        raise EditError(f"{action} is missing an argument or has a bad one ({err})") from None
+    """The change ``action`` makes to ``links``; ``detail`` holds its checked arguments."""
+    position = detail["position"]
+    if action == "merge_next":
+        return edits.merge_next(links, position, stamp)
+    if action == "merge_previous":
+        return edits.merge_previous(links, position, stamp)
+    if action == "split":
+        return edits.split(links, position, stamp)
+    if action == "move":
+        return edits.move(links, position, detail["side"], detail["direction"], stamp)
+    if action == "detach":
+        return edits.detach(links, position, detail["side"], detail["sentence"], stamp)
+    if action in ("approve", "reject", "reset"):
+        status = {"approve": "approved", "reject": "rejected", "reset": "pending"}[action]
+        return edits.set_status(links, position, status, stamp)
+    return edits.comment(links, position, detail["text"], stamp)
 
 
 def _undo_redo(db: sqlite3.Connection, pair_id: int, action: str) -> tuple[Change, int]:
