@@ -30,11 +30,17 @@ FILE_MODE = 0o666 & ~_umask()
 
 
 def check_free(paths: Iterable[Path], force: bool) -> None:
-    """Raise :class:`OutputExistsError` for the first path that exists, unless ``force``."""
-    if force:
-        return
+    """Raise :class:`OutputExistsError` for the first path that exists, unless ``force``;
+    :class:`AlignerError` for a folder where a file would go, even with ``force`` (a file
+    cannot replace a folder, and ``--force`` never removes one)."""
     for path in paths:
-        if path.exists():
+        if path.is_dir() and not path.is_symlink():
+            raise AlignerError(
+                f"{path}: is a folder, where this output file would go, and was left untouched "
+                "(--force overwrites files, never folders). Move it away, or choose another "
+                "output with --out/-o."
+            )
+        if not force and path.exists():
             raise OutputExistsError(path)
 
 

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from aligner.errors import InputError, OutputExistsError
+from aligner.errors import AlignerError, InputError, OutputExistsError
 from aligner.review import PROJECT_FILE, open_project
 from aligner.review import edits as E
 from aligner.review.edits import EditError, ReviewLink, Stamp
@@ -410,6 +410,19 @@ def test_export_refuses_to_overwrite_and_aligner_export_reads_its_folder(
     )
     assert done.returncode == 0, done.stderr
     assert (out / "corpus" / "corpus.it").read_text().splitlines() == ["Uno.", "Tre."]
+
+
+@pytest.mark.parametrize("in_the_way", ["a__b.tsv", "manifest.json"])
+def test_review_export_writes_nothing_when_a_folder_is_in_the_way(
+    project: Project, tmp_path: Path, in_the_way: str
+) -> None:
+    """All or none, --force or not: a folder where a file goes stops the export before any file."""
+    _reviewed(project)
+    out = tmp_path / "reviewed"
+    (out / in_the_way).mkdir(parents=True)
+    with pytest.raises(AlignerError, match=f"{in_the_way}: is a folder"):
+        export_review(project, out, ["tmx", "tsv", "links"], force=True)
+    assert sorted(p.name for p in out.iterdir()) == [in_the_way]
 
 
 def test_review_export_command(project: Project, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from aligner.errors import OutputExistsError
+from aligner.errors import AlignerError, OutputExistsError
 from aligner.write import atomic_path, check_free, write_text_atomic
 
 
@@ -59,3 +59,14 @@ def test_written_files_get_the_permissions_open_would_give(tmp_path: Path) -> No
         tmp.write_bytes(b"x")
     assert (tmp_path / "a.tmx").stat().st_mode & 0o777 == expected
     assert (tmp_path / "b.parquet").stat().st_mode & 0o777 == expected
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_folder_where_a_file_goes_is_refused_even_with_force(tmp_path: Path, force: bool) -> None:
+    (tmp_path / "out.tmx").mkdir()
+    with pytest.raises(AlignerError, match=r"out\.tmx: is a folder.*never folders"):
+        check_free([tmp_path / "free.tsv", tmp_path / "out.tmx"], force)
+    with pytest.raises(AlignerError, match="is a folder"):
+        write_text_atomic(tmp_path / "out.tmx", "text", force=force)
+    assert (tmp_path / "out.tmx").is_dir() and not list((tmp_path / "out.tmx").iterdir())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.tmx"]

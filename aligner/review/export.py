@@ -21,7 +21,7 @@ from pathlib import Path
 from ..export import ExportOptions, render_alignment
 from ..model import Alignment, Link, PairInfo, Review
 from ..workdir import DocumentRecord, Manifest, PairRecord, ReviewCounts, ReviewSettings, RunFolder
-from ..write import write_text_atomic
+from ..write import Staging
 from .store import PairView, Project
 
 #: The score of a link the reviewer made.
@@ -109,9 +109,12 @@ def export_review(
         tuple(entries),
         review=ReviewSettings(approved_only, min_score),
     )
-    folder.check_free([*texts, folder.manifest_path.name], force)
-    for name, text in texts.items():
-        write_text_atomic(folder.output_path(name), text, force=force)
-    folder.write_manifest(manifest, force=force)
+    # All or none: every file is staged beside its name, then all are renamed at once.
+    names = [*texts, folder.manifest_path.name]
+    folder.check_free(names, force)
+    with Staging(folder.path, force) as stage:
+        for name, text in [*texts.items(), (folder.manifest_path.name, manifest.to_text())]:
+            stage.write_text(name, text)
+        stage.commit()
     summary.files = [*texts, folder.manifest_path.name]
     return summary
