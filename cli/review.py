@@ -184,6 +184,9 @@ def review_export_command(
 ) -> None:
     """Export a review: every pair as the reviewer left it, rejected links left out.
 
+    PATH is a run's output folder (every pair of its review), one pair's file in it
+    (that pair only), a project file, or a reviewed TMX or XLIFF file.
+
     Writes `<pair>.<format>` per pair and a manifest.json, so `aligner export` on
     the folder makes the ML formats (Moses, JSON Lines, Parquet) from it. In TMX,
     reviewed units carry changedate and changeid, and comments are `<note>` elements.
@@ -191,14 +194,14 @@ def review_export_command(
     For a reviewed TMX or XLIFF FILE (give FILE or its project), the pair is FILE's
     stem: `FILE.tmx` in FILE's languages, as they are written there (it-IT, en-GB).
     """
-    run_folder, file, _ = locate(path, project_file)
+    run_folder, file, only = locate(path, project_file)
     if not file.exists():
         raise AlignerError(f"{file}: there is no review project yet. Run `aligner review {path}` first.")
     project = Project.open(file)
     target = out or (run_folder or file.parent) / "reviewed"
     fmts = [f.value for f in formats] if formats else list(EXPORTERS)
     options = export_options(tmx_profile, src_locale, tgt_locale)
-    summary = export_review(project, target, fmts, approved_only, min_score, force, options)
+    summary = export_review(project, target, fmts, approved_only, min_score, force, options, only)
     which = "approved" if approved_only else "kept (not rejected)"
     typer.echo(
         f"{summary.pairs} pair(s), {summary.units} {which} unit(s); wrote {len(summary.files)} "
@@ -220,7 +223,7 @@ def report_command(
     """Write one self-contained, read-only HTML page of an alignment, for sharing.
 
     Shows the review's state if the run has a review project, the run's links
-    otherwise. The page needs no server and runs no script. For a TMX or XLIFF
+    otherwise; for one pair's file of a run, that pair only. The page needs no server and runs no script. For a TMX or XLIFF
     FILE, the page is FILE.report.html beside it.
     """
     from aligner.bilingual import read_bilingual
@@ -228,8 +231,9 @@ def report_command(
     run_folder, file, only = locate(path, project_file)
     bilingual = is_bilingual_input(path)
     name = path.name if bilingual else (run_folder or file.parent).name
-    if file.exists():
-        html = report_of_project(Project.open(file), name)
+    project = Project.open(file) if file.exists() else None
+    if project is not None and (only is None or any(p.stem == only for p in project.pairs())):
+        html = report_of_project(project, name, only)
     elif run_folder is not None:
         html = report_of_run(read_run(run_folder, only=only))
     elif bilingual:

@@ -25,7 +25,7 @@ from aligner.review.report import report_of_project, report_of_run
 from aligner.review.source import read_run
 from aligner.review.store import Project, StaleError
 
-from .conftest import DTD, Ran, aligner_script
+from .conftest import DTD, Ran, aligner_script, copy_run
 from .reviewdata import hand_run, hostile_run, links
 
 STAMP = Stamp("ann", "2026-11-21T10:00:00Z")
@@ -328,6 +328,46 @@ def test_a_pair_file_opens_on_that_pair(run_folder: Path, tmp_path: Path) -> Non
     (pair,) = read_run(run_folder).pairs
     opened = open_project(run_folder / f"{pair.stem}.tmx", tmp_path / "p.sqlite")
     assert opened.start == pair.stem
+
+
+@pytest.mark.parametrize("command", ["report", "review-export"])
+def test_a_pair_file_names_that_pair_only_once_the_run_has_a_project(
+    corpus_run: Ran, tmp_path: Path, command: str
+) -> None:
+    out = copy_run(corpus_run, tmp_path)
+    stems = [p.stem for p in read_run(out).pairs]
+    assert len(stems) > 1
+    open_project(out)  # the review project of every pair, in the run folder
+    target = tmp_path / "one"
+    args = ["-o", str(target / "page.html")] if command == "report" else ["--out", str(target)]
+    done = subprocess.run(
+        [aligner_script(), command, str(out / f"{stems[1]}.tmx"), *args], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    if command == "report":
+        html = (target / "page.html").read_text()
+        assert "1 pair(s) · reviewed" in html
+    else:
+        assert sorted(p.stem for p in target.glob("*.tmx")) == [stems[1]]
+        assert [p["files"]["tmx"] for p in json.loads((target / "manifest.json").read_text())["pairs"]] == [
+            f"{stems[1]}.tmx"
+        ]
+
+
+def test_a_review_export_is_read_as_tmx_files_not_as_a_run(run_folder: Path, tmp_path: Path) -> None:
+    """Its manifest says it is an export: the folder is refused with what to open instead,
+    and its TMX opens as a file of its own (it holds no run's sentences to read back)."""
+    opened = open_project(run_folder, tmp_path / "p.sqlite")
+    exported = tmp_path / "reviewed"
+    export_review(opened.project, exported, ["tmx", "tsv"])
+    with pytest.raises(InputError, match=r"is a review's export \(written by `aligner review-export` from "):
+        open_project(exported)
+    (tmx,) = exported.glob("*.tmx")
+    again = open_project(tmx)
+    assert again.bilingual is not None and again.project.path == tmx.with_name(f"{tmx.stem}.review.sqlite")
+    assert len(again.project.pair(1).links) == len(
+        [lk for lk in opened.project.pair(1).links if not lk.is_null]
+    )
 
 
 def test_a_run_made_with_min_score_cannot_be_reviewed(run_folder: Path, tmp_path: Path) -> None:

@@ -46,10 +46,30 @@ def project_beside(path: Path) -> Path:
     return path.with_name(f"{path.stem}.review.sqlite")
 
 
+def _is_run(folder: Path) -> bool:
+    """True when ``folder`` is the output folder of `aligner run`, whose pairs the review reads
+    back: a manifest, and not that of a review's export (:func:`_exported_from`)."""
+    return RunFolder(folder).is_run() and _exported_from(folder) is None
+
+
+def _exported_from(folder: Path) -> str | None:
+    """The project file a review's export in ``folder`` was written from (its manifest says
+    so); None for any other folder. Its files hold the reviewed units only, not the run's
+    sentences, so a review export is read as TMX files of their own."""
+    run = RunFolder(folder)
+    if not run.is_run():
+        return None
+    try:
+        manifest = run.read_manifest()
+    except InputError:
+        return None  # a broken manifest: reading the folder as a run says what is wrong
+    return manifest.input if manifest.review is not None else None
+
+
 def is_bilingual_input(path: Path) -> bool:
     """True when ``path`` is reviewed as a TMX or XLIFF file of its own: a file with such a
-    name that is not a pair's file in a run's output folder."""
-    return is_bilingual_path(path) and not path.is_dir() and not RunFolder(path.parent).is_run()
+    name that is not a pair's file in a run's output folder (a review export's files are)."""
+    return is_bilingual_path(path) and not path.is_dir() and not _is_run(path.parent)
 
 
 def _same_languages(have: tuple[str, str], wanted: tuple[str | None, str | None]) -> bool:
@@ -75,6 +95,15 @@ def locate(path: Path, project_file: Path | None = None) -> tuple[Path | None, P
     its project file is :func:`project_beside` it unless ``project_file`` is given).
     """
     if path.is_dir():
+        exported_from = _exported_from(path)
+        if exported_from is not None:
+            raise InputError(
+                path,
+                f"is a review's export (written by `aligner review-export` from {exported_from}), "
+                "which holds the reviewed units but not the run's sentences",
+                f"Open the project it came from (aligner review {exported_from}), "
+                f"or one of its TMX files as a file of its own (aligner review {path}/NAME.tmx).",
+            )
         if not RunFolder(path).is_run():
             raise InputError(
                 path,
@@ -84,7 +113,7 @@ def locate(path: Path, project_file: Path | None = None) -> tuple[Path | None, P
         return path, project_file or path / PROJECT_FILE, None
     if path.is_file() and path.suffix in (".sqlite", ".db"):
         return None, path, None
-    if path.is_file() and RunFolder(path.parent).is_run():
+    if path.is_file() and _is_run(path.parent):
         return path.parent, project_file or path.parent / PROJECT_FILE, path.stem
     if path.is_file() and is_bilingual_path(path):
         return None, project_file or project_beside(path), None

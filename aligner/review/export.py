@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..errors import InputError
 from ..export import ExportOptions, render_alignment
 from ..model import Alignment, Link, PairInfo, Review
 from ..workdir import DocumentRecord, Manifest, PairRecord, ReviewCounts, ReviewSettings, RunFolder
@@ -63,11 +64,15 @@ def export_review(
     min_score: float = 0.0,
     force: bool = False,
     options: ExportOptions | None = None,
+    only: str | None = None,
 ) -> ExportSummary:
-    """Write every pair of ``project`` to ``out`` in ``formats``, and a manifest;
-    ``options`` (TMX profile, locales, date) apply to TMX and XLIFF.
+    """Write every pair of ``project`` (or only the pair with stem ``only``) to ``out`` in
+    ``formats``, and a manifest; ``options`` (TMX profile, locales, date) apply to TMX and
+    XLIFF.
 
     Nothing is written if a file is in the way and ``force`` is not set.
+
+    :raises InputError: the project has no pair ``only``.
     """
     folder = RunFolder(out)
     signature = project.meta().get("signature", "")
@@ -75,7 +80,14 @@ def export_review(
     entries: list[PairRecord] = []
     documents: dict[str, DocumentRecord] = {}
     summary = ExportSummary()
-    for s in project.pairs():
+    pairs = [p for p in project.pairs() if only is None or p.stem == only]
+    if not pairs:
+        raise InputError(
+            project.path,
+            f"holds no pair {only!r}: it was made before that pair was in the run",
+            f"Open the pair with `aligner review` once (it is then added), or export all of {project.path}.",
+        )
+    for s in pairs:
         view = project.pair(s.id)
         al = reviewed_alignment(view, signature, approved_only)
         files = {}

@@ -52,7 +52,8 @@ def report_of_run(run: RunData) -> str:
     return render_report(run.folder.name, _views_of_run(run), False, run.signature)
 
 
-def report_of_project(project: Project, name: str) -> str:
-    """The report of a review project, as the reviewer has left it."""
-    views = (project.pair(p.id) for p in project.pairs())
+def report_of_project(project: Project, name: str, only: str | None = None) -> str:
+    """The report of a review project (or of its pair with stem ``only``), as the reviewer
+    has left it."""
+    views = (project.pair(p.id) for p in project.pairs() if only is None or p.stem == only)
     return render_report(name, views, True, project.meta().get("signature", ""))
