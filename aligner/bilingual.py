@@ -155,7 +155,7 @@ class BilingualFile:
         if self.inline:
             text += f"; {self.inline} had inline codes (text kept, codes dropped)"
         if self.empty:
-            text += f"; {self.empty} skipped, their source or target empty"
+            text += f"; {self.empty} skipped, missing their {self.src_locale} or {self.tgt_locale} text"
         return text
 
 
@@ -287,9 +287,10 @@ def _distinct(locales: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
-def _match(path: Path, wanted: str, languages: Sequence[str], role: str) -> str:
+def _match(path: Path, wanted: str, languages: Sequence[str], role: str, source: str = "") -> str:
     """The language of ``languages`` that ``wanted`` names: the same locale (case aside), or
-    the only one of its language."""
+    the only one of its language. ``source``: the source language already taken, which
+    ``languages`` (the target's candidates) leave out."""
     for loc in languages:
         if loc.lower() == wanted.lower():
             return loc
@@ -303,9 +304,18 @@ def _match(path: Path, wanted: str, languages: Sequence[str], role: str) -> str:
             f"has {len(same)} locales of {language_code(wanted)} ({', '.join(same)})",
             f"Say which to take as the {role} language: give the whole locale.",
         )
+    if source and language_code(source) == language_code(wanted):
+        raise InputError(
+            path,
+            f"{wanted}, the {role} language asked for, is its source language too ({source}); "
+            f"its other languages are {listed}",
+            f"Give two different languages with --src-lang and --tgt-lang (such as {source} and "
+            f"{languages[0]}).",
+        )
+    besides = f" besides the source {source}" if source else ""
     raise InputError(
         path,
-        f"has no units in {wanted}, the {role} language asked for; its languages are {listed}",
+        f"has no units in {wanted}, the {role} language asked for; its languages{besides} are {listed}",
         f"Choose one of {listed}.",
     )
 
@@ -384,7 +394,7 @@ def _read_tmx(path: Path, root: Any, src_lang: str | None, tgt_lang: str | None)
             f"has one language only ({', '.join(languages)}): its units have no translation",
             "Export the translation memory with both its source and its target language.",
         )
-    target = _match(path, tgt_lang, others, "target") if tgt_lang else others[0]
+    target = _match(path, tgt_lang, others, "target", source) if tgt_lang else others[0]
     if len(languages) > 2 and not tgt_lang:
         notices.append(
             f"{path.name} has {len(languages)} languages ({', '.join(languages)}): took {source} "
@@ -392,11 +402,15 @@ def _read_tmx(path: Path, root: Any, src_lang: str | None, tgt_lang: str | None)
         )
     units: list[Unit] = []
     empty = 0
-    for n, (tu, segs, _) in enumerate(read, start=1):
+    elsewhere: dict[str, int] = {}  # units skipped that have text in another language: how many
+    for n, (tu, segs, order) in enumerate(read, start=1):
         src_text, src_codes = segs.get(source.lower(), ("", False))
         tgt_text, tgt_codes = segs.get(target.lower(), ("", False))
         if not src_text or not tgt_text:
             empty += 1
+            for loc in order:
+                if loc.lower() not in (source.lower(), target.lower()) and segs[loc.lower()][0]:
+                    elsewhere[loc] = elsewhere.get(loc, 0) + 1
             continue
         props = tuple((p.get("type") or "", one_line("".join(p.itertext()))) for p in _children(tu, "prop"))
         units.append(
@@ -410,6 +424,13 @@ def _read_tmx(path: Path, root: Any, src_lang: str | None, tgt_lang: str | None)
                 src_codes or tgt_codes,
                 tu.sourceline,
             )
+        )
+    if elsewhere:
+        counts = ", ".join(f"{loc} ({count})" for loc, count in elsewhere.items())
+        notices.append(
+            f"{path.name}: {sum(elsewhere.values())} unit(s) missing their {source} or {target} text were "
+            f"skipped, though they have text in {counts}; to read those, choose that language with "
+            "--src-lang/--tgt-lang"
         )
     return _done(
         path,

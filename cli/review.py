@@ -223,8 +223,9 @@ def report_command(
     """Write one self-contained, read-only HTML page of an alignment, for sharing.
 
     Shows the review's state if the run has a review project, the run's links
-    otherwise; for one pair's file of a run, that pair only. The page needs no server and runs no script. For a TMX or XLIFF
-    FILE, the page is FILE.report.html beside it.
+    otherwise; for one pair's file of a run, that pair only. The page needs no
+    server and runs no script. For a TMX or XLIFF FILE, the page is
+    FILE.report.html beside it.
     """
     from aligner.bilingual import read_bilingual
 
@@ -237,7 +238,11 @@ def report_command(
     elif run_folder is not None:
         html = report_of_run(read_run(run_folder, only=only))
     elif bilingual:
-        html = report_of_run(bilingual_run(read_bilingual(path, src_lang, tgt_lang)))
+        read = read_bilingual(path, src_lang, tgt_lang)
+        for notice in read.notices:
+            warn(notice)
+        info(read.describe())
+        html = report_of_run(bilingual_run(read))
     else:
         raise AlignerError(f"{file}: no such review project. Give a run's output folder.")
     default = path.with_name(f"{path.stem}.report.html") if bilingual else None

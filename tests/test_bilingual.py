@@ -584,6 +584,7 @@ THREE = """<?xml version="1.0" encoding="UTF-8"?>
         ("it-IT", {"src_lang": "FR-fr", "tgt_lang": "it"}, ("fr-FR", "it-IT"), 2, 0, None),
         ("*all*", {}, ("it-IT", "en-GB"), 1, 1, "has 3 languages (it-IT, en-GB, fr-FR)"),
         ("es-ES", {}, ("it-IT", "en-GB"), 1, 1, "source language es-ES is in none of its units"),
+        ("it-IT", {}, ("it-IT", "en-GB"), 1, 1, "skipped, though they have text in fr-FR (1)"),
     ],
 )
 def test_a_tmx_of_three_languages_takes_two_and_says_which(
@@ -603,6 +604,33 @@ def test_a_tmx_of_three_languages_takes_two_and_says_which(
         assert file.notices == ()
     else:
         assert any(notice in n for n in file.notices), file.notices
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (
+            {"src_lang": "en", "tgt_lang": "en"},
+            "en, the target language asked for, is its source language too (en-GB); "
+            "its other languages are it-IT, fr-FR",
+        ),
+        ({"tgt_lang": "it-CH"}, "is its source language too (it-IT)"),
+        (
+            {"tgt_lang": "de"},
+            "has no units in de, the target language asked for; its languages besides the source",
+        ),
+        (
+            {"src_lang": "de"},
+            "has no units in de, the source language asked for; its languages are it-IT, en-GB",
+        ),
+    ],
+)
+def test_a_language_the_tmx_cannot_give_is_refused_with_its_languages(
+    tmp_path: Path, options: dict[str, str], message: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        read_bilingual(write(tmp_path, "three.tmx", THREE.replace("{src}", "it-IT")), **options)
+    assert message in str(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -856,7 +884,7 @@ def test_export_of_a_tmx_writes_the_corpus_with_the_runs_filters_and_counts(tmp_
     assert [r["score"] for r in records] == [1.0, 1.0, 0.93]
     assert {r["doc"] for r in records} == {"news.tmx"} and set(records[0]["translation"]) == {"it", "en"}
     assert "6 unit(s) read from news.tmx (TMX 1.4, it-IT -> en-GB); 1 had inline codes" in res.output
-    assert "1 skipped, their source or target empty" in res.output and "kept 3" in res.output
+    assert "1 skipped, missing their it-IT or en-GB text" in res.output and "kept 3" in res.output
 
 
 def test_export_of_an_xliff_beside_it_by_default(tmp_path: Path) -> None:
