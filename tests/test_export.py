@@ -241,3 +241,32 @@ def test_tuids_are_unique_over_a_run_of_the_seven_pair_corpus(corpus_run: Ran) -
     assert len(ids) == len(set(ids)) and len(ids) > 7
     dtd = etree.DTD(str(DTD))
     assert all(dtd.validate(etree.parse(str(path))) for path in files)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Il carattere speciale\uffff resta.", "Il carattere speciale resta."),  # bug hunt r1: 65535
+        ("Fine\ufffe del testo.", "Fine del testo."),  # U+FFFE, the byte-order mark reversed
+        ("Quattro\x01 e\x1f cinque.", "Quattro e cinque."),  # C0 controls from a PDF
+        ("Una\ud800 surrogata.", "Una surrogata."),  # a lone surrogate (an undecodable byte)
+        ("«Milano» & <Roma>.", "«Milano» & <Roma>."),  # allowed characters kept, escaped
+    ],
+)
+def test_xces_sentence_files_hold_no_character_xml_forbids(tmp_path, text: str, kept: str) -> None:
+    """The sentence files parse: a character XML 1.0 forbids, which the loader keeps, is
+    left out as in TMX and XLIFF (it gave `PCDATA invalid Char value 65535`)."""
+    from aligner.corpus import TrainingPair
+    from aligner.export.xces import XcesWriter
+    from aligner.write import Staging
+
+    with Staging(tmp_path) as stage:
+        xces = XcesWriter(stage, "it", "en", lambda doc: ([text, "Due."], ["One.", "Two."]))
+        with xces.split("corpus") as add:
+            add(TrainingPair(text, "One.", 0.9, "a\x01.txt|b.txt", src_sentences=(0,), tgt_sentences=(0,)))
+        stage.commit()
+    align = etree.parse(str(tmp_path / "corpus.xces.xml")).getroot()
+    group = align.find("linkGrp")
+    assert group is not None and group.get("fromDoc") == "xces/it/a.xml"
+    sentences = etree.parse(str(tmp_path / group.get("fromDoc"))).getroot()
+    assert [s.text for s in sentences.iter("s")] == [kept, "Due."]

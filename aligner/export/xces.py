@@ -7,6 +7,8 @@ by id (``xtargets="3 4;5"``: source ids, then target ids) with the aligner's
 ``certainty``. Our sentence ids are the documents' sentence numbers from 1. The
 sentence files hold every sentence of a document that a kept link names, so the
 alignment file's references resolve; OPUS tools (``opus_read``) and lxml read both.
+Characters that XML 1.0 forbids are left out of the texts and names
+(:func:`aligner.export.text.xml_safe`), as in every XML file the aligner writes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from xml.sax.saxutils import quoteattr
 
 from ..corpus import TrainingPair
 from ..write import Staging
+from .text import xml_safe
 
 #: The folder of the sentence files, beside the alignment files.
 FOLDER = "xces"
@@ -80,12 +83,12 @@ class XcesWriter:
 
     def _document(self, lang: str, doc: str, texts: Sequence[str]) -> str:
         """The sentence file of ``doc`` (written the first time), relative to the alignment file."""
-        path = f"{FOLDER}/{lang}/{Path(doc).stem}.xml"
+        path = f"{FOLDER}/{lang}/{xml_safe(Path(doc).stem)}.xml"  # an XML attribute: no forbidden character
         if path not in self._documents:
             self._documents.add(path)
             root = ET.Element("document", id=path)
             for number, text in enumerate(texts, start=1):
-                ET.SubElement(root, "s", id=str(number)).text = text
+                ET.SubElement(root, "s", id=str(number)).text = xml_safe(text)
             ET.indent(root, space="  ")
             self.stage.write_text(
                 path, '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
