@@ -11,6 +11,7 @@ from lxml import etree
 from aligner.errors import ConfigError
 from aligner.export import ExportOptions, read_links, write_links, write_tmx, write_tsv
 from aligner.export.options import check_locale, created_from_environment
+from aligner.export.text import one_line
 from aligner.export.tmx import tmx_date
 from aligner.model import Alignment, Link, Sentence
 
@@ -251,6 +252,8 @@ def test_tuids_are_unique_over_a_run_of_the_seven_pair_corpus(corpus_run: Ran) -
         ("Quattro\x01 e\x1f cinque.", "Quattro e cinque."),  # C0 controls from a PDF
         ("Una\ud800 surrogata.", "Una surrogata."),  # a lone surrogate (an undecodable byte)
         ("«Milano» & <Roma>.", "«Milano» & <Roma>."),  # allowed characters kept, escaped
+        # bug hunt r7: on one line as in the TSV, TMX and JSON Lines, the no-break spaces kept
+        ("10\u00a0000 euro e\tla  spesa\n.", "10\u00a0000 euro e la spesa ."),
     ],
 )
 def test_xces_sentence_files_hold_no_character_xml_forbids(tmp_path, text: str, kept: str) -> None:
@@ -270,3 +273,26 @@ def test_xces_sentence_files_hold_no_character_xml_forbids(tmp_path, text: str, 
     assert group is not None and group.get("fromDoc") == "xces/it/a.xml"
     sentences = etree.parse(str(tmp_path / group.get("fromDoc"))).getroot()
     assert [s.text for s in sentences.iter("s")] == [kept, "Due."]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Il valore è di 10\u00a0000 euro.", "Il valore è di 10\u00a0000 euro."),  # no-break space: text
+        ("La spesa è di 5\u202f000 euro.", "La spesa è di 5\u202f000 euro."),  # narrow no-break space
+        ("Ha detto «\u202foui\u202f».", "Ha detto «\u202foui\u202f»."),  # French quotes in a quote
+        ("Due\tcon tab.", "Due con tab."),  # a tab would split the TSV field
+        ("Riga uno\r\nriga due.", "Riga uno riga due."),
+        ("Uno\u2028due\u2029tre\x85quattro.", "Uno due tre quattro."),  # Unicode line ends
+        ("Pagina\x0cnuova e\x0bverticale.", "Pagina nuova e verticale."),  # FF, VT: a space, not glued
+        ("  doppi   spazi  ", "doppi spazi"),
+        ("Quattro\x01 e \x02 cinque\uffff.", "Quattro e cinque."),  # what XML forbids, no space left twice
+    ],
+)
+def test_one_line_collapses_only_what_breaks_a_line_or_a_field(text: str, expected: str) -> None:
+    """One line, XML-safe, and otherwise the text: no-break spaces were plain spaces
+    (``\\s+``) in TSV, TMX and JSON Lines while XCES kept them (bug hunt r7)."""
+    assert one_line(text) == expected
+    tsv = io.StringIO()
+    write_tsv(Alignment((_sent(0, text),), (_sent(0, "One."),), (Link((0,), (0,), 0.9),), "it", "en"), tsv)
+    assert tsv.getvalue().split("\t")[0] == expected

@@ -3,8 +3,9 @@
 Grammar, one translation unit per line, no header::
 
     line   = source TAB target TAB score TAB link-type LF
-    source = target = text with every run of white space (tab and newline
-                      included) replaced by one space, trimmed
+    source = target = text with every tab and line-breaking character a space,
+                      runs of spaces one space, trimmed (no-break spaces kept:
+                      :func:`aligner.export.text.one_line`)
     score  = decimal in [0, 1] with four digits after the point
     link-type = a "-" b, the number of source and target sentences ("1-1", "2-1")
 

@@ -7,8 +7,9 @@ by id (``xtargets="3 4;5"``: source ids, then target ids) with the aligner's
 ``certainty``. Our sentence ids are the documents' sentence numbers from 1. The
 sentence files hold every sentence of a document that a kept link names, so the
 alignment file's references resolve; OPUS tools (``opus_read``) and lxml read both.
-Characters that XML 1.0 forbids are left out of the texts and names
-(:func:`aligner.export.text.xml_safe`), as in every XML file the aligner writes.
+A sentence's text is cleaned as in every other format (:func:`aligner.export.text.one_line`:
+on one line, no character XML 1.0 forbids, no-break spaces kept), so an export has the
+same text in all of them; the files' names lose what XML forbids too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from xml.sax.saxutils import quoteattr
 
 from ..corpus import TrainingPair
 from ..write import Staging
-from .text import xml_safe
+from .text import one_line, xml_safe
 
 #: The folder of the sentence files, beside the alignment files.
 FOLDER = "xces"
@@ -88,7 +89,7 @@ class XcesWriter:
             self._documents.add(path)
             root = ET.Element("document", id=path)
             for number, text in enumerate(texts, start=1):
-                ET.SubElement(root, "s", id=str(number)).text = xml_safe(text)
+                ET.SubElement(root, "s", id=str(number)).text = one_line(text)
             ET.indent(root, space="  ")
             self.stage.write_text(
                 path, '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, "unicode") + "\n"
