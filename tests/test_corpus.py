@@ -258,3 +258,38 @@ def test_one_memory_of_every_pair_with_the_same_filters(corpus_run: Ran, tmp_pat
     assert res.exit_code == OK and (again / "corpus.tmx").read_text(encoding="utf-8") == tmx  # same bytes
     default = CliRunner().invoke(app, ["export", str(corpus_run.out), "--out", str(tmp_path / "ml")])
     assert default.exit_code == OK and not (tmp_path / "ml" / "corpus.tmx").exists()  # on request only
+
+
+def test_the_cards_tsv_config_reads_quotes_and_na_as_text(tmp_path: Path) -> None:
+    """The dataset card's TSV keys (pandas.read_csv's, which Hugging Face's CsvConfig passes
+    on), applied to Python's csv reader, give every row its three fields and its texts: with
+    the default quoting a text starting with '"' took the tab after it for text (bug hunt
+    r3), and pandas' default missing values read a text "NA" or "null" as missing."""
+    import csv
+
+    import yaml
+
+    rows = [
+        (
+            '"Siamo pronti a trattare", ha detto il ministro.',
+            '"We are ready to negotiate", the minister said.',
+        ),
+        ('Ha detto: "no".', 'He said: "no".'),  # a quote that ends the text
+        ("Il dato è NA.", "The figure is NA."),
+        ("NA", "NA"),  # pandas' default missing values: NA, N/A, null, NaN...
+        ("null", "null"),
+        ('Un " solo.', 'A single ".'),  # a quote left open
+    ]
+    run = _fake_run(tmp_path / "run", [f"{src}\t{tgt}\t0.9000\t1-1" for src, tgt in rows])
+    out = tmp_path / "corpus"
+    res = runner.invoke(
+        app, ["export", str(run), "--out", str(out), "--format", "tsv", "--no-lang-check", "--no-dedup"]
+    )
+    assert res.exit_code == OK, res.output
+    header = yaml.safe_load((out / "README.md").read_text(encoding="utf-8").split("---\n")[1])
+    (config,) = [c for c in header["configs"] if c["config_name"] == "tsv"]
+    assert config["quoting"] == csv.QUOTE_NONE and config["keep_default_na"] is False
+    assert config["header"] is None and config["column_names"] == ["source", "target", "score"]
+    with (out / config["data_files"][0]["path"]).open(encoding="utf-8", newline="") as fh:
+        read = list(csv.reader(fh, delimiter=config["sep"], quoting=config["quoting"]))
+    assert [tuple(r[:2]) for r in read] == rows and all(len(r) == 3 for r in read)

@@ -65,7 +65,11 @@ def dataset_card(
             split = "train" if name == "corpus" else name
             lines += [f"  - split: {split}", f"    path: {_yaml_str(path)}"]
         if fmt == "tsv":
+            # pandas.read_csv's keys, which the csv loader's CsvConfig passes on: no quoting
+            # (QUOTE_NONE, 3; a text starting with '"' would take the tab after it for text)
+            # and no default missing values (a text "NA" or "null" is text)
             lines += ['  sep: "\\t"', "  header: null", "  column_names: [source, target, score]"]
+            lines += ["  quoting: 3", "  keep_default_na: false"]
         if fmt == "parquet":
             lines.append("  default: true")
     lines += ["---", "", f"# Parallel corpus, {src}-{tgt}", ""]
