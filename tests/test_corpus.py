@@ -208,6 +208,7 @@ def test_an_export_that_fails_midway_leaves_nothing_behind(tmp_path: Path) -> No
     then no file (nor temporary, nor the folder made for it) is left, and a file already
     there is untouched."""
     run = _fake_run(tmp_path / "run", [f"{IT}\t{EN}\t0.9500\t1-1"])
+    RunFolder(run).work.mkdir()  # a run's work folder, without which --format xces is refused
     (run / "c__d.tsv").write_text(f"{IT}\t{EN}\t0.9500\t1-1\nonly\ttwo\n", encoding="utf-8")
     folder = RunFolder(run)
     manifest = folder.read_manifest()
@@ -293,3 +294,50 @@ def test_the_cards_tsv_config_reads_quotes_and_na_as_text(tmp_path: Path) -> Non
     with (out / config["data_files"][0]["path"]).open(encoding="utf-8", newline="") as fh:
         read = list(csv.reader(fh, delimiter=config["sep"], quoting=config["quoting"]))
     assert [tuple(r[:2]) for r in read] == rows and all(len(r) == 3 for r in read)
+
+
+TMX = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="x" '
+    'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="it" '
+    'datatype="plaintext"/><body>\n'
+    '<tu><tuv xml:lang="it"><seg>Il governo ha approvato la legge sul bilancio dello stato.</seg></tuv>'
+    '<tuv xml:lang="en"><seg>The government approved the state budget law.</seg></tuv></tu>\n'
+    "</body></tmx>\n"
+)
+XLIFF = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">'
+    '<file original="a.txt" source-language="it" target-language="en" datatype="plaintext"><body>'
+    '<trans-unit id="1"><source>Il ministro ha firmato il decreto sulle scuole oggi.</source>'
+    "<target>The minister signed the decree on schools today.</target></trans-unit>"
+    "</body></file></xliff>\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "says"),
+    [
+        ("mem.tmx", TMX, "a TMX or XLIFF file has only its units"),  # bug hunt r4: an empty <cesAlign>
+        ("doc.xlf", XLIFF, "a TMX or XLIFF file has only its units"),
+        ("reviewed", None, "a review's export"),  # a run's output without its .aligner/ folder
+    ],
+)
+def test_xces_is_refused_for_an_input_without_stored_documents(
+    tmp_path: Path, name: str, text: str | None, says: str
+) -> None:
+    """XCES's sentence files come from a run's stored documents: from a file or a review's
+    export it wrote an empty alignment file, listed as a corpus file, and said nothing."""
+    from aligner_cli.common import USAGE
+
+    source = tmp_path / name
+    if text is None:
+        _fake_run(source, [f"{IT}\t{EN}\t0.9500\t1-1"])
+    else:
+        source.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    res = runner.invoke(
+        app, ["export", str(source), "--out", str(out), "--format", "xces", "--format", "tsv"]
+    )
+    assert res.exit_code == USAGE and "--format xces needs the documents a run stored" in res.output
+    assert says in res.output and not out.exists()
+    res = runner.invoke(app, ["export", str(source), "--out", str(out), "--format", "tsv", "--no-lang-check"])
+    assert res.exit_code == OK and (out / "corpus.tsv").read_text(encoding="utf-8").count("\n") == 1

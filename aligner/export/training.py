@@ -374,7 +374,10 @@ def export_corpus(
     """
     source: BilingualFile | None = None
     pairs: Iterable[TrainingPair]
-    if is_bilingual_path(run_dir) and not run_dir.is_dir():
+    bilingual = is_bilingual_path(run_dir) and not run_dir.is_dir()
+    if "xces" in formats and bilingual:  # before the file is read
+        _refuse_xces(run_dir, bilingual=True)
+    if bilingual:
         source, units = read_bilingual_pairs(run_dir, src_lang, tgt_lang)
         src, tgt = corpus_languages(source.src_locale, source.tgt_locale)
         head: dict[str, object] = bilingual_record(source)
@@ -386,6 +389,8 @@ def export_corpus(
         head = {"run": run_dir.name}
         signature = RunFolder(run_dir).read_manifest().signature
         pairs, documents = run, list(run.documents)
+        if "xces" in formats and not RunFolder(run_dir).work.is_dir():
+            _refuse_xces(run_dir, bilingual=False)
     names = list(splits.names) if splits is not None else ["corpus"]
     subwords = subwords or Subwords()
     if subwords.vocab_size is not None and splits is not None and "train" not in names:
@@ -471,6 +476,26 @@ def export_corpus(
             _remove_empty(target)
         raise
     return CorpusExport(summary, tuple(files), source, counts if splits is not None else None)
+
+
+def _refuse_xces(run_dir: Path, bilingual: bool) -> None:
+    """Refuse ``--format xces`` for an input that keeps no documents to write its sentence
+    files from: a TMX or XLIFF file (``bilingual``), or a folder without a run's work folder
+    (a review's export). It wrote an empty ``<cesAlign>`` there.
+
+    :raises ConfigError: naming the input and what to do.
+    """
+    if bilingual:
+        raise ConfigError(
+            f"{run_dir}: --format xces needs the documents a run stored (their sentences, for "
+            "the sentence files the links point into), and a TMX or XLIFF file has only its "
+            "units. Leave xces out (tmx, jsonl, tsv... work), or export the run that made the file."
+        )
+    raise ConfigError(
+        f"{run_dir}: --format xces needs the documents a run stored in its {RunFolder(run_dir).work.name}/ "
+        "folder, and this folder has none (a review's export, or a run whose work folder was "
+        "removed). Leave xces out, or export the run's own output folder."
+    )
 
 
 def _remove_empty(folder: Path) -> None:
