@@ -79,7 +79,8 @@ def export_command(
         typer.Option(
             "--split",
             help="Splits by document, e.g. train=0.98,valid=0.01,test=0.01: each in every format "
-            "(train.jsonl...), no document (nor a near copy of it) in two.",
+            "(train.jsonl...), no document (nor a near copy of it) in two; a TMX or XLIFF file's "
+            "units one by one.",
         ),
     ] = None,
     spm_vocab_size: Annotated[
@@ -142,4 +143,5 @@ def export_command(
     for name, n in summary.dropped.items():
         typer.echo(f"  dropped by {name}: {n}")
     if done.splits is not None:
-        typer.echo("  split by document: " + ", ".join(f"{n} {name}" for name, n in done.splits.items()))
+        by = "unit (the file is one document)" if done.split_by == "unit" else "document"
+        typer.echo(f"  split by {by}: " + ", ".join(f"{n} {name}" for name, n in done.splits.items()))

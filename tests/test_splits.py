@@ -234,3 +234,54 @@ def test_nothing_is_written_when_a_file_is_in_the_way(corpus_run: Ran, tmp_path:
     assert res.exit_code == 4 and "--force" in res.stderr  # type: ignore[attr-defined]
     assert sorted(p.name for p in out.iterdir()) == ["corpus.jsonl"]  # not even the model
     assert (out / "corpus.jsonl").read_text(encoding="utf-8") == "mine\n"
+
+
+def _memory(path: Path, n: int) -> Path:
+    """A TMX file of ``n`` units, each its own sentence pair (a file of one tool's memory)."""
+    regions = ["Lazio", "Veneto", "Piemonte", "Toscana", "Puglia", "Sicilia", "Liguria", "Marche"]
+    units = []
+    for k in range(n):
+        region, law = regions[k % len(regions)], ["bilancio", "scuola", "sanità", "trasporti", "casa"][k // 8]
+        units.append(
+            f'<tu><tuv xml:lang="it"><seg>La regione {region} ha approvato la legge sulla {law} oggi.</seg></tuv>'
+            f'<tuv xml:lang="en"><seg>The {region} region approved the {law} law today.</seg></tuv></tu>'
+        )
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="x" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="x" adminlang="en" srclang="it" '
+        'datatype="plaintext"/><body>\n' + "\n".join(units) + "\n</body></tmx>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("spec", "extra"),
+    [
+        ("train=0.5,test=0.5", ()),  # bug hunt r5: it was "split by document: 0 train, 20 test"
+        ("train=0.8,valid=0.1,test=0.1", ()),
+        ("train=0.5,test=0.5", ("--spm-vocab-size", "40")),  # failed: "the train split has no sentence"
+    ],
+)
+def test_a_files_units_are_split_one_by_one(tmp_path: Path, spec: str, extra: tuple[str, ...]) -> None:
+    """A TMX or XLIFF file is one document: its units are assigned to the splits one by one,
+    by a hash of their place in the file, and the console and summary say so."""
+    memory = _memory(tmp_path / "mem.tmx", 40)
+    out = tmp_path / "out"
+    res = _export(memory, out, "--format", "jsonl", "--split", spec, *extra)
+    assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
+    summary = json.loads((out / "export-summary.json").read_text(encoding="utf-8"))
+    splits = parse_splits(spec)
+    assert summary["splits"]["by"] == "unit" and summary["kept"] == 40
+    pairs = summary["splits"]["pairs"]
+    assert sum(pairs.values()) == 40 and all(pairs[name] > 0 for name in splits.names)
+    assert "split by unit (the file is one document): " in res.output  # type: ignore[attr-defined]
+    assert "each unit is assigned to a split" in (out / "README.md").read_text(encoding="utf-8")
+    placed = {}
+    for name in splits.names:
+        for line in (out / f"{name}.jsonl").read_text(encoding="utf-8").splitlines():
+            placed[json.loads(line)["translation"]["it"]] = name
+    source = [
+        s.split("<seg>")[1].split("</seg>")[0] for s in memory.read_text(encoding="utf-8").split("<tu>")[1:]
+    ]
+    assert [placed[text] for text in source] == [splits.of(f"mem:{k}") for k in range(1, 41)]

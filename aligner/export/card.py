@@ -91,7 +91,14 @@ def dataset_card(
         *[f"| {name} | {n:,} |" for name, n in splits.items()],
         "",
     ]
-    if "splits" in record:
+    split_record = record.get("splits")
+    if isinstance(split_record, Mapping) and split_record.get("by") == "unit":
+        lines += [
+            "The pairs come from one file (one document): each unit is assigned to a split by a "
+            "hash of its place in the file, so the same unit lands in the same split on a rerun.",
+            "",
+        ]
+    elif split_record is not None:
         lines += [
             "Whole documents are assigned to a split by a hash of their name (near copies of a "
             "dispatch follow the first of their group), so no story is in two splits.",

@@ -320,6 +320,7 @@ class CorpusExport:
     files: tuple[str, ...]  # the corpus files written (the summary and the card aside)
     source: BilingualFile | None = None  # the TMX or XLIFF file read, when it was one
     splits: dict[str, int] | None = None  # pairs per split, when split
+    split_by: str = "document"  # what was assigned to a split whole: "document", or "unit" for a file
 
 
 def bilingual_record(file: BilingualFile) -> dict[str, object]:
@@ -360,8 +361,9 @@ def export_corpus(
     :data:`SUMMARY` (the filters' counts; for a file, its units' counts too). ``options``
     (profile, locales, date) apply to the ``tmx`` format: one memory of every pair.
     ``splits`` writes each split in every format (``train.jsonl``...), documents
-    assigned whole (:mod:`aligner.splits`); ``subwords`` trains a SentencePiece model
-    on the train split and filters by subword length with it (:mod:`aligner.subword`).
+    assigned whole (:mod:`aligner.splits`), or a file's units one by one (it is one
+    document); ``subwords`` trains a SentencePiece model on the train split and filters
+    by subword length with it (:mod:`aligner.subword`).
 
     A run's pairs stream: they are read one pair's file at a time, the kept ones spooled
     to a temporary file per split, and every format written from the spool a pair at a
@@ -401,7 +403,11 @@ def export_corpus(
     if subwords.vocab_size is not None:
         expected += [subword.MODEL_FILE, subword.VOCAB_FILE]
     check_free([target / f for f in expected], force)  # before any work; all again when renamed
-    keys = _split_keys(run_dir, documents) if splits is not None else {}
+    # A TMX or XLIFF file is one document: split by document, all of it went to one split.
+    # Its units are split instead, each by a hash of its place in the file (``mem:12``), as
+    # a run's documents are by their names: the same split on every rerun, whatever the filters.
+    split_by = "unit" if source is not None else "document"
+    keys = _split_keys(run_dir, documents) if splits is not None and source is None else {}
     builder = CorpusBuilder(config, src, tgt)
     extra: dict[str, object] = {}
     created = not target.exists()
@@ -416,7 +422,10 @@ def export_corpus(
             for spool in spools.values():
                 closing.callback(spool.close)
             for p in builder(placed(pairs)):
-                spools[splits.of(keys[p.doc]) if splits is not None else "corpus"].add(p)
+                if splits is None:
+                    spools["corpus"].add(p)
+                else:
+                    spools[splits.of(p.unit if source is not None else keys[p.doc])].add(p)
             summary = builder.summary()
             if subwords.vocab_size is not None:
                 train_name = "train" if "train" in spools else names[0]
@@ -466,7 +475,7 @@ def export_corpus(
                     "how": "tabs and line breaks in a text became spaces in the TSV and Moses files",
                 }
             if splits is not None:
-                extra["splits"] = {"spec": str(splits), "by": "document", "pairs": counts}
+                extra["splits"] = {"spec": str(splits), "by": split_by, "pairs": counts}
             record = {**head, **summary.as_dict(), **extra, "files": files}
             stage.write_text(SUMMARY, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
             stage.write_text(CARD, dataset_card((src, tgt), files, counts, record, signature))
@@ -475,7 +484,7 @@ def export_corpus(
         if created:
             _remove_empty(target)
         raise
-    return CorpusExport(summary, tuple(files), source, counts if splits is not None else None)
+    return CorpusExport(summary, tuple(files), source, counts if splits is not None else None, split_by)
 
 
 def _refuse_xces(run_dir: Path, bilingual: bool) -> None:
