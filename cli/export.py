@@ -12,6 +12,7 @@ import typer
 from aligner.bilingual import is_bilingual_path
 from aligner.corpus import CorpusConfig
 from aligner.errors import ConfigError
+from aligner.export.tmx import PROFILES
 from aligner.export.training import CORPUS_FORMATS, DEFAULT_CORPUS_FORMATS, Subwords, export_corpus
 from aligner.splits import parse_splits
 
@@ -142,6 +143,12 @@ def export_command(
     )
     for name, n in summary.dropped.items():
         typer.echo(f"  dropped by {name}: {n}")
+    if done.tmx_left_out:
+        limit = PROFILES[options.profile].max_chars or 0
+        typer.echo(
+            f"  left out of the TMX only: {done.tmx_left_out} (longer than {limit:,} characters, "
+            f"which {options.profile} refuses; kept in the other formats)"
+        )
     if done.splits is not None:
         by = "unit (the file is one document)" if done.split_by == "unit" else "document"
         typer.echo(f"  split by {by}: " + ", ".join(f"{n} {name}" for name, n in done.splits.items()))

@@ -341,3 +341,59 @@ def test_xces_is_refused_for_an_input_without_stored_documents(
     assert says in res.output and not out.exists()
     res = runner.invoke(app, ["export", str(source), "--out", str(out), "--format", "tsv", "--no-lang-check"])
     assert res.exit_code == OK and (out / "corpus.tsv").read_text(encoding="utf-8").count("\n") == 1
+
+
+def _long_memory(path: Path) -> Path:
+    """A TMX file of a unit over 2,000 characters a side and a short one."""
+    li = "Il ministro ha detto che " + ", ".join(f"la regione numero {k} riceverà fondi" for k in range(70))
+    le = "The minister said that " + ", ".join(f"region number {k} will receive funds" for k in range(70))
+    units = (
+        f'<tu><tuv xml:lang="it"><seg>{li}.</seg></tuv><tuv xml:lang="en"><seg>{le}.</seg></tuv></tu>'
+        f'<tu><tuv xml:lang="it"><seg>{IT}</seg></tuv><tuv xml:lang="en"><seg>{EN}</seg></tuv></tu>'
+    )
+    path.write_text(
+        TMX.replace(TMX[TMX.index("<tu>") : TMX.index("</body>")], units + "\n"), encoding="utf-8"
+    )
+    return path
+
+
+@pytest.mark.parametrize(
+    ("profile", "in_tmx", "left_out"),
+    [
+        ("trados", 1, 1),  # bug hunt r6: the long unit was counted as kept, noted in the TMX header only
+        ("generic", 2, None),  # no length limit: every kept pair is in the TMX
+        ("memoq", 2, None),
+    ],
+)
+def test_the_summary_counts_what_a_tmx_profile_leaves_out(
+    tmp_path: Path, profile: str, in_tmx: int, left_out: int | None
+) -> None:
+    import xml.etree.ElementTree as ET
+
+    memory = _long_memory(tmp_path / "long.tmx")
+    out = tmp_path / "out"
+    args = [
+        "export",
+        str(memory),
+        "--out",
+        str(out),
+        "--format",
+        "tmx",
+        "--format",
+        "tsv",
+        "--max-words",
+        "1000",
+    ]
+    res = runner.invoke(app, [*args, "--tmx-profile", profile])
+    assert res.exit_code == OK, res.output
+    summary = json.loads((out / "export-summary.json").read_text(encoding="utf-8"))
+    assert summary["kept"] == 2 == len((out / "corpus.tsv").read_text(encoding="utf-8").splitlines())
+    assert len(ET.parse(out / "corpus.tmx").getroot().findall("body/tu")) == in_tmx
+    if left_out is None:
+        assert "tmx_left_out" not in summary and "left out of the TMX" not in res.output
+    else:
+        assert (
+            summary["tmx_left_out"]["pairs"] == left_out
+            and "2,000 characters" in summary["tmx_left_out"]["why"]
+        )
+        assert f"left out of the TMX only: {left_out} (longer than 2,000 characters" in res.output

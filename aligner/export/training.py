@@ -42,7 +42,7 @@ from ..workdir import RunFolder, pair_stem
 from ..write import Staging, check_free
 from .card import CARD, dataset_card
 from .options import ExportOptions
-from .tmx import MemoryUnit, write_memory
+from .tmx import PROFILES, MemoryUnit, write_memory
 from .xces import XcesWriter
 
 
@@ -321,6 +321,7 @@ class CorpusExport:
     source: BilingualFile | None = None  # the TMX or XLIFF file read, when it was one
     splits: dict[str, int] | None = None  # pairs per split, when split
     split_by: str = "document"  # what was assigned to a split whole: "document", or "unit" for a file
+    tmx_left_out: int = 0  # kept pairs a TMX profile's length limit left out of the TMX (Trados)
 
 
 def bilingual_record(file: BilingualFile) -> dict[str, object]:
@@ -452,7 +453,7 @@ def export_corpus(
                         closing.callback(spool.close)
             counts = {name: spool.count for name, spool in spools.items()}
             xces = XcesWriter(stage, src, tgt, _stored_sentences(run_dir)) if "xces" in formats else None
-            changed = 0
+            changed = tmx_left_out = 0
             for name, spool in spools.items():
                 writers = _Writers(stage, name, formats, src, tgt, xces)
                 try:
@@ -463,7 +464,10 @@ def export_corpus(
                 changed += writers.changed
                 if "tmx" in formats:
                     with stage.open(f"{name}.tmx") as fh:
-                        write_memory((memory_unit(p) for p in spool), fh, src, tgt, options, signature)
+                        written = write_memory(
+                            (memory_unit(p) for p in spool), fh, src, tgt, options, signature
+                        )
+                    tmx_left_out += spool.count - written  # a profile's length limit (Trados)
             # A preview of what each filter dropped, to check its threshold by eye.
             for name, dropped_pairs in sorted(summary.samples.items()):
                 with stage.open(f"dropped/{name}.tsv") as fh:
@@ -473,6 +477,13 @@ def export_corpus(
                 extra["line_safe"] = {
                     "pairs_changed": changed,
                     "how": "tabs and line breaks in a text became spaces in the TSV and Moses files",
+                }
+            if tmx_left_out:
+                profile = PROFILES[(options or ExportOptions()).profile]
+                extra["tmx_left_out"] = {
+                    "pairs": tmx_left_out,
+                    "why": f"longer than {profile.max_chars:,} characters on a side, which "
+                    f"{profile.name} refuses: left out of the TMX only, kept in the other formats",
                 }
             if splits is not None:
                 extra["splits"] = {"spec": str(splits), "by": split_by, "pairs": counts}
@@ -484,7 +495,8 @@ def export_corpus(
         if created:
             _remove_empty(target)
         raise
-    return CorpusExport(summary, tuple(files), source, counts if splits is not None else None, split_by)
+    splits_done = counts if splits is not None else None
+    return CorpusExport(summary, tuple(files), source, splits_done, split_by, tmx_left_out)
 
 
 def _refuse_xces(run_dir: Path, bilingual: bool) -> None:
