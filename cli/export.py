@@ -104,7 +104,14 @@ def export_command(
     tmx_profile: ProfileOpt = TmxProfile.generic,  # type: ignore[attr-defined]
     src_locale: SrcLocale = None,
     tgt_locale: TgtLocale = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Overwrite existing files, and remove the files of the previous export there "
+            "(as its export-summary.json lists them) that this one does not write.",
+        ),
+    ] = False,
 ) -> None:
     """Build a training corpus from RUN_DIR: filter, deduplicate, write, and summarise.
 
@@ -149,6 +156,9 @@ def export_command(
             f"  left out of the TMX only: {done.tmx_left_out} (longer than {limit:,} characters, "
             f"which {options.profile} refuses; kept in the other formats)"
         )
+    if done.removed:
+        shown = ", ".join(done.removed[:5]) + (", ..." if len(done.removed) > 5 else "")
+        typer.echo(f"  removed {len(done.removed)} file(s) of the previous export there: {shown}")
     if done.splits is not None:
         by = "unit (the file is one document)" if done.split_by == "unit" else "document"
         typer.echo(f"  split by {by}: " + ", ".join(f"{n} {name}" for name, n in done.splits.items()))

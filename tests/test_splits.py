@@ -285,3 +285,38 @@ def test_a_files_units_are_split_one_by_one(tmp_path: Path, spec: str, extra: tu
         s.split("<seg>")[1].split("</seg>")[0] for s in memory.read_text(encoding="utf-8").split("<tu>")[1:]
     ]
     assert [placed[text] for text in source] == [splits.of(f"mem:{k}") for k in range(1, 41)]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        # bug hunt r2: the splits of the first export stayed beside the new corpus.* files
+        (("--split", "train=0.5,test=0.5"), ()),
+        (("--format", "xces", "--format", "jsonl"), ("--format", "jsonl")),  # its xces/ folder
+        (("--format", "tsv", "--format", "tmx"), ("--format", "tmx")),  # corpus.tsv
+        (("--min-score", "0.99"), ("--min-score", "0")),  # its dropped/ previews
+    ],
+)
+def test_force_removes_the_previous_exports_own_files_and_nothing_else(
+    corpus_run: Ran, tmp_path: Path, first: tuple[str, ...], second: tuple[str, ...]
+) -> None:
+    out = tmp_path / "c"
+    assert _export(corpus_run.out, out, *first).exit_code == 0  # type: ignore[attr-defined]
+    before = json.loads((out / "export-summary.json").read_text(encoding="utf-8"))["files"]
+    (out / "notes.txt").write_text("mine\n", encoding="utf-8")  # the user's files, never touched
+    (out / "dropped").mkdir(exist_ok=True)
+    (out / "dropped" / "mine.tsv").write_text("mine\n", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("mine\n", encoding="utf-8")
+    summary_path = out / "export-summary.json"
+    edited = json.loads(summary_path.read_text(encoding="utf-8"))
+    edited["files"] += ["../outside.txt", "/etc/hostname"]  # a summary edited by hand reaches no further
+    summary_path.write_text(json.dumps(edited), encoding="utf-8")
+    res = _export(corpus_run.out, out, "--force", *second)
+    assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
+    files = json.loads(summary_path.read_text(encoding="utf-8"))["files"]
+    on_disk = {str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()}
+    assert on_disk == {*files, "README.md", "export-summary.json", "notes.txt", "dropped/mine.tsv"}
+    gone = sorted(set(before) - set(files))
+    assert gone and f"removed {len(gone)} file(s) of the previous export there: " in res.output  # type: ignore[attr-defined]
+    assert (tmp_path / "outside.txt").is_file()
+    assert not (out / "xces").exists() or any(f.startswith("xces/") for f in files)

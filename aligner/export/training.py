@@ -322,6 +322,7 @@ class CorpusExport:
     splits: dict[str, int] | None = None  # pairs per split, when split
     split_by: str = "document"  # what was assigned to a split whole: "document", or "unit" for a file
     tmx_left_out: int = 0  # kept pairs a TMX profile's length limit left out of the TMX (Trados)
+    removed: tuple[str, ...] = ()  # with force: the previous export's files this one did not write
 
 
 def bilingual_record(file: BilingualFile) -> dict[str, object]:
@@ -370,7 +371,10 @@ def export_corpus(
     to a temporary file per split, and every format written from the spool a pair at a
     time, so memory holds the duplicate digests (8 bytes a pair), not the corpus. Every
     file goes to a temporary beside its name and is renamed at the end: nothing is
-    written if a file is in the way and ``force`` is off, or if the export fails.
+    written if a file is in the way and ``force`` is off, or if the export fails. With
+    ``force``, the files that the export in ``target`` before it wrote (as its
+    :data:`SUMMARY` lists them: splits, previews, XCES sentence files) and this one did not
+    are removed once the new files are in place (:func:`_previous_files`); nothing else is.
 
     :raises InputError: the run folder or file cannot be read (:func:`aligner.corpus.run_pairs`).
     :raises OutputExistsError: a file is in the way.
@@ -404,6 +408,7 @@ def export_corpus(
     if subwords.vocab_size is not None:
         expected += [subword.MODEL_FILE, subword.VOCAB_FILE]
     check_free([target / f for f in expected], force)  # before any work; all again when renamed
+    previous = _previous_files(target) if force else []
     # A TMX or XLIFF file is one document: split by document, all of it went to one split.
     # Its units are split instead, each by a hash of its place in the file (``mem:12``), as
     # a run's documents are by their names: the same split on every rerun, whatever the filters.
@@ -491,12 +496,13 @@ def export_corpus(
             stage.write_text(SUMMARY, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
             stage.write_text(CARD, dataset_card((src, tgt), files, counts, record, signature))
             stage.commit()
+        removed = _remove_previous(target, previous, files)  # once the new files are in place
     except BaseException:
         if created:
             _remove_empty(target)
         raise
     splits_done = counts if splits is not None else None
-    return CorpusExport(summary, tuple(files), source, splits_done, split_by, tmx_left_out)
+    return CorpusExport(summary, tuple(files), source, splits_done, split_by, tmx_left_out, removed)
 
 
 def _refuse_xces(run_dir: Path, bilingual: bool) -> None:
@@ -517,6 +523,47 @@ def _refuse_xces(run_dir: Path, bilingual: bool) -> None:
         "folder, and this folder has none (a review's export, or a run whose work folder was "
         "removed). Leave xces out, or export the run's own output folder."
     )
+
+
+def _previous_files(target: Path) -> list[str]:
+    """The files the previous export to ``target`` wrote, as its :data:`SUMMARY` lists them
+    (``files``: the corpus files, ``dropped/`` previews, ``xces/`` sentence files), those
+    still plain files inside ``target``; none when there is no summary that can be read.
+    Only these may be removed: anything else in the folder is the user's."""
+    try:
+        listed = json.loads((target / SUMMARY).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    root = target.resolve()
+    found = []
+    for name in listed if isinstance(listed, list) else []:
+        if not isinstance(name, str) or name in (SUMMARY, CARD) or not name:
+            continue
+        path = target / name
+        # a summary edited by hand must not reach outside the folder, nor through a link
+        if Path(name).is_absolute() or ".." in Path(name).parts or path.is_symlink() or not path.is_file():
+            continue
+        if root in path.resolve().parents:
+            found.append(name)
+    return found
+
+
+def _remove_previous(target: Path, previous: Sequence[str], written: Sequence[str]) -> tuple[str, ...]:
+    """Remove the files of ``previous`` (:func:`_previous_files`) that are not in ``written``,
+    and the folders of ``target`` they leave empty (``dropped/``, ``xces/it/``); what was removed."""
+    keep = set(written)
+    removed = []
+    for name in previous:
+        if name in keep:
+            continue
+        path = target / name
+        path.unlink(missing_ok=True)
+        removed.append(name)
+        for folder in path.parents:
+            if folder == target or not folder.is_relative_to(target) or any(folder.iterdir()):
+                break
+            folder.rmdir()
+    return tuple(removed)
 
 
 def _remove_empty(folder: Path) -> None:
