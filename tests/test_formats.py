@@ -353,6 +353,56 @@ def _chrome_only_html(path: Path) -> Path:
     return path
 
 
+def _rezipped(path: Path, member: str, edit: object, make: object = write_docx) -> Path:
+    """A copy of a Word (or, with ``make=write_odt``, OpenDocument) file of the seed made
+    by the test, with ``member``'s bytes passed through ``edit`` (a well-formed zip still)."""
+    whole = make(path.with_name(f"whole{path.suffix}"), IT[:2])  # type: ignore[operator]
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info)
+            out.writestr(info, edit(data) if info.filename == member else data)  # type: ignore[operator]
+    whole.unlink()
+    return path
+
+
+def _damaged(path: Path, member: str, how: str, make: object = write_docx) -> Path:
+    """A copy of a file of the seed with one member's zip data damaged in place: its deflate
+    stream ("data"), the name in its local header ("name"), or a central directory that
+    declares it smaller than it inflates ("size": a lying header)."""
+    import struct
+
+    whole = make(path.with_name(f"whole{path.suffix}"), IT)  # type: ignore[operator]
+    data = bytearray(whole.read_bytes())
+    with zipfile.ZipFile(whole) as archive:
+        info = archive.getinfo(member)
+    whole.unlink()
+    start = (
+        info.header_offset
+        + 30
+        + sum(struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30]))
+    )
+    if how == "data":
+        for k in range(start + 10, start + 40):
+            data[k] ^= 0x55
+    elif how == "name":
+        data[info.header_offset + 30] ^= 0x01
+    else:  # the central directory entry's uncompressed size, halved
+        entry = data.index(b"PK\x01\x02")
+        while data[entry + 46 : entry + 46 + len(member)] != member.encode():
+            entry = data.index(b"PK\x01\x02", entry + 4)
+        data[entry + 24 : entry + 28] = struct.pack("<I", info.file_size // 2)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def _zip_bomb_docx(path: Path) -> Path:
+    # 1.2 million empty paragraphs: 7 MB of XML packed into a few KB (a 5-million one took 34 s
+    # and 1.8 GB to read; bigger ones crashed lxml's XPath).
+    return _rezipped(
+        path, "word/document.xml", lambda b: b.replace(b"<w:sectPr", b"<w:p/>" * 1_200_000 + b"<w:sectPr", 1)
+    )
+
+
 BAD = [
     (
         "locked.docx",
@@ -370,6 +420,26 @@ BAD = [
     ("scan.pdf", _scanned_pdf, "has no text layer", "ocrmypdf scan.pdf scan-ocr.pdf"),
     ("cut.docx", _truncated_docx, "not a zip archive: it may be truncated", "save it again as .docx"),
     ("menu.html", _chrome_only_html, "has no main text", "as .txt"),
+    # Damaged zip data: zlib.error and BadZipFile tracebacks before.
+    (
+        "inflate.docx",
+        lambda p: _damaged(p, "word/document.xml", "data"),
+        "is damaged (word/document.xml cannot be unpacked: Error -3",
+        "save it again as .docx",
+    ),
+    (
+        "header.odt",
+        lambda p: _damaged(p, "META-INF/manifest.xml", "name", write_odt),
+        "is damaged (META-INF/manifest.xml cannot be unpacked: File name in directory",
+        "save it again as .odt",
+    ),
+    (
+        "lying.docx",
+        lambda p: _damaged(p, "word/document.xml", "size"),
+        "is damaged (word/document.xml",
+        "again",
+    ),
+    ("bomb.docx", _zip_bomb_docx, "word/document.xml inflates from", "as .txt"),
 ]
 
 
@@ -383,6 +453,48 @@ def test_unreadable_files_are_refused_naming_the_file_and_the_fix(
     assert caught.value.path == str(path)
     assert problem in caught.value.problem, caught.value.problem
     assert fix in caught.value.fix, caught.value.fix
+
+
+@pytest.mark.parametrize(
+    ("size", "packed", "total", "problem"),
+    [
+        (24_903_836, 3_722_240, 25_800_000, None),  # 10 MB of text in 20,000 paragraphs of formatted runs
+        (438_131, 13_625, 1_000_000, None),  # python-docx's stylesWithEffects.xml: 32 times, and small
+        (30_001_659, 44_391, 30_900_000, "inflates from 43 KiB to 29 MiB, 675 times, more than the 100"),
+        (200 * 2**20, 100 * 2**20, 201 * 2**20, "inflates to 200 MiB, more than the 128 MiB"),
+        (100 * 2**20, 50 * 2**20, 300 * 2**20, "its parts inflate to 300 MiB in all, more than the 256 MiB"),
+    ],
+)
+def test_an_archive_member_inflating_too_far_is_refused_before_it_is_parsed(
+    size: int, packed: int, total: int, problem: str | None
+) -> None:
+    from aligner.formats.office import _inflation_problem
+
+    got = _inflation_problem("word/document.xml", size, packed, total)
+    assert got == problem if problem is None else problem in (got or ""), got
+
+
+def test_an_oversized_member_is_refused_naming_its_size_and_the_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner.formats import office
+
+    path = write_docx(tmp_path / "it.docx", IT)
+    monkeypatch.setattr(office, "MAX_MEMBER", 200_000)  # python-docx's styles.xml inflates to 349 KB
+    with pytest.raises(InputError, match=r"word/styles\.xml inflates to 341 KiB, more than the 195 KiB"):
+        load_document(path)
+
+
+def test_a_damaged_or_oversized_file_is_one_error_line_from_split(tmp_path: Path) -> None:
+    from aligner_cli.main import app
+    from typer.testing import CliRunner
+
+    for name, make, problem, _ in BAD:
+        path = make(tmp_path / name)  # type: ignore[operator]
+        res = CliRunner().invoke(app, ["split", str(path)])
+        assert res.exit_code == 3, (name, res.output)  # BAD_INPUT
+        assert res.stderr.count("\n") == 1 and problem in res.stderr, res.stderr
+        assert "Traceback" not in res.output and "unexpected" not in res.output
 
 
 def test_a_run_reports_each_unreadable_file_and_aligns_the_rest(tmp_path: Path) -> None:
