@@ -353,10 +353,11 @@ def _chrome_only_html(path: Path) -> Path:
     return path
 
 
-def _rezipped(path: Path, member: str, edit: object, make: object = write_docx) -> Path:
+def _rezipped(path: Path, member: str, edit: object, make: object = write_docx, **options: object) -> Path:
     """A copy of a Word (or, with ``make=write_odt``, OpenDocument) file of the seed made
-    by the test, with ``member``'s bytes passed through ``edit`` (a well-formed zip still)."""
-    whole = make(path.with_name(f"whole{path.suffix}"), IT[:2])  # type: ignore[operator]
+    by the test (with ``options``), with ``member``'s bytes passed through ``edit`` (a
+    well-formed zip still)."""
+    whole = make(path.with_name(f"whole{path.suffix}"), IT[:2], **options)  # type: ignore[operator]
     with zipfile.ZipFile(whole) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for info in src.infolist():
             data = src.read(info)
@@ -393,6 +394,14 @@ def _damaged(path: Path, member: str, how: str, make: object = write_docx) -> Pa
         data[entry + 24 : entry + 28] = struct.pack("<I", info.file_size // 2)
     path.write_bytes(bytes(data))
     return path
+
+
+def _cut(data: bytes) -> bytes:
+    return data[: len(data) - 40]
+
+
+def _broken_footnotes(path: Path) -> Path:
+    return _rezipped(path, "word/footnotes.xml", _cut, footnote=(0, "Fonte: askanews."))
 
 
 def _zip_bomb_docx(path: Path) -> Path:
@@ -440,6 +449,27 @@ BAD = [
         "again",
     ),
     ("bomb.docx", _zip_bomb_docx, "word/document.xml inflates from", "as .txt"),
+    # A well-formed zip holding broken XML: lxml's XMLSyntaxError traceback before.
+    *(
+        (
+            name,
+            lambda p, member=member: _rezipped(p, member, _cut),
+            f"is not a Word document that can be read ({member} is not well-formed XML: ",
+            "save it again as .docx",
+        )
+        for name, member in (
+            ("body.docx", "word/document.xml"),
+            ("styles.docx", "word/styles.xml"),
+            ("types.docx", "[Content_Types].xml"),
+            ("rels.docx", "_rels/.rels"),
+        )
+    ),
+    (
+        "notes.docx",
+        _broken_footnotes,
+        "is not a Word document that can be read (word/footnotes.xml is not well-formed XML: ",
+        "save it again as .docx",
+    ),
 ]
 
 
@@ -483,6 +513,15 @@ def test_an_oversized_member_is_refused_naming_its_size_and_the_cap(
     monkeypatch.setattr(office, "MAX_MEMBER", 200_000)  # python-docx's styles.xml inflates to 349 KB
     with pytest.raises(InputError, match=r"word/styles\.xml inflates to 341 KiB, more than the 195 KiB"):
         load_document(path)
+
+
+def test_a_word_file_with_broken_metadata_is_read_without_its_date(tmp_path: Path) -> None:
+    # docProps/core.xml cut short: lxml's XMLSyntaxError before; only the date is lost.
+    path = _rezipped(tmp_path / "it.docx", "docProps/core.xml", lambda b: b[:60])
+    doc = load_document(path)
+    assert content(path) == IT[:2]
+    assert doc.date is None and dict(doc.extraction)["unreadable_metadata"] == 1
+    assert "unreadable_metadata" not in dict(load_document(write_docx(tmp_path / "ok.docx", IT)).extraction)
 
 
 def test_a_damaged_or_oversized_file_is_one_error_line_from_split(tmp_path: Path) -> None:

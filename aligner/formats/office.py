@@ -16,6 +16,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -239,15 +240,88 @@ def _docx_blocks(
     return out
 
 
+_CORE_PROPERTIES = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+#: Core properties with none set: in place of a metadata part that is no XML.
+_NO_CORE = (
+    b'<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties"/>'
+)
+
+
+def _not_xml(archive: zipfile.ZipFile, name: str) -> str | None:
+    """Why member ``name`` is no well-formed XML, or None if it is (or is missing)."""
+    from lxml import etree
+
+    try:
+        etree.fromstring(archive.read(name), etree.XMLParser(resolve_entities=False))
+    except KeyError:
+        return None
+    except etree.XMLSyntaxError as err:
+        return str(err.msg or err)
+    return None
+
+
+def _without_broken_metadata(archive: zipfile.ZipFile, data: bytes) -> bytes | None:
+    """``data`` with its core properties (the metadata: title, dates) emptied if they are
+    no well-formed XML, so that the text can still be read; None if they are fine."""
+    from lxml import etree
+
+    try:
+        rels = etree.fromstring(archive.read("_rels/.rels"), etree.XMLParser(resolve_entities=False))
+    except (KeyError, etree.XMLSyntaxError):
+        return None  # python-docx tells what is wrong
+    names = [r.get("Target", "").lstrip("/") for r in rels if r.get("Type") == _CORE_PROPERTIES]
+    broken = [n for n in names if _not_xml(archive, n) is not None]
+    if not broken:
+        return None
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for info in archive.infolist():
+            copy.writestr(info, _NO_CORE if info.filename in broken else archive.read(info))
+    return out.getvalue()
+
+
+def _unreadable_docx(archive: zipfile.ZipFile, path: Path, err: Exception) -> InputError:
+    """The error for a Word document python-docx or lxml cannot read: the first part that
+    is no well-formed XML named, if that is why."""
+    why = f"{type(err).__name__}: {err}"
+    for name in archive.namelist():
+        if name.endswith((".xml", ".rels")):
+            problem = _not_xml(archive, name)
+            if problem is not None:
+                why = f"{name} is not well-formed XML: {problem}"
+                break
+    return InputError(
+        path,
+        f"is not a Word document that can be read ({why})",
+        "Open it in Word and save it again as .docx, or save its text as .txt.",
+    )
+
+
 def extract_docx(data: bytes, path: Path) -> Extracted:
-    """The text of a Word document (see the module's docstring)."""
+    """The text of a Word document (see the module's docstring); broken metadata is
+    left out (no date), other broken XML refused."""
+    from docx.exceptions import InvalidXmlError
+    from lxml import etree
+
+    archive = _open_zip(data, path, "docx", "Word")
+    repaired = _without_broken_metadata(archive, data)
+    try:
+        extracted = _read_docx(data if repaired is None else repaired, path)
+    except (etree.XMLSyntaxError, etree.XPathError, InvalidXmlError) as err:
+        raise _unreadable_docx(archive, path, err) from None
+    if repaired is not None:
+        extracted = replace(extracted, counts={**extracted.counts, "unreadable_metadata": 1})
+    return extracted
+
+
+def _read_docx(data: bytes, path: Path) -> Extracted:
     import docx
+    from docx.exceptions import InvalidXmlError
     from docx.opc.exceptions import PackageNotFoundError
 
-    _open_zip(data, path, "docx", "Word")
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as err:
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, InvalidXmlError) as err:
         raise InputError(
             path,
             f"is not a Word document that can be read ({type(err).__name__}: {err})",
