@@ -136,9 +136,10 @@ def scan_document(path: Path, out: Path, job: Job, root: Path | None = None) -> 
 def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
     data = read_document_bytes(path)
     # Stored under a key of what it depends on: an edited document (or another version
-    # of its format's extractor) is read again, new alignment or pairing settings reuse it.
+    # of its format's extractor or of our rules for it) is read again, new alignment or
+    # pairing settings reuse it.
     fmt = format_of(path)
-    extractor = (fmt.extractor if fmt else "text").encode()
+    extractor = (fmt.reader if fmt else "text").encode()
     key = hashlib.sha256(
         b"\0".join([job.doc_signature.encode(), extractor, doc_id.encode(), data])
     ).hexdigest()

@@ -127,6 +127,27 @@ def test_opendocument_footnote_after_its_paragraph_header_and_page_number_flagge
     assert load_document(path).date == "2025-11-25"
 
 
+@pytest.mark.parametrize(
+    ("space", "text"),
+    [
+        ('<text:s text:c="3"/>', "Ciao mondo."),
+        ("<text:s/>", "Ciao mondo."),
+        ('<text:s text:c="tre"/>', "Ciao mondo."),  # ValueError traceback before
+        ('<text:s text:c=""/>', "Ciao mondo."),
+        ('<text:s text:c="-2"/>', "Ciao mondo."),  # no space at all before
+        ('<text:s text:c="2000000000"/>', "Ciao mondo."),  # 4 GB of spaces for a 1.5 KB file before
+    ],
+)
+def test_opendocument_spaces_whatever_their_count_says(tmp_path: Path, space: str, text: str) -> None:
+    path = _rezipped(
+        tmp_path / "it.odt",
+        "content.xml",
+        lambda b: b.replace(b"</office:text>", f"<text:p>Ciao{space}mondo.</text:p></office:text>".encode()),
+        make=write_odt,
+    )
+    assert content(path) == [*IT[:2], text]
+
+
 def test_a_leading_date_token_wins_over_the_metadata_date(tmp_path: Path) -> None:
     path = write_odt(
         tmp_path / "it.odt", paragraphs(IT_SEED, keep_date=True), date=SEED_DATE.replace(year=2020)
@@ -269,6 +290,17 @@ def test_format_by_suffix_in_any_case() -> None:
         "txt",
         None,
     ]
+
+
+def test_a_format_whose_reading_rules_changed_is_named_with_their_revision() -> None:
+    # The read signature and a stored document's key (aligner.tasks) carry it, so a run
+    # reads its stored documents of that format again.
+    from aligner.formats import extractors_id
+
+    odt, txt = format_of("a.odt"), format_of("a.txt")
+    assert odt is not None and odt.rules >= 2 and odt.reader == f"{odt.extractor} rules{odt.rules}"
+    assert f"+odt-{odt.extractor.replace(' ', '')}(rules{odt.rules})+" in extractors_id()
+    assert txt is not None and (txt.reader == "text") == (txt.rules == 1)
 
 
 # --- bad input ---------------------------------------------------------------------------------

@@ -60,6 +60,10 @@ class Format:
     name: str
     package: str | None  # the PyPI distribution doing the work; None: ours (plain text)
     suffixes: tuple[str, ...]
+    #: The revision of our own reading rules for the format, raised whenever the text read
+    #: from a file changes: the read signature names it past 1, and a run reads its stored
+    #: documents of the format again. Each revision, and what changed, is noted at FORMATS.
+    rules: int = 1
 
     @property
     def extractor(self) -> str:
@@ -72,14 +76,21 @@ class Format:
         except PackageNotFoundError:
             return f"{self.package} (not installed)"
 
+    @property
+    def reader(self) -> str:
+        """What the text read from a file depends on: the extractor and, past the first,
+        our rules' revision (``python-docx 1.2.0 rules2``)."""
+        return self.extractor if self.rules == 1 else f"{self.extractor} rules{self.rules}"
+
     def extract(self, data: bytes, path: Path) -> Extracted:
         return _extractor(self.name)(data, path)
 
 
+# rules revisions: odt 2, text:s counts of no positive number are one space (c="0" or "-2" gave none).
 FORMATS = (
     Format("txt", None, (".txt",)),
     Format("docx", "python-docx", (".docx",)),
-    Format("odt", "odfpy", (".odt",)),
+    Format("odt", "odfpy", (".odt",), rules=2),
     Format("html", "trafilatura", (".html", ".htm")),
     Format("pdf", "pdfminer.six", (".pdf",)),
 )
@@ -118,10 +129,12 @@ def _extractor(name: str) -> Callable[[bytes, Path], Extracted]:
 
 def extractors_id() -> str:
     """The extractors and their versions, for the signature:
-    ``docx-python-docx1.2.0+odt-odfpy1.4.1+...`` (plain text is ours: ``txt``)."""
+    ``docx-python-docx1.2.0+odt-odfpy1.4.1(rules2)+...`` (plain text is ours: ``txt``),
+    with our rules' revision past the first."""
     parts = []
     for fmt in FORMATS:
-        parts.append(fmt.name if fmt.package is None else f"{fmt.name}-{fmt.extractor.replace(' ', '')}")
+        part = fmt.name if fmt.package is None else f"{fmt.name}-{fmt.extractor.replace(' ', '')}"
+        parts.append(part if fmt.rules == 1 else f"{part}(rules{fmt.rules})")
     return "+".join(parts)
 
 

@@ -377,6 +377,19 @@ _ODF_SKIP = {
 _ODF_PARAGRAPHS = {(_TEXT, "p"), (_TEXT, "h")}
 
 
+#: The most spaces one ``text:s`` gives: runs of spaces are one space in the text anyway.
+_MAX_SPACES = 100
+
+
+def _spaces(count: str | None) -> int:
+    """The spaces ``text:s text:c="count"`` stands for: one if the count is no positive
+    whole number ("tre"), at most :data:`_MAX_SPACES` (a count of 2000000000 took 4 GB)."""
+    try:
+        return max(1, min(int(count or 1), _MAX_SPACES))
+    except ValueError:
+        return 1
+
+
 def _odf_text(node: Any) -> str:
     """A paragraph's text: spans, links, fields; ``text:s`` spaces, tabs and line breaks."""
     parts: list[str] = []
@@ -392,7 +405,7 @@ def _odf_text(node: Any) -> str:
             if qname in _ODF_SKIP or qname == (_DRAW, "frame"):
                 continue
             if qname == (_TEXT, "s"):
-                parts.append(" " * int(child.attributes.get((_TEXT, "c"), "1") or 1))
+                parts.append(" " * _spaces(child.attributes.get((_TEXT, "c"))))
             elif qname == (_TEXT, "tab"):
                 parts.append("\t")
             elif qname == (_TEXT, "line-break"):
