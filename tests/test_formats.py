@@ -108,6 +108,64 @@ def test_word_paragraphs_tables_and_footnotes_in_document_order_headers_and_foot
     }
 
 
+_WNS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"'
+)
+
+
+def _wp(text: str) -> str:
+    return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>'
+
+
+def _sdt(inner: str) -> str:
+    return f'<w:sdt><w:sdtPr><w:alias w:val="Corpo"/></w:sdtPr><w:sdtContent>{inner}</w:sdtContent></w:sdt>'
+
+
+def _docx_body(path: Path, body: str) -> Path:
+    """A Word file whose body is ``body`` (WordprocessingML, namespaces declared here)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    element = document.element.body
+    for child in parse_xml(f"<w:body {_WNS}>{body}</w:body>"):
+        element.insert(len(element) - 1, child)  # before the section properties
+    document.save(str(path))
+    return path
+
+
+A, B, C = IT[0], IT[1], IT[2]
+WORD_BODIES = [
+    # Content controls and custom XML at body level: python-docx's iter_inner_content left them out.
+    ("sdt", _wp(A) + _sdt(_wp(B)) + _wp(C), [A, B, C]),
+    ("customXml", _wp(A) + f'<w:customXml w:element="story">{_wp(B)}</w:customXml>' + _wp(C), [A, B, C]),
+    ("nested", f'<w:customXml w:element="s">{_sdt(_wp(A) + _wp(B))}</w:customXml>', [A, B]),
+    (
+        "sdt in a cell",
+        f"<w:tbl><w:tr><w:tc>{_sdt(_wp(A))}</w:tc><w:tc>{_wp(B)}</w:tc></w:tr></w:tbl>",
+        [A, B],
+    ),
+    ("inline sdt", f"<w:p><w:sdt><w:sdtContent><w:r><w:t>{A}</w:t></w:r></w:sdtContent></w:sdt></w:p>", [A]),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "lines"), WORD_BODIES, ids=[r[0] for r in WORD_BODIES])
+def test_word_paragraphs_wherever_the_body_holds_them_once_each_in_order(
+    tmp_path: Path, name: str, body: str, lines: list[str]
+) -> None:
+    assert content(_docx_body(tmp_path / "it.docx", body)) == lines
+
+
+def test_a_date_token_in_a_word_content_control_is_lifted(tmp_path: Path) -> None:
+    path = _docx_body(tmp_path / "it.docx", _sdt(_wp(f"date 2025-11-25 {A}")) + _wp(B))
+    assert load_document(path).date == "2025-11-25" and content(path) == [A, B]
+
+
 def test_a_word_file_made_from_python_docx_template_has_no_date(tmp_path: Path) -> None:
     # python-docx's template says 2013-12-23 for every file made from it: not the dispatch's date.
     assert load_document(write_docx(tmp_path / "a.docx", IT)).date is None

@@ -86,10 +86,11 @@ class Format:
         return _extractor(self.name)(data, path)
 
 
-# rules revisions: odt 2, text:s counts of no positive number are one space (c="0" or "-2" gave none).
+# rules revisions: odt 2, text:s counts of no positive number are one space (c="0" or "-2" gave none);
+# docx 2, paragraphs inside content controls and custom XML read.
 FORMATS = (
     Format("txt", None, (".txt",)),
-    Format("docx", "python-docx", (".docx",)),
+    Format("docx", "python-docx", (".docx",), rules=2),
     Format("odt", "odfpy", (".odt",), rules=2),
     Format("html", "trafilatura", (".html", ".htm")),
     Format("pdf", "pdfminer.six", (".pdf",)),

@@ -211,6 +211,20 @@ def _w_cited(element: Any) -> Iterator[tuple[str, str]]:
             yield kind, ref.get(f"{_W}id", "")
 
 
+def _w_blocks(element: Any) -> Iterator[Any]:
+    """The paragraphs (``w:p``) and tables (``w:tbl``) of a body, cell, header or footer in
+    document order, those inside content controls (``w:sdt``) and custom XML elements
+    (``w:customXml``) included: python-docx's ``iter_inner_content`` leaves them out."""
+    for child in element:
+        if child.tag in (f"{_W}p", f"{_W}tbl"):
+            yield child
+        elif child.tag == f"{_W}sdt":
+            for inner in child.iterchildren(f"{_W}sdtContent"):
+                yield from _w_blocks(inner)
+        elif child.tag == f"{_W}customXml":
+            yield from _w_blocks(child)
+
+
 def _docx_blocks(
     container: Any, notes: dict[tuple[str, str], list[str]], counts: dict[str, int]
 ) -> list[str]:
@@ -218,10 +232,10 @@ def _docx_blocks(
     from docx.table import Table
 
     out: list[str] = []
-    for block in container.iter_inner_content():
-        if isinstance(block, Table):
+    for element in _w_blocks(container._element):
+        if element.tag == f"{_W}tbl":
             counts["tables"] += 1
-            for row in block.rows:
+            for row in Table(element, container).rows:
                 seen: set[int] = set()
                 for cell in row.cells:
                     if id(cell._tc) in seen:  # a merged cell is listed once per grid column
@@ -229,7 +243,6 @@ def _docx_blocks(
                     seen.add(id(cell._tc))
                     out.extend(_docx_blocks(cell, notes, counts))
             continue
-        element = block._p
         out.append(_w_text(element))
         for box in element.iter(f"{_W}txbxContent"):
             out.extend(_w_text(p) for p in box.iter(f"{_W}p"))
@@ -329,7 +342,7 @@ def _read_docx(data: bytes, path: Path) -> Extracted:
         ) from None
     counts = {"tables": 0, "footnotes": 0, "endnotes": 0}
     notes = _w_notes(document)
-    body = _docx_blocks(document, notes, counts)
+    body = _docx_blocks(document._body, notes, counts)
     for texts in notes.values():  # notes no paragraph cites (or cited from a header): at the end
         body.extend(texts)
     header: list[str] = []
