@@ -139,6 +139,22 @@ def _docx_body(path: Path, body: str) -> Path:
     return path
 
 
+def _textbox(choice: str | None, fallback: str) -> str:
+    """A paragraph anchoring a text box, as Word 2010+ writes one: the box's paragraph in a
+    DrawingML shape (mc:Choice; none if ``choice`` is None) and again in VML (mc:Fallback)."""
+    drawing = (
+        "<w:drawing><wp:anchor><a:graphic><a:graphicData><wps:wsp><wps:txbx><w:txbxContent>"
+        f"{_wp(choice)}</w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing>"
+        if choice is not None
+        else "<w:drawing/>"
+    )
+    return (
+        f'<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice><mc:Fallback>'
+        f"<w:pict><v:shape><v:textbox><w:txbxContent>{_wp(fallback)}</w:txbxContent></v:textbox></v:shape>"
+        "</w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>Paragrafo della casella.</w:t></w:r></w:p>"
+    )
+
+
 A, B, C = IT[0], IT[1], IT[2]
 WORD_BODIES = [
     # Content controls and custom XML at body level: python-docx's iter_inner_content left them out.
@@ -150,6 +166,9 @@ WORD_BODIES = [
         f"<w:tbl><w:tr><w:tc>{_sdt(_wp(A))}</w:tc><w:tc>{_wp(B)}</w:tc></w:tr></w:tbl>",
         [A, B],
     ),
+    # A text box as Word 2010+ writes it, a DrawingML copy and a VML fallback: read twice before.
+    ("text box", _wp(A) + _textbox(B, fallback=B) + _wp(C), [A, "Paragrafo della casella.", B, C]),
+    ("fallback only", _textbox(None, fallback=B), ["Paragrafo della casella.", B]),
     ("inline sdt", f"<w:p><w:sdt><w:sdtContent><w:r><w:t>{A}</w:t></w:r></w:sdtContent></w:sdt></w:p>", [A]),
 ]
 

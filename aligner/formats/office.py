@@ -158,6 +158,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 #: Subtrees whose text is not the paragraph's: deleted revisions, field codes,
 #: text boxes (read as paragraphs of their own), note marks.
 _W_SKIP = {f"{_W}{n}" for n in ("del", "instrText", "delText", "txbxContent", "footnoteReference")}
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 
 def _w_text(element: Any) -> str:
@@ -184,6 +185,20 @@ def _w_text(element: Any) -> str:
 
     walk(element)
     return "".join(parts).replace("\u00ad", "")
+
+
+def _w_boxes(paragraph: Any) -> Iterator[Any]:
+    """The text boxes (``w:txbxContent``) in a paragraph, in order. Word 2010 and later
+    write a shape twice, as ``mc:AlternateContent``: the ``mc:Choice`` copy is read, the
+    ``mc:Fallback`` one (VML, for older readers) only where the choice has no text box."""
+    for box in paragraph.iter(f"{_W}txbxContent"):
+        fallback = next(box.iterancestors(f"{_MC}Fallback"), None)
+        if fallback is not None:
+            alternate = fallback.getparent()
+            choices = [] if alternate is None else alternate.iterchildren(f"{_MC}Choice")
+            if any(next(c.iter(f"{_W}txbxContent"), None) is not None for c in choices):
+                continue
+        yield box
 
 
 def _w_notes(document: Any) -> dict[tuple[str, str], list[str]]:
@@ -244,7 +259,7 @@ def _docx_blocks(
                     out.extend(_docx_blocks(cell, notes, counts))
             continue
         out.append(_w_text(element))
-        for box in element.iter(f"{_W}txbxContent"):
+        for box in _w_boxes(element):
             out.extend(_w_text(p) for p in box.iter(f"{_W}p"))
         for key in _w_cited(element):
             if key in notes:
