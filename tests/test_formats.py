@@ -169,6 +169,20 @@ WORD_BODIES = [
     # A text box as Word 2010+ writes it, a DrawingML copy and a VML fallback: read twice before.
     ("text box", _wp(A) + _textbox(B, fallback=B) + _wp(C), [A, "Paragrafo della casella.", B, C]),
     ("fallback only", _textbox(None, fallback=B), ["Paragrafo della casella.", B]),
+    # A tracked move: the text where it went (w:moveTo), not where it was (w:moveFrom), as deletions.
+    (
+        "tracked move",
+        '<w:p><w:r><w:t xml:space="preserve">Primo. </w:t></w:r><w:moveFrom w:id="1" w:author="a"><w:r>'
+        '<w:t>Spostata.</w:t></w:r></w:moveFrom></w:p><w:p><w:r><w:t xml:space="preserve">Secondo. </w:t></w:r>'
+        '<w:moveTo w:id="2" w:author="a"><w:r><w:t>Spostata.</w:t></w:r></w:moveTo></w:p>',
+        ["Primo.", "Secondo. Spostata."],
+    ),
+    (
+        "tracked deletion",
+        '<w:p><w:r><w:t xml:space="preserve">Primo. </w:t></w:r><w:del w:id="1" w:author="a"><w:r>'
+        '<w:delText>Tolta.</w:delText></w:r></w:del><w:ins w:id="2" w:author="a"><w:r><w:t>Aggiunta.</w:t></w:r></w:ins></w:p>',
+        ["Primo. Aggiunta."],
+    ),
     ("inline sdt", f"<w:p><w:sdt><w:sdtContent><w:r><w:t>{A}</w:t></w:r></w:sdtContent></w:sdt></w:p>", [A]),
 ]
 

@@ -155,9 +155,12 @@ def _assemble(
 # --- Word ------------------------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-#: Subtrees whose text is not the paragraph's: deleted revisions, field codes,
-#: text boxes (read as paragraphs of their own), note marks.
-_W_SKIP = {f"{_W}{n}" for n in ("del", "instrText", "delText", "txbxContent", "footnoteReference")}
+#: Subtrees whose text is not the paragraph's: deleted revisions (and text moved away
+#: from here: it is read where it moved to), field codes, text boxes (read as paragraphs
+#: of their own), note marks.
+_W_SKIP = {
+    f"{_W}{n}" for n in ("del", "moveFrom", "instrText", "delText", "txbxContent", "footnoteReference")
+}
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 
 
