@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .boilerplate import flag_lines
 from .errors import InputError
-from .formats import SUFFIX_LIST, SUFFIXES, Extracted, format_of
+from .formats import SUFFIX_LIST, SUFFIXES, Extracted, format_of, misnamed
 from .model import Document, Line, Sentence, date_fault
 from .repair import describe, repair_lines
 
@@ -283,6 +283,9 @@ def document_from_bytes(data: bytes, path: Path, doc_id: str | None = None) -> D
     """
     if not data.strip():
         raise InputError(path, "is empty", "Remove it from the folder or put the dispatch's text in it.")
+    wrong = misnamed(data, path)
+    if wrong is not None:
+        raise InputError(path, *wrong)
     fmt = format_of(path)
     if fmt is None or fmt.package is None:
         doc = parse(decode(data, path), doc_id or path.name)

@@ -647,6 +647,35 @@ def test_a_word_file_with_broken_metadata_is_read_without_its_date(tmp_path: Pat
     assert "unreadable_metadata" not in dict(load_document(write_docx(tmp_path / "ok.docx", IT)).extraction)
 
 
+MISNAMED = [
+    # A PDF or Word file saved with an .html name: "has no main text ... JavaScript" before.
+    ("page.html", write_pdf, "is a PDF file with an .html name", "Rename it to page.pdf"),
+    ("page.htm", write_docx, "is a Word (.docx) file with an .htm name", "Rename it to page.docx"),
+    (
+        "page.HTML",
+        write_odt,
+        "is an OpenDocument text (.odt) file with an .HTML name",
+        "Rename it to page.odt",
+    ),
+    # The other ways round, which gave a message about the named format.
+    ("note.txt", write_pdf, "is a PDF file with a .txt name", "Rename it to note.pdf"),
+    ("it.pdf", write_docx, "is a Word (.docx) file with a .pdf name", "Rename it to it.docx"),
+    ("it.docx", write_odt, "is an OpenDocument text (.odt) file with a .docx name", "Rename it to it.odt"),
+    ("it.odt", write_docx, "is a Word (.docx) file with an .odt name", "Rename it to it.docx"),
+]
+
+
+@pytest.mark.parametrize(("name", "make", "problem", "fix"), MISNAMED, ids=[m[0] for m in MISNAMED])
+def test_a_file_named_as_another_format_is_refused_saying_what_it_is(
+    tmp_path: Path, name: str, make: object, problem: str, fix: str
+) -> None:
+    made = make(tmp_path / f"made{Path(name).suffix}.bin", IT[:2])  # type: ignore[operator]
+    path = made.rename(tmp_path / name)
+    with pytest.raises(InputError) as caught:
+        load_document(path)
+    assert (caught.value.problem, caught.value.fix) == (problem, f"{fix} and align that.")
+
+
 def test_a_damaged_or_oversized_file_is_one_error_line_from_split(tmp_path: Path) -> None:
     from aligner_cli.main import app
     from typer.testing import CliRunner

@@ -103,6 +103,53 @@ SUFFIXES = tuple(_BY_SUFFIX)
 SUFFIX_LIST = ", ".join(SUFFIXES)
 
 
+#: What each format is called where a file's contents say it is that format.
+_KIND_NAMES = {"pdf": "a PDF", "docx": "a Word (.docx)", "odt": "an OpenDocument text (.odt)"}
+_ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
+
+
+def is_pdf(data: bytes) -> bool:
+    """Whether ``data`` starts as a PDF does (``%PDF-``, white space before it allowed)."""
+    return data.lstrip()[:5] == b"%PDF-"
+
+
+def sniff(data: bytes) -> str | None:
+    """The format ``data`` is by its first bytes, whatever the file's name: ``pdf``, ``docx``
+    (a zip holding ``word/``), ``odt`` (a zip whose ``mimetype`` says so), or None."""
+    if is_pdf(data):
+        return "pdf"
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            if any(n.startswith("word/") for n in names):
+                return "docx"
+            if "mimetype" in names and archive.read("mimetype").strip() == _ODT_MIMETYPE:
+                return "odt"
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+        return None
+    return None
+
+
+def misnamed(data: bytes, path: Path) -> tuple[str, str] | None:
+    """What a file is and the fix, if its contents are another format than its name says
+    (a PDF saved as ``page.html``); None if not."""
+    fmt = format_of(path)
+    kind = sniff(data)
+    if fmt is None or kind is None or kind == fmt.name:
+        return None
+    suffix = path.suffix
+    article = "an" if suffix.lower() in (".html", ".htm", ".odt") else "a"
+    return (
+        f"is {_KIND_NAMES[kind]} file with {article} {suffix} name",
+        f"Rename it to {path.stem}.{kind} and align that.",
+    )
+
+
 def format_of(path: Path | str) -> Format | None:
     """The format of a file by its suffix (any case), or None if it is none we read."""
     return _BY_SUFFIX.get(Path(path).suffix.lower())

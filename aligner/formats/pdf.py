@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
-from . import PAGE_FOOTER, PAGE_HEADER, PAGE_NUMBER, Extracted, join_paragraph
+from . import PAGE_FOOTER, PAGE_HEADER, PAGE_NUMBER, Extracted, is_pdf, join_paragraph
 
 #: The outer share of a page's height where running headers and footers sit.
 MARGIN = 0.125
@@ -109,7 +109,7 @@ def _open(data: bytes, path: Path) -> Any:
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFParser
 
-    if not data.lstrip()[:5] == b"%PDF-":
+    if not is_pdf(data):
         raise InputError(
             path,
             "is not a PDF (it does not start with %PDF-)",
