@@ -204,11 +204,12 @@ def parse(text: str, doc_id: str, extracted: Extracted | None = None, extractor:
     # Stray control characters would make invalid XML later; they carry no text.
     text = _CONTROL.sub(" ", text)
     date = None if extracted is None else extracted.date
-    # The token starts the text; in an extracted one, its first line that is not page furniture.
-    first = 0
-    if extracted is not None:
-        at = [i for i, ln in enumerate(text.split("\n")) if ln.strip() and i not in extracted.furniture]
-        first = sum(len(ln) + 1 for ln in text.split("\n")[: at[0]]) if at else 0
+    # The token starts the text's first line that is not blank (nor, in an extracted text, page
+    # furniture); the blank lines before it stay, so that line numbers are still the file's.
+    furniture = {} if extracted is None else extracted.furniture
+    split_lines = text.split("\n")
+    at = next((i for i, ln in enumerate(split_lines) if ln.strip() and i not in furniture), 0)
+    first = sum(len(ln) + 1 for ln in split_lines[:at])
     m = _DATE.match(text[first:])
     if m is not None:
         date = m.group(1)

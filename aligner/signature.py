@@ -66,7 +66,7 @@ def signature(
     ``config.dictionary_weight`` is set, is named with its files' checksums.
 
     >>> signature(AlignConfig(), "e5")  # doctest: +ELLIPSIS
-    'aligner:0.1.0|read:txt+docx-python-docx...|split:punkt...'
+    'aligner:0.1.0|read:txt(rules2)+docx-python-docx...|split:punkt...'
     """
     parts = [
         f"aligner:{__version__}",

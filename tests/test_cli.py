@@ -88,7 +88,7 @@ def test_run_on_seeds_pairs_and_reports(seed_run: Ran) -> None:
     assert docs["004_949a5f54501a7c62.txt"]["date"] == "2022-07"
     assert [d["language"] for d in docs.values()] == ["it", "en", "it", "it", "it"]
     assert len(docs["003_9f66fee8583b8b08.txt"]["boilerplate_lines"]) >= 30
-    assert manifest["signature"].startswith(f"aligner:{__version__}|read:txt+docx-")
+    assert manifest["signature"].startswith(f"aligner:{__version__}|read:txt(rules2)+docx-")
     assert "|split:punkt" in manifest["signature"]
     assert manifest["exit_code"] == 0
     assert "1 pair(s) aligned, 3 document(s) unpaired" in output

@@ -797,7 +797,7 @@ def test_the_seed_pair_in_any_format_gives_the_seeds_ten_units(
     for path, key in ((source, seed_marker.src_key), (target, seed_marker.tgt_key)):
         expected = [s.paragraph for s in seed.read_document(key, vectors=False).sentences]
         assert [s.paragraph for s in sentences[path]] == expected
-    assert "|read:txt+docx-python-docx" in manifest["signature"]
+    assert "|read:txt(rules2)+docx-python-docx" in manifest["signature"]
 
 
 def test_align_and_split_take_any_format(tmp_path: Path) -> None:

@@ -24,6 +24,19 @@ from aligner.split import split
 from .conftest import IT_SEED, SEEDS
 
 
+def test_a_date_token_after_blank_lines_keeps_the_file_s_line_numbers_and_offsets() -> None:
+    doc = parse("\n \ndate 2025-11-25 Roma, 25 nov. Il governo ha deciso.\nÈ una novità.\n", "x.txt")
+    assert doc.date == "2025-11-25"
+    assert [(ln.number, doc.text[ln.start : ln.end]) for ln in doc.lines if ln.end > ln.start] == [
+        (2, " "),
+        (3, "Roma, 25 nov. Il governo ha deciso."),
+        (4, "È una novità."),
+    ]
+    sentences = split(doc, "it")
+    assert [s.text for s in sentences] == ["Roma, 25 nov. Il governo ha deciso.", "È una novità."]
+    assert all(doc.text[s.start : s.end] == s.text for s in sentences)
+
+
 @pytest.mark.parametrize(
     ("raw", "date", "text_start"),
     [
@@ -33,8 +46,12 @@ from .conftest import IT_SEED, SEEDS
         (" date 2022-07 L’invasione dell’Ucraina", "2022-07", "L’invasione"),
         # the token alone on the first line
         ("date 2024-01-05\nRoma, 5 gen.", "2024-01-05", "\nRoma"),
+        # after blank lines, as in a Word or OpenDocument file: not lifted before
+        ("\n\ndate 2025-11-25 Roma, 25 nov.", "2025-11-25", "\n\nRoma, 25 nov."),
+        (" \t\n\r\n date 2024-01-05\nRoma, 5 gen.", "2024-01-05", " \t\n\n\nRoma"),
         # no token: nothing lifted
         ("Milan, November 25 (askanews)", None, "Milan"),
+        ("\n\nMilan, November 25 (askanews)", None, "\n\nMilan"),
         # "date" as an ordinary word is not a token
         ("date importanti per il 2025", None, "date importanti"),
         # a date later in the text stays in the text

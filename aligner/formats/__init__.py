@@ -88,9 +88,10 @@ class Format:
 
 # rules revisions: odt 2, text:s counts of no positive number are one space (c="0" or "-2" gave none);
 # docx 2, paragraphs inside content controls and custom XML read; docx 3, a text box Word
-# writes twice (mc:AlternateContent) read once; docx 4, tracked moves read where they went only.
+# writes twice (mc:AlternateContent) read once; docx 4, tracked moves read where they went only;
+# txt 2, the date token lifted after blank lines too.
 FORMATS = (
-    Format("txt", None, (".txt",)),
+    Format("txt", None, (".txt",), rules=2),
     Format("docx", "python-docx", (".docx",), rules=4),
     Format("odt", "odfpy", (".odt",), rules=2),
     Format("html", "trafilatura", (".html", ".htm")),
