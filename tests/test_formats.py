@@ -299,6 +299,50 @@ def test_pdf_of_one_page_with_a_page_number_alone(tmp_path: Path) -> None:
     assert flagged(path) == [("Page 1", PAGE_NUMBER)]
 
 
+def _self_drawing_pdf(path: Path) -> Path:
+    """A page whose form XObject draws itself: pdfminer refuses the loop and logs it."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> "
+        b"/XObject << /X1 6 0 R >> >> /Contents 4 0 R >>",
+        b"",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"",
+    ]
+
+    def stream(head: bytes, body: bytes) -> bytes:
+        return b"<< " + head + b" /Length %d >>\nstream\n" % len(body) + body + b"\nendstream"
+
+    objs[3] = stream(b"", b"BT /F1 12 Tf 72 700 Td (Milan, November 25. Hello there.) Tj ET /X1 Do")
+    objs[5] = stream(
+        b"/Type /XObject /Subtype /Form /BBox [0 0 612 792] /Resources << /XObject << /X1 6 0 R >> >>",
+        b"/X1 Do",
+    )
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, obj in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(
+        b"%010d 00000 n \n" % o for o in offsets
+    )
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(out)
+    return path
+
+
+def test_what_pdfminer_logs_while_reading_does_not_reach_the_user(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        assert content(_self_drawing_pdf(tmp_path / "loop.pdf")) == ["Milan, November 25. Hello there."]
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("pdfminer")] == []
+
+
 def test_web_page_main_text_kept_and_page_chrome_counted(tmp_path: Path) -> None:
     path = write_html(tmp_path / "it.html", IT, "it")
     doc = load_document(path)

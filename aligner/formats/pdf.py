@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import logging
 import re
 import statistics
 from dataclasses import dataclass
@@ -251,6 +252,9 @@ def _starts_paragraph(above: _Line, below: _Line, spacing: float) -> bool:
 
 def extract_pdf(data: bytes, path: Path) -> Extracted:
     """The text of a PDF, one paragraph per line (see the module's docstring)."""
+    # pdfminer logs what it works around in a damaged file ("Refusing to execute circular
+    # reference to content stream 6"), which reached stderr bare; what stops it is an error of ours.
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
     document = _open(data, path)
     pages, heights, images = _pages(document, path)
     if not any(pages):
