@@ -262,6 +262,10 @@ def loading_notes(doc: Document) -> list[tuple[int, str]]:
 
 def read_document_bytes(path: Path) -> bytes:
     """The bytes of one document; raise :class:`InputError` if it is too big or unreadable."""
+    if _dangling(path):
+        raise InputError(
+            path, f"is a link to {path.readlink()}, which does not exist", "Fix the link or remove it."
+        )
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -308,7 +312,12 @@ def load_document(path: Path) -> Document:
 
 
 def _is_document(path: Path) -> bool:
-    return path.suffix.lower() in SUFFIXES and path.is_file()
+    """A file of a suffix we read; a link to nothing too, so that it is reported, not skipped."""
+    return path.suffix.lower() in SUFFIXES and (path.is_file() or _dangling(path))
+
+
+def _dangling(path: Path) -> bool:
+    return path.is_symlink() and not path.exists()
 
 
 def _hidden(path: Path, folder: Path) -> bool:

@@ -265,6 +265,7 @@ def run(
         _set_aside_duplicates(sides, result)
         keys = {sc.file: sc.key for side in sides.values() for sc in side if sc.key}
         pairs = _pair(sides, keys, run_folder, job, result)
+        _check_distinct_names(pairs)
         del sides  # the profiles are not needed any more: aligning reads from the work folder
         if not resuming:
             # Nothing of ours is in the folder yet: never overwrite a file that is there.
@@ -277,6 +278,25 @@ def run(
         if run_folder.write_manifest(result.manifest(job.input_name)):
             result.written.append(run_folder.manifest_path.name)
     return result
+
+
+def _check_distinct_names(pairs: list[DocPair]) -> None:
+    """Refuse two pairs whose files would have one name (``a__b.txt`` with ``c.txt``, and
+    ``a.txt`` with ``b__c.txt``: both ``a__b__c``), before any is aligned: the second would
+    overwrite the first. What was read stays stored, so the rerun after a rename is quick.
+
+    :raises AlignerError: naming both pairs and the fix.
+    """
+    first: dict[str, DocPair] = {}
+    for p in pairs:
+        stem = pair_stem(p.src, p.tgt)
+        other = first.setdefault(stem, p)
+        if other is not p:
+            raise AlignerError(
+                f"{other.src} + {other.tgt} and {p.src} + {p.tgt}: both pairs would be written as "
+                f"{stem}.* (a pair's files are named <source stem>__<target stem>), and nothing was "
+                "aligned. Rename one of these documents so that its name holds no '__', and run again."
+            )
 
 
 def _scan(

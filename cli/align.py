@@ -156,6 +156,13 @@ def read_pairs(pairs_file: Path, out_dir: Path, fmt: str) -> list[PairJob]:
         )
     for job in jobs:  # an input overwritten by another pair would change that pair's alignment
         assert job.output is not None
+        if job.output.resolve() == pairs_file.resolve():
+            raise InputError(
+                pairs_file,
+                f"writes {job.output}, which is this pairs file",
+                "Give this pair another OUT: the inputs are never overwritten.",
+                line=job.line,
+            )
         reader = reads.get(job.output.resolve())
         if reader is not None:
             raise InputError(
@@ -203,6 +210,31 @@ def _align_pair(
         typer.echo(text, nl=False)
     else:
         write_text_atomic(job.output, text, force=force)
+
+
+def _check_single_output(src: Path, tgt: Path, output: Path | None) -> None:
+    """Refuse an ``-o`` that is one of the inputs (even with ``--force``) or a folder, before
+    any work: the inputs are never overwritten, and ``-o`` names a file.
+
+    :raises InputError: naming the output and the fix.
+    """
+    from aligner.workdir import pair_stem
+
+    if output is None:
+        return
+    for role, path in (("source", src), ("target", tgt)):
+        if path.exists() and output.resolve() == path.resolve():
+            raise InputError(
+                output,
+                f"is the {role} document; the output would overwrite it (even with --force)",
+                "Give -o another file name: the inputs are never overwritten.",
+            )
+    if output.is_dir():
+        raise InputError(
+            output,
+            "is a folder; -o names the output file (with --pairs, the folder)",
+            f"Give a file name, such as -o {output / pair_stem(src.name, tgt.name)}.tmx.",
+        )
 
 
 def _where(jobs: list[PairJob]) -> str:
@@ -276,13 +308,14 @@ def align_command(
         error(f"{missing} missing: give SRC and TGT (one pair) or --pairs FILE (many)")
         raise typer.Exit(USAGE)
     config = replace(config, max_src=max_link, max_tgt=max_link)
-    fmt = fmt or Format(output_format(output if pairs is None else None))
     if pairs is None:
         assert src is not None and tgt is not None
+        output = None if output == Path("-") else output  # -o -: standard output, as by default
         jobs = [PairJob(src, tgt, output)]
+        _check_single_output(src, tgt, output)
     else:
         out_dir = Path(".") if output is None else output
-        jobs = read_pairs(pairs, out_dir, fmt.value)
+        jobs = read_pairs(pairs, out_dir, fmt.value if fmt else output_format(None))
         if out_dir.exists() and not out_dir.is_dir() and not all(job.named for job in jobs):
             error(
                 f"{out_dir}: is a file; with --pairs, -o/--output names the folder of the outputs "
@@ -308,7 +341,8 @@ def align_command(
             src_lang=src_lang,
             tgt_lang=tgt_lang,
             presplit=presplit,
-            fmt=fmt.value,
+            # --format, or each output's extension (as -o FILE's), tmx where it names none
+            fmt=fmt.value if fmt else output_format(job.output),
             min_score=min_score,
             force=force,
             export=export,

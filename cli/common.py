@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import re
 from collections.abc import Callable
 from enum import Enum
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -87,8 +88,25 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
 
 
 # Options shared by `run` and `align`.
-SrcLang = Annotated[str, typer.Option("--src-lang", help="Source language (ISO 639-1).")]
-TgtLang = Annotated[str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).")]
+def language_code(value: str | None) -> str | None:
+    """A language option's value as the code the aligner uses: ``IT`` -> ``it``.
+
+    :raises typer.BadParameter: it is no ISO 639-1 (or 639-3) code (exit 2, usage).
+    """
+    if value is None:
+        return None
+    code = value.strip().lower()
+    if not re.fullmatch(r"[a-z]{2,3}", code):
+        raise typer.BadParameter(f"{value!r} is not an ISO 639-1 language code such as 'it' or 'en'")
+    return code
+
+
+SrcLang = Annotated[
+    str, typer.Option("--src-lang", help="Source language (ISO 639-1).", callback=language_code)
+]
+TgtLang = Annotated[
+    str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).", callback=language_code)
+]
 MinScore = Annotated[
     float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
 ]

@@ -210,6 +210,11 @@ def _executor(
                 f"cannot reach the Dask scheduler at {scheduler} ({err}). Check the address and that it runs."
             )
             raise typer.Exit(BAD_INPUT) from None
+        except (ValueError, TypeError) as err:  # no port, an unknown scheme: Dask's address parser
+            error(
+                f"--scheduler {scheduler}: not an address of a Dask scheduler ({err}); give tcp://HOST:8786"
+            )
+            raise typer.Exit(USAGE) from None
         with client:
             yield client.get_executor()  # type: ignore[no-untyped-call]
         return
@@ -326,6 +331,12 @@ def run_command(
     run stopped by Ctrl-C, a crash or a dead worker continues where it was. One run
     at a time writes into OUT.
     """
+    if src_lang == tgt_lang:
+        error(
+            f"--src-lang and --tgt-lang are both {src_lang}: a run pairs documents of two languages. "
+            "To align two files of one language, use aligner align SRC TGT."
+        )
+        raise typer.Exit(USAGE)
     export = export_options(tmx_profile, src_locale, tgt_locale)
     bilingual = load_dictionary(config, src_lang, tgt_lang)
     pair_config = PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang)

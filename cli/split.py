@@ -11,14 +11,17 @@ from aligner.langid import identify
 from aligner.load import load_document, loading_notes
 from aligner.split import split
 
-from .common import handle_errors, info, warn
+from .common import handle_errors, info, language_code, warn
 
 
 @handle_errors
 def split_command(
     file: Annotated[Path, typer.Argument(help="A dispatch (.txt in UTF-8, .docx, .odt, .html or .pdf).")],
     lang: Annotated[
-        str | None, typer.Option("--lang", help="Language (ISO 639-1); identified when left out.")
+        str | None,
+        typer.Option(
+            "--lang", help="Language (ISO 639-1); identified when left out.", callback=language_code
+        ),
     ] = None,
     offsets: Annotated[
         bool, typer.Option("--offsets", help="Prefix each sentence with its start and end offsets.")

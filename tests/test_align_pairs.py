@@ -292,3 +292,28 @@ def test_the_output_files_extension_names_its_format(
     assert res.exit_code == OK, res.output
     text = out.read_text(encoding="utf-8")
     assert text.startswith(starts)
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_a_pair_cannot_write_over_the_pairs_file(tmp_path: Path, force: bool) -> None:
+    pairs = tmp_path / "pairs.tsv"
+    pairs.write_text(f"{IT_SEED}\t{EN_SEED}\tpairs.tsv\n", encoding="utf-8")
+    before = pairs.read_bytes()
+    res = _invoke("align", "--pairs", pairs, *(["--force"] if force else []))
+    assert (
+        res.exit_code == BAD_INPUT
+        and "line 1: writes" in res.output
+        and "which is this pairs file" in res.output
+    )
+    assert pairs.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("out", "starts"), [("a.tsv", "Milano, 25 nov."), ("a.links", "[0]:[0]:"), ("a.tmx", "<?xml")]
+)
+def test_each_outs_extension_chooses_its_format_as_o_does(tmp_path: Path, out: str, starts: str) -> None:
+    (tmp_path / "pairs.txt").write_text(f"{IT_SEED}\t{EN_SEED}\t{out}\n", encoding="utf-8")
+    assert _invoke("align", "--pairs", tmp_path / "pairs.txt").exit_code == OK
+    assert _invoke("align", IT_SEED, EN_SEED, "-o", tmp_path / f"single-{out}").exit_code == OK
+    written = (tmp_path / out).read_text(encoding="utf-8")
+    assert written.startswith(starts) and written == (tmp_path / f"single-{out}").read_text(encoding="utf-8")

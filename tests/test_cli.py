@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from aligner_cli.common import BAD_INPUT, EXISTS, OK, SKIPPED
+from aligner_cli.common import BAD_INPUT, EXISTS, OK, SKIPPED, USAGE
 from aligner_cli.main import app
 from lxml import etree
 from typer.testing import CliRunner
@@ -364,3 +364,89 @@ def test_quiet_run_prints_nothing_but_writes_everything(seed_run: Ran, tmp_path:
     assert res.exit_code == OK
     assert res.output == ""  # no progress, no warnings, no summary
     assert output_files(out) == output_files(seed_run.out)
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("src.txt", "src.txt: is the source document; the output would overwrite it (even with --force)"),
+        ("tgt.txt", "tgt.txt: is the target document"),
+        ("folder", "folder: is a folder; -o names the output file"),
+    ],
+)
+@pytest.mark.parametrize("force", [False, True])
+def test_align_never_writes_over_an_input_nor_onto_a_folder(
+    tmp_path: Path, output: str, message: str, force: bool
+) -> None:
+    shutil.copy(IT_SEED, tmp_path / "src.txt")
+    shutil.copy(EN_SEED, tmp_path / "tgt.txt")
+    (tmp_path / "folder").mkdir()
+    before = _files_below(tmp_path)
+    args = ["align", str(tmp_path / "src.txt"), str(tmp_path / "tgt.txt"), "-o", str(tmp_path / output)]
+    res = _invoke(*args, *(["--force"] if force else []))
+    assert res.exit_code == BAD_INPUT and message in res.output, res.output
+    assert _files_below(tmp_path) == before
+
+
+def _files_below(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_align_to_a_dash_prints_the_alignment() -> None:
+    res = _invoke("align", str(IT_SEED), str(EN_SEED), "-o", "-", "--format", "links")
+    assert res.exit_code == OK and res.stdout.startswith("[0]:[0]:") and not Path("-").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--src-lang", "it", "--tgt-lang", "IT"], "--src-lang and --tgt-lang are both it"),
+        (["--src-lang", "ita_IT"], "'ita_IT' is not an ISO 639-1 language code"),
+        (["--scheduler", "tcp://127.0.0.1", "--scheduler-timeout", "1"], "missing port number"),
+        (["--scheduler", "garbage", "--scheduler-timeout", "1"], "not an address of a Dask scheduler"),
+    ],
+)
+def test_run_refuses_unusable_options_before_any_work(tmp_path: Path, args: list[str], message: str) -> None:
+    pytest.importorskip("distributed") if "--scheduler" in args else None
+    res = _invoke("run", str(SEEDS), "--out", str(tmp_path / "out"), *args)
+    assert res.exit_code == USAGE and message in res.output, res.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_language_codes_are_read_in_any_case() -> None:
+    """`IT` is `it`: the encoder covers it (the message said it did not, listing it)."""
+    upper = _invoke(
+        "align", str(IT_SEED), str(EN_SEED), "--src-lang", "IT", "--tgt-lang", "En", "--format", "tsv"
+    )
+    lower = _invoke("align", str(IT_SEED), str(EN_SEED), "--format", "tsv")
+    assert upper.exit_code == OK and upper.stdout == lower.stdout
+
+
+def test_two_pairs_that_would_share_their_files_stop_the_run_before_any_is_aligned(tmp_path: Path) -> None:
+    """a__b.txt + c.txt and a.txt + b__c.txt are both a__b__c.*: the second overwrote the first."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    it = [line for line in IT_SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    en = [line for line in EN_SEED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    half = len(it) // 2  # the two halves of the seed pair: each half aligns with its own
+    (folder / "a__b.txt").write_text("\n".join(it[:half]) + "\n", encoding="utf-8")
+    (folder / "c.txt").write_text("\n".join(en[:half]) + "\n", encoding="utf-8")
+    (folder / "a.txt").write_text("\n".join(it[half:]) + "\n", encoding="utf-8")
+    (folder / "b__c.txt").write_text("\n".join(en[half:]) + "\n", encoding="utf-8")
+    res = _invoke("run", str(folder), "--out", str(tmp_path / "out"))
+    assert res.exit_code == BAD_INPUT, res.output
+    assert "both pairs would be written as a__b__c.*" in res.output
+    assert [p.name for p in (tmp_path / "out").glob("[!.]*")] == []
+
+
+def test_a_link_to_nothing_is_reported_as_skipped(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(IT_SEED, folder)
+    shutil.copy(EN_SEED, folder)
+    (folder / "broken.txt").symlink_to(tmp_path / "gone.txt")
+    res = _invoke("run", str(folder), "--out", str(tmp_path / "out"), "-q")
+    assert res.exit_code == SKIPPED, res.output
+    assert f"broken.txt: is a link to {tmp_path / 'gone.txt'}, which does not exist" in res.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert [d["status"] for d in manifest["documents"] if d["file"] == "broken.txt"] == ["skipped"]
