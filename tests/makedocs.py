@@ -12,6 +12,7 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from .conftest import EN_SEED, IT_SEED
 
@@ -20,8 +21,10 @@ __all__ = [
     "IT_SEED",
     "SEED_DATE",
     "paragraphs",
+    "write_columns_pdf",
     "write_docx",
     "write_html",
+    "write_justified_pdf",
     "write_odt",
     "write_pdf",
 ]
@@ -95,10 +98,10 @@ def _add_footnote(document: object, paragraph: object, text: str) -> None:
         f'<w:footnote w:id="1"><w:p><w:r><w:t>{html.escape(text)}</w:t></w:r></w:p></w:footnote>'
         "</w:footnotes>"
     )
-    main = document.part  # type: ignore[attr-defined]
+    main = document.part
     part = Part(PackURI("/word/footnotes.xml"), CONTENT_TYPE.WML_FOOTNOTES, notes.encode(), main.package)
     main.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
-    paragraph._p.append(parse_xml(f'<w:r xmlns:w="{_W}"><w:footnoteReference w:id="1"/></w:r>'))  # type: ignore[attr-defined]
+    paragraph._p.append(parse_xml(f'<w:r xmlns:w="{_W}"><w:footnoteReference w:id="1"/></w:r>'))
 
 
 # --- OpenDocument -------------------------------------------------------------------------------
@@ -156,7 +159,7 @@ def write_odt(
 def _wrap(pdf: object, words: list[str], width: float) -> list[str]:
     """Lines of at most ``width``; a long word that does not fit is hyphenated where
     its first part fits (letters only) and the rest starts with a lower-case letter."""
-    measure = pdf.get_string_width  # type: ignore[attr-defined]
+    measure = pdf.get_string_width
     lines: list[str] = []
     line = ""
     for word in words:
@@ -220,6 +223,55 @@ def write_pdf(
         for line in _wrap(pdf, text.split(), width):
             pdf.cell(width, size * 0.5, line, new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
+    pdf.output(str(path))
+    return path
+
+
+def _plain_pdf(date: dt.datetime | None) -> Any:
+    from fpdf import FPDF
+
+    pdf = FPDF()  # A4
+    pdf.core_fonts_encoding = "windows-1252"
+    pdf.set_creation_date(date or SEED_DATE)
+    pdf.add_page()
+    return pdf
+
+
+def write_justified_pdf(
+    path: Path, paras: Sequence[str], size: float = 22, date: dt.datetime | None = None
+) -> Path:
+    """A PDF of ``paras`` justified by fpdf2 (``multi_cell(align="J")``): pdfminer gives
+    some of its lines as several pieces at one height, not always from left to right."""
+    pdf = _plain_pdf(date)
+    pdf.set_font("helvetica", size=size)
+    for text in paras:
+        pdf.multi_cell(0, size / 2, text, align="J", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(size / 2)
+    pdf.output(str(path))
+    return path
+
+
+def write_columns_pdf(
+    path: Path,
+    left: str,
+    right: str,
+    headline: str | None = None,
+    align: str = "J",
+    gutter: float = 5,
+    date: dt.datetime | None = None,
+) -> Path:
+    """A page of two columns ``gutter`` mm apart, ``left`` and then ``right`` (fpdf2 wraps
+    each), both starting at the same height, under a ``headline`` over the page's width."""
+    pdf = _plain_pdf(date)
+    width = (pdf.w - pdf.l_margin - pdf.r_margin - gutter) / 2
+    if headline is not None:
+        pdf.set_font("helvetica", "B", size=14)
+        pdf.cell(0, 8, headline, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("helvetica", size=10)
+    top = pdf.y + 2
+    for x, text in ((pdf.l_margin, left), (pdf.l_margin + width + gutter, right)):
+        pdf.set_xy(x, top)
+        pdf.multi_cell(width, 5, text, align=align)
     pdf.output(str(path))
     return path
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ import pytest
 from aligner.errors import InputError
 from aligner.formats import PAGE_FOOTER, PAGE_HEADER, PAGE_NUMBER, format_of, join_paragraph
 from aligner.load import list_documents, load_document
+from aligner.split import split
 from aligner.workdir import RunFolder
 
 from .conftest import SEEDS, Ran, invoke_run
@@ -24,8 +26,10 @@ from .makedocs import (
     IT_SEED,
     SEED_DATE,
     paragraphs,
+    write_columns_pdf,
     write_docx,
     write_html,
+    write_justified_pdf,
     write_odt,
     write_pdf,
 )
@@ -297,6 +301,99 @@ def test_pdf_of_one_page_with_a_page_number_alone(tmp_path: Path) -> None:
     path = write_pdf(tmp_path / "en.pdf", EN[:1], header=None, page_label="Page", size=9)
     assert content(path) == EN[:1]
     assert flagged(path) == [("Page 1", PAGE_NUMBER)]
+
+
+def sentences(path: Path, lang: str) -> list[str]:
+    """The sentences ``aligner split --lang LANG`` prints for a document."""
+    return [s.text for s in split(load_document(path), lang)]
+
+
+#: The English seed's words over two columns: the left one ends "... supply chains away
+#: from", the right one starts "Moscow and Beijing. Kyrgyzstan is ...".
+_WORDS = " ".join(EN).split()
+_LEFT, _RIGHT = " ".join(_WORDS[: len(_WORDS) // 2]), " ".join(_WORDS[len(_WORDS) // 2 :])
+
+
+def _cut_between_columns(seed: list[str]) -> list[str]:
+    """The seed's sentences with the one running from the left column into the right one
+    cut there: the right column starts a paragraph (as in any two-column page)."""
+    k = next(k for k, s in enumerate(seed) if s.endswith(" away from Moscow and Beijing."))
+    return [*seed[:k], seed[k].removesuffix(" Moscow and Beijing."), "Moscow and Beijing.", *seed[k + 1 :]]
+
+
+#: A creation date the leading ``date`` token has to win over, and the seeds with the token.
+_OTHER_DATE = SEED_DATE.replace(year=2020)
+_EN_DATED = [f"date 2025-11-25 {EN[0]}", *EN[1:]]
+_IT_DATED = paragraphs(IT_SEED, keep_date=True)
+
+
+@pytest.mark.parametrize(
+    ("write", "lang", "want"),
+    [
+        # Justified at 22 pt, a date token first: pieces of one line came out as lines of their
+        # own, out of order ("is seeking", "date 2025-11-25 Milan, November 25 (askanews) –"),
+        # so the token stayed in the text and the creation date was taken.
+        (
+            lambda p: write_justified_pdf(p, _EN_DATED, 22, _OTHER_DATE),
+            "en",
+            lambda seed: seed,
+        ),
+        # At 20 pt a piece in the middle of a line is a text box of its own, first on the page.
+        (
+            lambda p: write_justified_pdf(p, _EN_DATED, 20, _OTHER_DATE),
+            "en",
+            lambda seed: seed,
+        ),
+        (
+            lambda p: write_justified_pdf(p, _IT_DATED, 18, _OTHER_DATE),
+            "it",
+            lambda seed: seed,
+        ),
+        # Two justified columns 1 mm apart (their texts less than a line height apart), a bold
+        # headline over both: the columns' lines share baselines and stay apart.
+        (
+            lambda p: write_columns_pdf(p, _LEFT, _RIGHT, "Putin in Kyrgyzstan", gutter=1),
+            "en",
+            lambda seed: ["Putin in Kyrgyzstan", *_cut_between_columns(seed)],
+        ),
+        (lambda p: write_columns_pdf(p, _LEFT, _RIGHT, align="L", gutter=10), "en", _cut_between_columns),
+        # The right column's only line beside the left one's short first line: the left
+        # column's next line runs on under the gap between them, a gutter all the same
+        # (pdfminer reads the right column first here).
+        (
+            lambda p: write_columns_pdf(p, f"Milan, November 25.\n{EN[2]}", "Bishkek, November 25."),
+            "en",
+            lambda seed: ["Bishkek, November 25.", "Milan, November 25.", *seed[-4:]],
+        ),
+        # Left-aligned, with a running header, page numbers and hyphenated words (the Italian
+        # over two pages): read as before.
+        (
+            lambda p: write_pdf(p, EN, header="World news - Press review", page_label="Page"),
+            "en",
+            lambda seed: seed,
+        ),
+        (lambda p: write_pdf(p, IT, header="Notizie dal mondo - Rassegna stampa"), "it", lambda seed: seed),
+    ],
+    ids=[
+        "justified-22pt",
+        "justified-20pt",
+        "justified-it",
+        "columns-headline",
+        "columns-left",
+        "columns-short-line",
+        "left",
+        "left-it",
+    ],
+)
+def test_pdf_line_given_in_pieces_is_one_line_and_columns_stay_apart(
+    tmp_path: Path,
+    write: Callable[[Path], Path],
+    lang: str,
+    want: Callable[[list[str]], list[str]],
+) -> None:
+    path = write(tmp_path / "doc.pdf")
+    assert sentences(path, lang) == want(sentences(EN_SEED if lang == "en" else IT_SEED, lang))
+    assert load_document(path).date == "2025-11-25"
 
 
 def _self_drawing_pdf(path: Path) -> Path:

@@ -3,6 +3,18 @@
 pdfminer gives the text lines of each page with their boxes, in reading
 order. From them:
 
+- **visual lines**: pdfminer may give one line of the page as several pieces
+  at the same height, as it does in justified text with wide word gaps (and
+  not always in order: "entire Central" after "Asian region taking ...");
+  pieces on one baseline (within a fifth of their height, overlapping
+  vertically) are one line, in order from left to right, joined with a space,
+  where its leftmost piece was in reading order (a piece in the middle may be
+  a text box of its own, first on the page), unless the gap between
+  two of them is a column's gutter: no line right above or below (no farther
+  than two line heights) runs on across the right-hand piece's left edge, or
+  one of them starts there (the next column's left edge). With no such line
+  to tell by, pieces at most one line height apart are joined (a word gap
+  pdfminer itself would have kept within a line);
 - **page furniture**: a line at a page's top or bottom (its first or last
   line, or within the outer eighth of the page) is a page number if it reads
   like one ("12", "- 3 -", "Pagina 2 di 5", "Page 4 of 9"), and a running
@@ -45,6 +57,13 @@ MARGIN = 0.125
 SMALLER = 0.9
 #: A gap above a line wider than this many usual line spacings starts a paragraph.
 PARAGRAPH_GAP = 1.35
+#: Pieces of text whose bottoms are at most this share of their height apart are on one baseline.
+BASELINE = 0.2
+#: The lines right above and below a line are at most this many line heights away from it.
+NEIGHBOURS = 2.0
+#: With no line right above or below it, pieces of a line at most this many line heights
+#: apart are one line (pdfminer keeps a gap of two characters' widths within a line).
+NEAR = 1.0
 _PAGE_NUMBER = re.compile(
     r"^[\s\-–—|.()\[\]]*(?:(?:page|pagina|pag\.?|p\.|seite|página|strona)\s*)?\d{1,4}"
     r"(?:\s*(?:of|di|de|von|sur|/|z)\s*\d{1,4})?[\s\-–—|.()\[\]]*$",
@@ -62,6 +81,7 @@ _NOTE = re.compile(r"^\d{1,3}(?:\s+|(?=[^\W\d_]))")
 class _Line:
     page: int
     x0: float
+    x1: float
     y0: float
     height: float
     text: str
@@ -179,8 +199,8 @@ def _pages(document: Any, path: Path) -> tuple[list[list[_Line]], list[float], b
                 for line in element if not isinstance(element, LTTextLine) else [element]:
                     if isinstance(line, LTTextLine) and line.get_text().strip():
                         text = line.get_text().strip("\n")
-                        lines.append(_Line(number, line.x0, line.y0, line.height, text))
-            pages.append(lines)
+                        lines.append(_Line(number, line.x0, line.x1, line.y0, line.height, text))
+            pages.append(_visual_lines(lines))
     except Exception as err:
         raise InputError(
             path,
@@ -188,6 +208,61 @@ def _pages(document: Any, path: Path) -> tuple[list[list[_Line]], list[float], b
             "Check that the file is complete (download or export it again), or save its text as .txt.",
         ) from None
     return pages, heights, images
+
+
+def _same_baseline(a: _Line, b: _Line) -> bool:
+    overlap = a.y0 < b.y0 + b.height and b.y0 < a.y0 + a.height
+    return overlap and abs(a.y0 - b.y0) <= BASELINE * min(a.height, b.height)
+
+
+def _one_line(left: float, piece: _Line, height: float, neighbours: list[_Line]) -> bool:
+    """Whether ``piece`` goes on the visual line whose pieces so far end at ``left``:
+    the gap between them is no column's gutter (see the module's docstring)."""
+    if not neighbours:
+        return piece.x0 - left <= NEAR * height
+    # Not "a line crosses the gap": after a column's short line, the gap reaches into the
+    # column, and the column's other lines cross it.
+    crossed = any(n.x0 + height / 2 < piece.x0 < n.x1 for n in neighbours)
+    next_column = any(abs(n.x0 - piece.x0) <= height / 2 for n in neighbours)
+    return crossed and not next_column
+
+
+def _visual_lines(pieces: list[_Line]) -> list[_Line]:
+    """A page's lines in reading order, the pieces of each visual line joined into one."""
+    rows: list[list[int]] = []  # indexes into ``pieces`` on one baseline, from the top
+    for i in sorted(range(len(pieces)), key=lambda i: -pieces[i].y0):
+        if rows and _same_baseline(pieces[rows[-1][0]], pieces[i]):
+            rows[-1].append(i)
+        else:
+            rows.append([i])
+    runs: list[list[int]] = []
+    for r, row in enumerate(rows):
+        first = pieces[row[0]]
+        height = max(pieces[i].height for i in row)
+        neighbours = [
+            pieces[i]
+            for near in (rows[r - 1] if r else [], rows[r + 1] if r + 1 < len(rows) else [])
+            if near and abs(pieces[near[0]].y0 - first.y0) <= NEIGHBOURS * height
+            for i in near
+        ]
+        run: list[int] = []
+        for i in sorted(row, key=lambda i: pieces[i].x0):
+            if run and not _one_line(max(pieces[k].x1 for k in run), pieces[i], height, neighbours):
+                runs.append(run)
+                run = []
+            run.append(i)
+        runs.append(run)
+    lines = []
+    for run in sorted(runs, key=lambda run: run[0]):  # where its leftmost piece was in reading order
+        if len(run) == 1:
+            lines.append(pieces[run[0]])
+            continue
+        start = pieces[run[0]]
+        text = " ".join(pieces[i].text.strip() for i in run)
+        height = max(pieces[i].height for i in run)
+        x1 = max(pieces[i].x1 for i in run)
+        lines.append(_Line(start.page, start.x0, x1, start.y0, height, text))
+    return lines
 
 
 def _normal(text: str) -> str:
