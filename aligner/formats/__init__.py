@@ -89,13 +89,14 @@ class Format:
 # rules revisions: odt 2, text:s counts of no positive number are one space (c="0" or "-2" gave none);
 # docx 2, paragraphs inside content controls and custom XML read; docx 3, a text box Word
 # writes twice (mc:AlternateContent) read once; docx 4, tracked moves read where they went only;
-# txt 2, the date token lifted after blank lines too.
+# txt 2, the date token lifted after blank lines too; pdf 2, a line that pdfminer gives in pieces
+# (justified text) read as one line (each piece was a line, often a paragraph, of its own).
 FORMATS = (
     Format("txt", None, (".txt",), rules=2),
     Format("docx", "python-docx", (".docx",), rules=4),
     Format("odt", "odfpy", (".odt",), rules=2),
     Format("html", "trafilatura", (".html", ".htm")),
-    Format("pdf", "pdfminer.six", (".pdf",)),
+    Format("pdf", "pdfminer.six", (".pdf",), rules=2),
 )
 _BY_SUFFIX = {suffix: fmt for fmt in FORMATS for suffix in fmt.suffixes}
 #: Every suffix a document may have, in lower case (``.TXT`` and ``.Docx`` are read too).
