@@ -397,18 +397,23 @@ def pair_documents(
     :returns: the pairs (in source order) and every document left unpaired.
     """
     cands = score_candidates(sources, targets, config, vectors)
+    # Ranked by the unrounded score: near 1 the scores of two candidates often round alike
+    # (a translation and an abridged copy of it both 1.0000), and rounded, the name decided.
     scored = [
-        (round(combine(cands.evidence(k)), 4), sources[int(i)].id, targets[int(j)].id, k)
+        (combine(cands.evidence(k)), sources[int(i)].id, targets[int(j)].id, k)
         for k, (i, j) in enumerate(cands.index)
     ]
-    # Best score first; ids break ties so the result never depends on input order.
+    # Best score first; ids break exact ties so the result never depends on input order.
     scored.sort(key=_best_first)
     taken: dict[str, str] = {}
+    won: dict[str, float] = {}  # each paired document's pair score
     pairs: list[DocPair] = []
     for score, sid, tid, k in assign(scored, config.threshold):
         taken[sid] = tid
         taken[tid] = sid
-        pairs.append(DocPair(sid, tid, score, {n: round(v, 4) for n, v in cands.evidence(k).items()}))
+        won[sid] = won[tid] = score
+        evidence = {n: round(v, 4) for n, v in cands.evidence(k).items()}
+        pairs.append(DocPair(sid, tid, round(score, 4), evidence))
     pairs.sort(key=lambda p: p.src)
     # Each document's best candidate: its first appearance in the sorted list.
     best: dict[str, tuple[str, float]] = {}
@@ -434,9 +439,16 @@ def pair_documents(
                 f"scored {score:.2f}, below the threshold {config.threshold:.2f}"
             )
         else:
-            reason = (
-                f"its best candidate, {other} (score {score:.2f}), was paired with "
-                f"{taken[other]}, which scored higher"
+            rival = won[other]
+            higher = (
+                "which scored higher"
+                if f"{rival:.2f}" != f"{score:.2f}"
+                else f"which scored higher before rounding ({rival - score:.1e} more)"
+                if rival > score
+                else "which scored the same (a tie, settled by the names)"
             )
-        unpaired.append(Unpaired(doc.id, reason, other, score))
+            reason = (
+                f"its best candidate, {other} (score {score:.2f}), was paired with {taken[other]}, {higher}"
+            )
+        unpaired.append(Unpaired(doc.id, reason, other, round(score, 4)))
     return pairs, unpaired

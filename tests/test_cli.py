@@ -456,3 +456,25 @@ def test_a_link_to_nothing_is_reported_as_skipped(tmp_path: Path) -> None:
     assert f"broken.txt: is a link to {tmp_path / 'gone.txt'}, which does not exist" in res.output
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
     assert [d["status"] for d in manifest["documents"] if d["file"] == "broken.txt"] == ["skipped"]
+
+
+@pytest.mark.parametrize("brief_name", ["a_brief_en.txt", "z_brief_en.txt"])
+def test_the_full_translation_wins_over_an_abridged_one_whatever_the_names(
+    tmp_path: Path, brief_name: str
+) -> None:
+    """Both score 1.00 once rounded: the unrounded score decides, not the name sorted first."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(IT_SEED, folder / "story_it.txt")
+    shutil.copy(EN_SEED, folder / "m_full_en.txt")
+    lines = EN_SEED.read_text(encoding="utf-8").splitlines(keepends=True)
+    (folder / brief_name).write_text("".join(lines[:2]), encoding="utf-8")
+    res = _invoke("run", str(folder), "--out", str(tmp_path / "out"))
+    assert res.exit_code == OK, res.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert [(p["source"], p["target"]) for p in manifest["pairs"]] == [("story_it.txt", "m_full_en.txt")]
+    assert (
+        f"{brief_name}: not paired: its best candidate, story_it.txt (score 1.00), was paired with "
+        in res.output
+    )
+    assert "m_full_en.txt, which scored higher before rounding" in res.output
