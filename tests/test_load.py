@@ -133,6 +133,18 @@ def test_clean_seeds_have_no_boilerplate(name: str) -> None:
             ["A real sentence of the article body that is long enough.", "Subscribe to our newsletter"],
             [None, "prompt or colophon"],
         ),
+        # words prompts share with news flag a short line only, never a sentence of news
+        (
+            [
+                "Roma, 3 ott. (askanews) – Il governo ha deciso di ridurre il canone di abbonamento alla Rai.",
+                "L'opposizione ha criticato la scelta e chiede un'informativa urgente del ministro.",
+                "Intanto la campagna per la donazione di sangue ha raccolto 12.000 nuove adesioni.",
+                "Meanwhile, the blood donation campaign asked people to sign up at the town hall.",
+                "Abbonamento digitale a 1 euro",
+                "Questo sito utilizza cookie tecnici e di profilazione. Continuando la navigazione accetti.",
+            ],
+            [None, None, None, None, "prompt or colophon", "prompt or colophon"],
+        ),
         # a related headline scraped twice on one line
         (
             ["Body text here.", "Il vertice di Mosca di Mario Rossi Il vertice di Mosca"],
