@@ -245,6 +245,49 @@ def test_tuids_are_unique_over_a_run_of_the_seven_pair_corpus(corpus_run: Ran) -
 
 
 @pytest.mark.parametrize(
+    ("src_doc", "tgt_doc", "reviewer", "kept"),
+    [
+        # a file name holding a control character (Linux allows any but / and NUL): the TMX
+        # did not parse, "not well-formed (invalid token)", in its tuid and x-source-document
+        ("in/001\x01b.txt", "in/002.txt", "ada", ("in/001b.txt", "in/002.txt", "ada")),
+        ("a\ufffe.txt", "b\x1f.txt", "ada", ("a.txt", "b.txt", "ada")),
+        ("a.txt", "b.txt", "ada\x0b", ("a.txt", "b.txt", "ada")),  # a reviewer's name, as sent
+        ("«a» & <b>.txt", "b.txt", 'o"brien', ("«a» & <b>.txt", "b.txt", 'o"brien')),  # escaped, kept
+    ],
+)
+def test_tmx_and_xliff_metadata_hold_no_character_xml_forbids(
+    src_doc: str, tgt_doc: str, reviewer: str, kept: tuple[str, str, str]
+) -> None:
+    """Document names and a reviewer's name go into the TMX's and XLIFF's attributes and
+    properties without the characters XML 1.0 forbids, as their texts do: the files parse."""
+    from aligner.export.xliff import MDA_NS, write_xliff
+    from aligner.model import Review
+
+    review = Review("approved", "2026-11-21T10:04:05Z", reviewer)
+    al = Alignment(
+        (_sent(0, "Uno."),),
+        (_sent(0, "One."),),
+        (Link((0,), (0,), 0.9, review=review),),
+        "it",
+        "en",
+        "",
+        src_doc,
+        tgt_doc,
+    )
+    tmx = etree.fromstring(_tmx(al).encode())
+    props = {p.get("type"): p.text for p in tmx.iter("prop")}
+    tu = tmx.find("body/tu")
+    assert tu is not None and tu.get("changeid") == kept[2]
+    assert (props["x-source-doc"], props["x-target-doc"]) == kept[:2]
+    assert tu.get("tuid") == f"{kept[0].rsplit('/', 1)[-1][:-4]}__{kept[1].rsplit('/', 1)[-1][:-4]}:0:0"
+    buf = io.StringIO()
+    write_xliff(al, buf)
+    xliff = etree.fromstring(buf.getvalue().encode())
+    meta = {m.get("type"): m.text for m in xliff.iter(f"{{{MDA_NS}}}meta")}
+    assert (meta["source-document"], meta["target-document"], meta["reviewer"]) == kept
+
+
+@pytest.mark.parametrize(
     ("text", "kept"),
     [
         ("Il carattere speciale\uffff resta.", "Il carattere speciale resta."),  # bug hunt r1: 65535

@@ -42,7 +42,7 @@ from typing import TextIO
 from ..model import Alignment, Link, Review, date_fault
 from ..version import __version__
 from .options import ExportOptions
-from .text import one_line
+from .text import one_line, xml_safe
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -238,8 +238,9 @@ def _header(src: str, options: ExportOptions, signature: str, note: str) -> str:
 
 
 def _text(value: str) -> str:
-    """``value`` escaped as XML character data (as ElementTree writes it)."""
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """``value`` escaped as XML character data (as ElementTree writes it), without the
+    characters XML forbids (:func:`xml_safe`): a document's name may hold one."""
+    return xml_safe(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _attr(value: str) -> str:

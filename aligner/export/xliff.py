@@ -25,7 +25,7 @@ from typing import TextIO
 
 from ..model import Alignment
 from .options import ExportOptions
-from .text import one_line
+from .text import one_line, xml_safe
 
 XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA_NS = "urn:oasis:names:tc:xliff:metadata:2.0"
@@ -41,7 +41,7 @@ def _metadata(parent: ET.Element, values: list[tuple[str, str]]) -> None:
     group = ET.SubElement(meta, f"{{{MDA_NS}}}metaGroup", category="aligner")
     for kind, value in values:
         if value:
-            ET.SubElement(group, f"{{{MDA_NS}}}meta", type=kind).text = value
+            ET.SubElement(group, f"{{{MDA_NS}}}meta", type=kind).text = xml_safe(value)
 
 
 def build_xliff(
@@ -57,7 +57,7 @@ def build_xliff(
     root = ET.Element(_q("xliff"), version="2.1", srcLang=src, trgLang=tgt)
     file = ET.SubElement(root, _q("file"), id="f1")
     if alignment.src_doc:
-        file.set("original", alignment.src_doc)
+        file.set("original", xml_safe(alignment.src_doc))
     _metadata(
         file,
         [
