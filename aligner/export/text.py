@@ -9,6 +9,8 @@ _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\ufff
 # What breaks a line or a TSV field: tabs, line ends and every character Python's (and
 # others') line splitting takes for one: VT, FF, FS, GS, RS, NEL, U+2028, U+2029.
 _BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+#: A run of them: what :func:`aligner.export.training.marian_safe` makes one space.
+BREAK_RUNS = re.compile(_BREAKS.pattern + "+")
 _SPACES = re.compile(" {2,}")
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import marshal
-import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack
@@ -42,6 +41,7 @@ from ..workdir import RunFolder, pair_stem
 from ..write import Staging, check_free
 from .card import CARD, dataset_card
 from .options import ExportOptions
+from .text import BREAK_RUNS
 from .tmx import PROFILES, MemoryUnit, write_memory
 from .xces import XcesWriter
 
@@ -79,14 +79,10 @@ def _lid(text: str, lang: str, measured: float | None) -> float:
     return round(probability(text, language_code(lang)), 4) if measured is None else measured
 
 
-#: What could break a TSV line for Marian, fairseq or pandas: tabs, line ends and the
-#: characters that Python's and others' line splitting take for one.
-_UNSAFE = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
-
-
 def marian_safe(text: str) -> str:
-    """``text`` with every tab and line-breaking character a space."""
-    return _UNSAFE.sub(" ", text)
+    """``text`` with every run of tabs and line-breaking characters (what could break a TSV
+    line for Marian, fairseq or pandas: :data:`aligner.export.text.BREAK_RUNS`) a space."""
+    return BREAK_RUNS.sub(" ", text)
 
 
 def write_scored_tsv(pairs: Iterable[TrainingPair], fh: TextIO, with_doc: bool = False) -> int:
