@@ -162,3 +162,15 @@ def export_command(
     if done.splits is not None:
         by = "unit (the file is one document)" if done.split_by == "unit" else "document"
         typer.echo(f"  split by {by}: " + ", ".join(f"{n} {name}" for name, n in done.splits.items()))
+        empty = [name for name, n in done.splits.items() if not n]
+        if empty and summary.kept:
+            how = (
+                "each unit goes to a split by a hash of its place in the file"
+                if done.split_by == "unit"
+                else "each document goes to one split, all its pairs with it, by a hash of its name"
+            )
+            warn(
+                f"{' and '.join(empty)} got no pair: {how}, "
+                f"and none of this export's {summary.kept} pair(s) fell there; export a larger run "
+                "for every split to have pairs"
+            )

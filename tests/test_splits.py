@@ -320,3 +320,37 @@ def test_force_removes_the_previous_exports_own_files_and_nothing_else(
     assert gone and f"removed {len(gone)} file(s) of the previous export there: " in res.output  # type: ignore[attr-defined]
     assert (tmp_path / "outside.txt").is_file()
     assert not (out / "xces").exists() or any(f.startswith("xces/") for f in files)
+
+
+@pytest.mark.parametrize(
+    ("run", "spec", "warned"),
+    [
+        # bug hunt r8: the seed run's one pair all went to train, with no word but the counts
+        (
+            "seed_run",
+            "train=0.8,valid=0.1,test=0.1",
+            "warning: valid and test got no pair: each document goes",
+        ),
+        ("seed_run", "train=0.5,test=0.5", "warning: test got no pair"),
+        ("corpus_run", "train=0.5,test=0.5", None),  # seven pairs: both splits get some
+    ],
+)
+def test_a_split_left_empty_is_warned_of(
+    request: pytest.FixtureRequest, tmp_path: Path, run: str, spec: str, warned: str | None
+) -> None:
+    """A split that got no pair (too few documents to spread: each goes whole to one) is named
+    in a warning, not only as a 0 in the counts."""
+    ran: Ran = request.getfixturevalue(run)
+    res = _export(ran.out, tmp_path / "c", "--format", "jsonl", "--split", spec)
+    assert res.exit_code == 0, res.output  # type: ignore[attr-defined]
+    stderr: str = res.stderr  # type: ignore[attr-defined]
+    counts = json.loads((tmp_path / "c" / "export-summary.json").read_text(encoding="utf-8"))["splits"][
+        "pairs"
+    ]
+    if warned is None:
+        assert "got no pair" not in stderr and all(counts.values())
+    else:
+        assert warned in stderr and "export a larger run" in stderr
+        assert [name for name, n in counts.items() if not n] == warned.split(": ")[1].split(" got")[0].split(
+            " and "
+        )
