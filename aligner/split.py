@@ -83,6 +83,9 @@ _LIST_NUMBER = re.compile(r"^\s*\(?\d{1,3}[.)]\s*$")
 _DOTS = re.compile(r"\.{3,}[\"'»”’)\]]*(?=\s)")
 
 
+#: Punkt's orthographic context: the word was seen in lower case (at a sentence's start or inside one).
+_SEEN_LOWER = int(punkt.OrthoContext.LC)
+
 #: Punkt's language variables with the Unicode ellipsis as a candidate end.
 _LANGUAGE_VARS = punkt.LanguageVars(sent_end_chars=(".", "?", "!", "…"))
 
@@ -94,12 +97,14 @@ class Rules:
     always: frozenset[str] = frozenset()
     numeric_only: frozenset[str] = frozenset()
     date_only: frozenset[str] = frozenset()
+    can_end: frozenset[str] = frozenset()
 
 
 def _read_rules(lang: str) -> Rules:
     always: set[str] = set()
     numeric: set[str] = set()
     date: set[str] = set()
+    can_end: set[str] = set()
     try:
         text = resources.files("aligner.abbreviations").joinpath(f"{lang}.txt").read_text("utf-8")
     except FileNotFoundError:
@@ -109,9 +114,9 @@ def _read_rules(lang: str) -> Rules:
         if not entry or entry.startswith("#"):
             continue
         word, _, marker = entry.partition(" ")
-        target = {"#NUMERIC_ONLY#": numeric, "#DATE_ONLY#": date, "": always}[marker.strip()]
-        target.add(word.lower())
-    return Rules(frozenset(always), frozenset(numeric), frozenset(date))
+        target = {"#NUMERIC_ONLY#": numeric, "#DATE_ONLY#": date, "#CAN_END#": can_end, "": always}
+        target[marker.strip()].add(word.lower())
+    return Rules(frozenset(always), frozenset(numeric), frozenset(date), frozenset(can_end))
 
 
 def punkt_model(name: str, prefixes: bool = True) -> Any:
@@ -154,9 +159,10 @@ class Splitter:
             params = punkt_parameters(model)
         params.abbrev_types |= rules.always
         # Number-only abbreviations must stay breakable before words, so they
-        # leave Punkt's list and are decided by the rule pass.
-        params.abbrev_types -= numeric | rules.date_only
-        self.rules = Rules(rules.always, frozenset(numeric), rules.date_only)
+        # leave Punkt's list and are decided by the rule pass; so do those that can end one.
+        params.abbrev_types -= numeric | rules.date_only | rules.can_end
+        self.rules = Rules(rules.always, frozenset(numeric), rules.date_only, rules.can_end)
+        self._ortho = params.ortho_context
         self._punkt = punkt.PunktSentenceTokenizer(params, rules=_LANGUAGE_VARS)
 
     def spans(self, text: str, offset: int = 0) -> list[tuple[int, int]]:
@@ -200,10 +206,18 @@ class Splitter:
         nxt = right.lstrip(_OPENERS)
         if _CLOSER_FIRST.match(right) or _LIST_NUMBER.match(left):
             return True
+        first = nxt.split(maxsplit=1)[0] if nxt.split() else ""
+        if first.endswith(".") and first[:-1].lower() in self.rules.can_end:
+            return True  # no sentence starts with "S.r.l." or "ecc.": "Rossi & C. S.r.l."
         if last.endswith("."):
             core = _ELISION.sub("", last[:-1]).lstrip(_OPENERS).lower()
             if core in self.rules.always:
                 return True
+            if core in self.rules.can_end and nxt[:1].isupper():
+                # "Fiat S.p.A. Nessuno ha ...": a break before a word also written in lower
+                # case (Punkt's orthographic context); none before a name ("S.p.A. Mario Rossi")
+                word = first.rstrip(".,;:!?»”’\"')").lower()
+                return not self._ortho.get(word, 0) & _SEEN_LOWER
             if core in self.rules.numeric_only and nxt[:1].isdigit():
                 return True
             if core in self.rules.date_only and len(words) >= 2 and _DAY.match(words[-2]):

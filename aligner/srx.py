@@ -12,6 +12,8 @@ Trados and memoQ read), built from the splitter's own data, not from a copy:
 - no break after a number-only abbreviation before a number (``l'art. 5``,
   ``n. 3``), nor after a month abbreviation after a day number (``Milano,
   25 nov. (askanews)``);
+- no break before an abbreviation that can end a sentence (``Rossi & C.
+  S.r.l.``); after one (``S.p.A.``, ``ecc.``), a break as after a period;
 - no break before a lower-case word after an abbreviation, an ellipsis or a
   quoted sentence (``«È finita?» ha chiesto``), nor after a list item's number
   (``2. Libere utilizzazioni``);
@@ -80,6 +82,11 @@ def language_rules(lang: str) -> list[tuple[str, str, bool]]:
         starters = {w for w in splitter._punkt._params.sent_starters if w.isalpha()}
         after = f"\\s+(?!(?i:{_alternation(starters)})\\b)" if starters else "\\s"
         out.append((f"(?i){_BEFORE_WORD}(?:{_alternation(abbrevs)})\\.", after, False))
+    if rules.can_end:
+        # An abbreviation that can end a sentence ("Fiat S.p.A. Nessuno ...") breaks as a
+        # period does (the splitter also keeps it before a name, which SRX cannot tell), but
+        # no sentence starts with one: "Rossi & C. S.r.l.".
+        out.append(("\\.", f"\\s+(?i:{_alternation(rules.can_end)})\\.", False))
     # A lower-case word after an ellipsis, an abbreviation-like period or a quoted sentence.
     out.append((f"(?:\\.\\.\\.|…)[{_CLOSERS}]*", "\\s+\\p{Ll}", False))
     out.append((f"[!?…][{_CLOSERS}]+", "\\s+\\p{Ll}", False))

@@ -195,6 +195,26 @@ CASES = [
         "Il ramo è stato ceduto a Fiat S.p.A. Il gruppo ha confermato l'operazione.",
         ["Il ramo è stato ceduto a Fiat S.p.A.", "Il gruppo ha confermato l'operazione."],
     ),
+    (  # bug hunt r8: one sentence, as "Nessuno" is also a name to Punkt
+        "La società è Fiat S.p.A. Nessuno ha commentato la notizia.",
+        ["La società è Fiat S.p.A.", "Nessuno ha commentato la notizia."],
+    ),
+    (  # bug hunt r8: "ecc." then a word Punkt has seen capitalised inside sentences too
+        "Hanno firmato i protocolli ecc. Tutti erano presenti alla riunione.",
+        ["Hanno firmato i protocolli ecc.", "Tutti erano presenti alla riunione."],
+    ),
+    (  # bug hunt r8: cut after "C.", as no sentence starts with "S.r.l."
+        "La ditta Rossi & C. S.r.l. ha chiuso i conti. Il titolo è salito.",
+        ["La ditta Rossi & C. S.r.l. ha chiuso i conti.", "Il titolo è salito."],
+    ),
+    (  # a company form before a name stays inside the sentence
+        "L'accordo con Fiat S.p.A. Mario Rossi lo ha firmato ieri.",
+        ["L'accordo con Fiat S.p.A. Mario Rossi lo ha firmato ieri."],
+    ),
+    (  # and before a comma
+        "Il ramo è stato ceduto a Fiat S.p.A., che ha confermato.",
+        ["Il ramo è stato ceduto a Fiat S.p.A., che ha confermato."],
+    ),
     # --- initials ---------------------------------------------------------
     (  # a run of initials before a surname
         "Il libro di J. R. R. Tolkien è stato ristampato.",

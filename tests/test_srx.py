@@ -93,8 +93,9 @@ def test_the_seed_dispatch_is_cut_into_the_aligners_ten_sentences(engine: object
 @pytest.mark.parametrize(("lang", "floor"), [("it", 0.97), ("en", 0.95)])
 def test_the_engine_reproduces_the_golden_tables_boundaries(engine: object, lang: str, floor: float) -> None:
     exact, recall, precision = agreement(engine, lang)
-    # Measured 2026-12-03: it 0.986 exact, boundaries 41/42 (0.976), precision 1.0;
-    # en 0.970 exact, 40/42 (0.952), precision 1.0.
+    # Measured 2026-12-05: it 0.973 exact, boundaries 44/45 (0.978), precision 0.978 (after
+    # "S.p.A." SRX breaks before a name too, "Fiat S.p.A. Mario Rossi", which Punkt's
+    # statistics tell); en 0.970 exact, 40/42 (0.952), precision 1.0.
     assert recall >= floor and precision >= 0.97 and exact >= 0.95
 
 
