@@ -1086,10 +1086,23 @@ def align(
     return Alignment.of(source, target, links, info)
 
 
+def _moved_places(links: Sequence[Link]) -> int:
+    """How many runs of moved links ``links`` holds: a moved link that does not continue the
+    one before it (by source position) on both sides starts a run."""
+    moved = sorted((lk for lk in links if lk.moved and lk.src and lk.tgt), key=lambda lk: lk.src[0])
+    return sum(
+        1
+        for k, lk in enumerate(moved)
+        if not (k and lk.src[0] == moved[k - 1].src[-1] + 1 and lk.tgt[0] == moved[k - 1].tgt[-1] + 1)
+    )
+
+
 def fidelity_warnings(alignment: Alignment) -> list[str]:
     """What in ``alignment`` suggests that one document is not a faithful translation of
     the other, as sentences for a warning: many sentences without counterpart on a
-    side (more than :data:`UNMATCHED_WARNING`), many units whose sides are the same
+    side (more than :data:`UNMATCHED_WARNING`) or, where sentences are out of order in
+    more places than :data:`MOVED_SUBSETS`, as many out of order or without counterpart;
+    many units whose sides are the same
     text (as many), or sizes far apart (a factor of more than :data:`SIZE_WARNING` in
     sentences). Empty for a faithful pair."""
     n, m = len(alignment.source), len(alignment.target)
@@ -1104,6 +1117,20 @@ def fidelity_warnings(alignment: Alignment) -> list[str]:
             f"target sentences ({100 * tgt_null / m:.0f} %) have no counterpart: one text may be "
             "abridged, extended or partly another text; check the pair before using its units"
         )
+    elif _moved_places(alignment.links) > MOVED_SUBSETS:
+        # Sentences out of order in more places than the search for moved paragraphs tries
+        # in every combination count with those left out: a translation whose sections are
+        # reordered is aligned less surely (sentences left without counterpart that have one
+        # elsewhere, links across a section's edge), however well each moved link scores.
+        src_off = src_null + sum(len(lk.src) for lk in alignment.links if lk.moved)
+        tgt_off = tgt_null + sum(len(lk.tgt) for lk in alignment.links if lk.moved)
+        if src_off > UNMATCHED_WARNING * n or tgt_off > UNMATCHED_WARNING * m:
+            out.append(
+                f"{src_off} of {n} source sentences ({100 * src_off / n:.0f} %) and {tgt_off} of {m} "
+                f"target sentences ({100 * tgt_off / m:.0f} %) are out of order, in "
+                f"{_moved_places(alignment.links)} places, or have no counterpart: the translation may "
+                "be reordered by sections; check the pair before using its units"
+            )
     copies = sum(1 for lk in alignment.links if not lk.is_null and lk.score <= UNTRANSLATED_SCORE)
     real = sum(1 for lk in alignment.links if not lk.is_null)
     if real and copies > UNMATCHED_WARNING * real:
