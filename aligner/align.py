@@ -95,6 +95,9 @@ MOVED_SUBSETS = 4
 #: Documents up to this many sentence pairs are realigned from whole tables, larger ones
 #: (up to :data:`FULL_TABLE_CELLS`) a row at a time.
 REALIGN_TABLE_CELLS = 250_000
+#: Unmatched sentence pairs up to this many have their distances held in one table while
+#: moved paragraphs are looked for (:func:`find_moved`; 32 MB), more are computed each round.
+NULL_TABLE_CELLS = 4_000_000
 #: Passes over the kept moved blocks that try each edge a sentence further or nearer, each
 #: block taking the first change that saves more (:func:`realign_moved`).
 EDGE_PASSES = 3
@@ -596,6 +599,9 @@ def find_moved(path: Path) -> Path:
     found = False
     # Each run pair is aligned once: a pair whose runs are unchanged keeps its result.
     done: dict[tuple[tuple[int, int], tuple[int, int]], tuple[float, list[Step], list[float]] | None] = {}
+    # The 1-1 distances of every unmatched source sentence to every unmatched target one,
+    # once: later rounds only link some of them, and their runs' distances are read from it.
+    close = _null_distances(scorer, steps)
     while True:
         # Where each unmatched sentence is in the path: runs side by side are not candidates.
         at_s = {s.i: k for k, s in enumerate(steps) if s.a == 1 and not s.b}
@@ -604,16 +610,15 @@ def find_moved(path: Path) -> Path:
         if not src_runs or not tgt_runs:
             break
         best: tuple[float, list[Step], list[float]] | None = None
-        for rs in src_runs:
-            for rt in tgt_runs:
-                if (rs, rt) not in done:
-                    close = min(float(scorer.row(1, 1, i, np.arange(*rt)).min()) for i in range(*rs))
-                    side_by_side = _side_by_side(steps, at_s, at_t, rs, rt)
-                    far = close >= config.moved_at or side_by_side
-                    done[rs, rt] = None if far else _align_runs(scorer, rs, rt)
-                candidate = done[rs, rt]
-                if candidate is not None and (best is None or candidate[0] > best[0]):
-                    best = candidate
+        # Run pairs with a sentence pair within moved_at, in the order of the source runs,
+        # then of the target runs (the first of equal gains wins).
+        for rs, rt in close.pairs_within(src_runs, tgt_runs, config.moved_at):
+            if (rs, rt) not in done:
+                side_by_side = _side_by_side(steps, at_s, at_t, rs, rt)
+                done[rs, rt] = None if side_by_side else _align_runs(scorer, rs, rt)
+            candidate = done[rs, rt]
+            if candidate is not None and (best is None or candidate[0] > best[0]):
+                best = candidate
         if best is None:
             break
         _, links, margins = best
@@ -636,6 +641,47 @@ def find_moved(path: Path) -> Path:
     if not found:
         return path
     return Path(scorer, steps, boundary)
+
+
+class _NullDistances:
+    """The 1-1 distances between the sentences a path left unmatched on the two sides
+    (:func:`find_moved`): computed once, row by row, up to :data:`NULL_TABLE_CELLS`;
+    beyond, the rows each round needs are computed again (no table held)."""
+
+    def __init__(self, scorer: LinkScorer, src: Sequence[int], tgt: Sequence[int]) -> None:
+        self.scorer = scorer
+        self.src = np.asarray(src, dtype=np.int64)  # sorted
+        self.tgt = np.asarray(tgt, dtype=np.int64)
+        self.table = None
+        if len(self.src) and len(self.tgt) and len(self.src) * len(self.tgt) <= NULL_TABLE_CELLS:
+            self.table = np.stack([scorer.row(1, 1, int(i), self.tgt) for i in self.src])
+
+    def pairs_within(
+        self, src_runs: Sequence[tuple[int, int]], tgt_runs: Sequence[tuple[int, int]], bar: float
+    ) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The pairs of runs (of sentences in the table) with some sentence pair closer than
+        ``bar``, source runs first, each with its target runs in order."""
+        if not src_runs or not tgt_runs:
+            return []
+        starts_s = np.cumsum([0] + [b - a for a, b in src_runs[:-1]])
+        starts_t = np.cumsum([0] + [b - a for a, b in tgt_runs[:-1]])
+        if self.table is not None:
+            rows = np.concatenate([np.arange(*np.searchsorted(self.src, r)) for r in src_runs])
+            cols = np.concatenate([np.arange(*np.searchsorted(self.tgt, r)) for r in tgt_runs])
+            by_row = np.minimum.reduceat(self.table[np.ix_(rows, cols)], starts_t, axis=1)
+        else:
+            tgt = np.concatenate([np.arange(*r) for r in tgt_runs])
+            src = [i for r in src_runs for i in range(*r)]
+            by_row = np.stack([np.minimum.reduceat(self.scorer.row(1, 1, i, tgt), starts_t) for i in src])
+        nearest = np.minimum.reduceat(by_row, starts_s, axis=0)
+        return [(src_runs[a], tgt_runs[b]) for a, b in np.argwhere(nearest < bar)]
+
+
+def _null_distances(scorer: LinkScorer, steps: Sequence[Step]) -> _NullDistances:
+    """The distances between ``steps``' unmatched sentences (:class:`_NullDistances`)."""
+    src = sorted(s.i for s in steps if s.a == 1 and not s.b)
+    tgt = sorted(s.j for s in steps if s.b == 1 and not s.a)
+    return _NullDistances(scorer, src, tgt)
 
 
 def _release(scorer: LinkScorer, steps: list[Step], boundary: list[float]) -> tuple[list[Step], list[float]]:

@@ -7,6 +7,7 @@ links, and the warnings a user gets.
 
 from __future__ import annotations
 
+import importlib
 import itertools
 import shutil
 from collections.abc import Sequence
@@ -424,6 +425,25 @@ def test_the_second_search_never_costs_more_than_the_path_it_was_given(
         assert again is first
     assert path_cost(again.scorer, again.steps) <= path_cost(again.scorer, first.steps) + 1e-9
     assert all(s.a and s.b for s in again.steps if s.moved)
+
+
+@pytest.mark.parametrize(("first", "length", "after"), [(8, 2, 19), (15, 3, 0), (0, 5, 30), (3, 4, 12)])
+def test_moved_runs_are_found_alike_with_or_without_the_distance_table(
+    encoder: CachedEncoder, monkeypatch: pytest.MonkeyPatch, first: int, length: int, after: int
+) -> None:
+    """find_moved reads the unmatched sentences' distances from one table (up to
+    NULL_TABLE_CELLS) or computes them each round: the same path either way."""
+    src, tgt = _dispatches()
+    moved = tgt[first : first + length]
+    rest = tgt[:first] + tgt[first + length :]
+    english = rest[:after] + moved + rest[after:]
+    config = AlignConfig()
+    path = search_path(encoder.encode(src), encoder.encode(english), src, english, config)
+    held = find_moved(path)
+    monkeypatch.setattr(importlib.import_module("aligner.align"), "NULL_TABLE_CELLS", 0)
+    computed = find_moved(path)
+    assert held.steps == computed.steps and held.boundary == computed.boundary
+    assert any(s.moved for s in held.steps) or first + length == after
 
 
 #: Free English versions of seed sentences, further from the Italian than a moved paragraph's
