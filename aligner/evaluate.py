@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .export.links import read_link_lines
+from .export.links import LinkLine, read_link_lines
 from .load import read_text
 from .model import Link, is_null_kind, link_kind
 
@@ -258,14 +258,54 @@ class LinkFile:
     links: list[Link]
     first_unscored: int | None  # 1-based number of the first link line without a score
     any_scored: bool  # some link line has a third (score) field
+    #: The first line whose score is no probability (outside 0-1: Vecalign writes its
+    #: alignment cost there), as (line, score); such scores leave calibration out.
+    out_of_range: tuple[int, float] | None = None
+    #: The first sentence found in two links, as (side, index, first line, second line).
+    overlap: tuple[str, int, int, int] | None = None
+
+    def problems(self) -> list[str]:
+        """Warnings about the file's links, each naming the file and its line."""
+        out = []
+        if self.out_of_range is not None:
+            number, value = self.out_of_range
+            out.append(
+                f"{self.path}, line {number}: the score {value:g} is not a probability (it is outside "
+                "0-1; Vecalign's own output gives an alignment cost there), so calibration was left out"
+            )
+        if self.overlap is not None:
+            side, index, first, second = self.overlap
+            out.append(
+                f"{self.path}, line {second}: {side} sentence {index} is also in the link of line "
+                f"{first}; a sentence belongs to one link (check the two lines for a typing error)"
+            )
+        return out
+
+
+def _first_overlap(lines: Sequence[LinkLine]) -> tuple[str, int, int, int] | None:
+    """The first sentence (by line) that two of ``lines``' links hold."""
+    seen: dict[tuple[str, int], int] = {}
+    for ll in lines:
+        for side, indices in (("source", ll.link.src), ("target", ll.link.tgt)):
+            for i in indices:
+                first = seen.setdefault((side, i), ll.number)
+                if first != ll.number:
+                    return side, i, first, ll.number
+    return None
 
 
 def read_link_file(path: Path) -> LinkFile:
     """Read a Vecalign link file; errors name the file (and the line)."""
     lines = read_link_lines(read_text(path, "link file").splitlines(), source=str(path))
     unscored = [ll.number for ll in lines if not ll.scored]
+    out_of_range = next(((ll.number, ll.link.score) for ll in lines if not 0.0 <= ll.link.score <= 1.0), None)
     return LinkFile(
-        path, [ll.link for ll in lines], unscored[0] if unscored else None, len(unscored) < len(lines)
+        path,
+        [ll.link for ll in lines],
+        unscored[0] if unscored else None,
+        len(unscored) < len(lines),
+        out_of_range,
+        _first_overlap(lines),
     )
 
 
@@ -291,8 +331,10 @@ def mismatch(gold: LinkFile, pred: LinkFile) -> str | None:
 
 
 def has_scores(files: Sequence[LinkFile]) -> bool:
-    """True when some link line carries a score and none lacks one."""
-    return any(f.any_scored for f in files) and all(f.first_unscored is None for f in files)
+    """True when some link line carries a score, none lacks one and every score is in 0-1."""
+    return any(f.any_scored for f in files) and all(
+        f.first_unscored is None and f.out_of_range is None for f in files
+    )
 
 
 def _kinds(docs: Sequence[list[Link]]) -> Counter[str]:

@@ -49,13 +49,14 @@ def evaluate_command(
         )
     pairs = [(read_link_file(g), read_link_file(p)) for g, p in zip(gold, pred, strict=True)]
     for g, p in pairs:
-        problem = mismatch(g, p)
-        if problem:
-            warn(problem)
+        for problem in [*g.problems(), *p.problems(), mismatch(g, p)]:
+            if problem:
+                warn(problem)
     rep = report(pairs)
     preds = [p for _, p in pairs]
-    if rep["calibration"] is None and any(p.any_scored for p in preds):
-        first = next(p for p in preds if p.first_unscored is not None)
+    unscored = [p for p in preds if p.first_unscored is not None]
+    if rep["calibration"] is None and unscored and any(p.any_scored for p in preds):
+        first = unscored[0]
         warn(
             f"{first.path}, line {first.first_unscored}: the link has no score, so calibration "
             "was left out; give scores on every --pred link ([i]:[j]:score) to get it"

@@ -239,6 +239,67 @@ def test_not_utf8(tmp_path: Path) -> None:
     assert res.exit_code == BAD_INPUT and f"{p}, line 2: is not UTF-8 (byte 0xe9)" in res.output
 
 
+@pytest.mark.parametrize(
+    ("line", "score"),
+    [
+        ("[1, 2]:[1]:1.2.3", "1.2.3"),  # two decimal points
+        ("[1, 2]:[1]:1e999", "1e999"),  # float() takes it as infinity
+        ("[1, 2]:[1]:--5", "--5"),
+        ("[1, 2]:[1]:e", "e"),
+    ],
+)
+def test_a_score_that_is_not_a_number_names_file_and_line(tmp_path: Path, line: str, score: str) -> None:
+    g = _write(tmp_path, "a.gold", GOLD_A)
+    p = _write(tmp_path, "a.links", f"[0]:[0]:0.9\n{line}\n")
+    res = _invoke("--gold", g, "--pred", p)
+    if res.exit_code != BAD_INPUT:  # the line must not match as a link without score either
+        pytest.fail(f"exit {res.exit_code}: {res.output}")
+    assert f"error: {p}, line 2: '{line}': the score '{score}' is not a number" in res.output
+    assert "Give the score as a decimal number" in res.output
+    assert "Traceback" not in res.output and "precision" not in res.output
+
+
+def test_a_score_outside_0_1_is_warned_of_and_leaves_calibration_out(tmp_path: Path) -> None:
+    # Vecalign's own output gives an alignment cost (0.0-2.0 or more) in the third field.
+    g = _write(tmp_path, "a.gold", GOLD_A)
+    p = _write(tmp_path, "a.links", "[0]:[0]:0.95\n[1, 2]:[1]:1.7\n[3, 4]:[2]:0.9\n")
+    res = _invoke("--gold", g, "--pred", p)
+    assert res.exit_code == OK, res.output
+    assert f"warning: {p}, line 2: the score 1.7 is not a probability (it is outside 0-1" in res.stderr
+    assert "ECE" not in res.stdout and "no score" not in res.stderr
+    assert "strict" in res.stdout  # the links are still scored
+    rep = json.loads(_invoke("--gold", g, "--pred", p, "--json").stdout)
+    assert rep["calibration"] is None
+    negative = _write(tmp_path, "b.links", "[0]:[0]:-0.2\n")
+    assert (
+        f"{negative}, line 1: the score -0.2 is not a probability"
+        in _invoke("--gold", g, "--pred", negative).stderr
+    )
+
+
+@pytest.mark.parametrize(
+    ("gold", "warned"),
+    [
+        (GOLD_A, None),
+        ("[0]:[0]\n[1, 2]:[1]\n[2]:[]\n[4]:[2]\n", "line 3: source sentence 2 is also in the link of line 2"),
+        ("[0]:[0]\n[1, 2]:[1]\n[3]:[]\n[4]:[1]\n", "line 4: target sentence 1 is also in the link of line 2"),
+        # Text+Berg's test1.defr has one, line 197 [227, 218]:[198] after line 190's 218
+        (
+            "[0]:[0]\n\n[1, 2]:[1]\n[3]:[]\n[0, 4]:[2]\n",
+            "line 5: source sentence 0 is also in the link of line 1",
+        ),
+    ],
+)
+def test_a_sentence_in_two_links_is_warned_of(tmp_path: Path, gold: str, warned: str | None) -> None:
+    g, p = _write(tmp_path, "a.gold", gold), _write(tmp_path, "a.links", PRED_A)
+    res = _invoke("--gold", g, "--pred", p)
+    assert res.exit_code == OK, res.output
+    if warned is None:
+        assert "also in the link" not in res.stderr
+    else:
+        assert f"warning: {g}, {warned}; a sentence belongs to one link" in res.stderr
+
+
 def test_usage_and_help() -> None:
     assert _invoke("--gold", "a.gold").exit_code == USAGE  # --pred is required
     res = _invoke("--help")

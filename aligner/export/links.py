@@ -8,6 +8,7 @@ and sits at its source sentences' place.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -68,6 +69,17 @@ def read_link_lines(lines: Iterable[str], source: str = "<links>") -> list[LinkL
         src = tuple(int(x) for x in m.group(1).replace(",", " ").split())
         tgt = tuple(int(x) for x in m.group(2).replace(",", " ").split())
         score = m.group(3)
-        link = Link(src, tgt, float(score) if score else 1.0, moved=m.group(4) is not None)
+        try:
+            value = float(score) if score else 1.0
+        except ValueError:
+            value = math.nan
+        if not math.isfinite(value):
+            raise InputError(
+                source,
+                f"{line.strip()[:60]!r}: the score {score!r} is not a number",
+                "Give the score as a decimal number, [0]:[0]:0.95, or leave it out ([0]:[0]).",
+                line=number,
+            )
+        link = Link(src, tgt, value, moved=m.group(4) is not None)
         links.append(LinkLine(link, number, score is not None))
     return links
