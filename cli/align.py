@@ -272,6 +272,7 @@ def align_command(
         typer.Option(
             "-o",
             "--output",
+            "--out",
             help="Output file (default: stdout). With --pairs, the folder (created if missing) of the "
             "outputs of pairs without OUT (default: the current folder).",
         ),

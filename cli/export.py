@@ -29,7 +29,9 @@ def export_command(
     ],
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Output folder (default: RUN_DIR/corpus; FILE.corpus beside a file)."),
+        typer.Option(
+            "--out", "-o", help="Output folder (default: RUN_DIR/corpus; FILE.corpus beside a file)."
+        ),
     ] = None,
     formats: Annotated[
         list[CorpusFormat] | None,

@@ -165,7 +165,7 @@ def review_command(
 def review_export_command(
     path: PathArg,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Output folder (default: RUN_FOLDER/reviewed).")
+        Path | None, typer.Option("--out", "-o", help="Output folder (default: RUN_FOLDER/reviewed).")
     ] = None,
     formats: Annotated[
         list[Format] | None, typer.Option("--format", help="Formats (repeatable); default: all.")

@@ -262,7 +262,7 @@ def run_command(
     ],
     config: AlignConfig,
     device: str | None,
-    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("output"),
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = Path("output"),
     force: Annotated[
         bool, typer.Option("--force", help="Overwrite the output of a run with other settings.")
     ] = False,

@@ -26,7 +26,7 @@ def srx_command(
         list[str] | None, typer.Option("--lang", help="Language (repeatable): it, en. Default: both.")
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here (default: stdout).")
+        Path | None, typer.Option("--output", "--out", "-o", help="Write here (default: stdout).")
     ] = None,
     fmt: Annotated[
         SrxFormat,

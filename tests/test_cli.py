@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import typer.main
 from aligner_cli.common import BAD_INPUT, EXISTS, OK, SKIPPED, USAGE
 from aligner_cli.main import COMMANDS, app
 from lxml import etree
@@ -478,3 +479,25 @@ def test_the_full_translation_wins_over_an_abridged_one_whatever_the_names(
         in res.output
     )
     assert "m_full_en.txt, which scored higher before rounding" in res.output
+
+
+def test_every_command_that_writes_takes_both_o_and_out() -> None:
+    """`run` and `export` took only --out, `align` and `srx` only -o/--output: a user
+    who wrote `aligner align A B --out x.tsv` got "No such option: --out"."""
+    group = typer.main.get_command(app)
+    writers = {}
+    for name in COMMANDS:
+        command = group.get_command(None, name)  # type: ignore[attr-defined]
+        for param in command.params:
+            if param.name in ("out", "output"):
+                writers[name] = set(param.opts)
+    assert set(writers) == {"run", "align", "srx", "export", "review-export", "report"}
+    for name, opts in writers.items():
+        assert {"-o", "--out"} <= opts, (name, opts)
+
+
+def test_align_writes_with_out(tmp_path: Path) -> None:
+    out = tmp_path / "seed.tsv"
+    res = _invoke("align", str(IT_SEED), str(EN_SEED), "--out", str(out))
+    assert res.exit_code == OK, res.output
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 10
