@@ -2,7 +2,8 @@
 
 A document is a ``.txt`` file, or a Word, OpenDocument, web page or PDF file
 whose text :mod:`aligner.formats` extracts (one paragraph per line). A
-``.txt`` document must be UTF-8 text (a byte-order mark is accepted). Other encodings,
+``.txt`` document must be UTF-8 text (a byte-order mark is accepted), or UTF-16 or
+UTF-32 with the byte-order mark that declares it. Other encodings,
 binary files and empty files are refused with an :class:`InputError` that names
 the file, says what it seems to be and how to fix it. Line ends are normalised
 to ``\\n``; a leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token is lifted into
@@ -13,6 +14,7 @@ damage (:mod:`aligner.repair`) and boilerplate lines are flagged.
 
 from __future__ import annotations
 
+import codecs
 import re
 import shlex
 from pathlib import Path
@@ -117,9 +119,44 @@ def conversion_command(codec: str | None, path: Path | str) -> str:
     return f"iconv -f {name} -t utf-8 {quoted} > converted.txt"
 
 
+#: Byte-order marks that declare a Unicode encoding other than UTF-8, longest first (the
+#: UTF-32 little-endian mark begins with UTF-16's), with the codec that reads past them.
+_UNICODE_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _decode_declared(data: bytes, path: Path | str) -> str | None:
+    """``data`` decoded as the UTF-16 or UTF-32 its byte-order mark declares (as Windows
+    Notepad saves "Unicode" and Word "Unicode text"), or ``None`` without such a mark."""
+    for bom, codec in _UNICODE_BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as err:
+                width = 4 if codec == "utf-32" else 2
+                line = data[: err.start].decode(codec, errors="replace").count("\n") + 1
+                raise InputError(
+                    path,
+                    f"is not valid {_shown(codec)} although its byte-order mark says so "
+                    f"({err.reason} at byte {err.start}, of {len(data)}; a {width}-byte code unit each)",
+                    "The file may be cut short or damaged: save it again from the program that "
+                    "made it, as UTF-8.",
+                    line=line,
+                ) from None
+    return None
+
+
 def decode(data: bytes, path: Path | str) -> str:
-    """Decode ``data`` read from ``path`` as UTF-8, or raise an :class:`InputError`."""
-    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    """Decode ``data`` read from ``path`` as UTF-8 (or the UTF-16 or UTF-32 a byte-order
+    mark declares), or raise an :class:`InputError`."""
+    declared = _decode_declared(data, path)
+    if declared is not None:
+        return _checked_text(declared, path)
+    if b"\x00" in data[:8192]:
         # charset-normalizer tells UTF-16 without a byte-order mark (as some Windows tools write it)
         # from a binary file by its lanes of NUL bytes.
         codec = _guess_encoding(data)
@@ -147,6 +184,11 @@ def decode(data: bytes, path: Path | str) -> str:
             f"Convert it with: {conversion_command(guess, path)}",
             line=line,
         ) from None
+    return _checked_text(text, path)
+
+
+def _checked_text(text: str, path: Path | str) -> str:
+    """``text``, unless its control characters show it is no document."""
     bad = _CONTROL.search(text)
     if bad is not None and len(_CONTROL.findall(text[:8192])) > 8:
         raise InputError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import shutil
 import subprocess
 from pathlib import Path
@@ -257,8 +258,6 @@ def test_empty_file(tmp_path: Path) -> None:
             "cp1252",
             "iconv -f cp1252 -t utf-8",
         ),
-        # UTF-16 with a byte-order mark, as Windows Notepad saves "Unicode"
-        ("Il grande gioco è di equilibri.\n", "utf-16", 1, "utf-16", "iconv -f utf-16 -t utf-8"),
         # UTF-16 without one, as some Windows tools write it
         (
             "Roma – Il governo ha deciso così.\r\nÈ una novità.\r\n",
@@ -324,9 +323,47 @@ def test_conversion_command_works_for_every_encoding_guessed(tmp_path: Path, cod
     assert (tmp_path / "converted.txt").read_bytes().decode("utf-8") == text
 
 
-def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
-    path = _write(tmp_path, "bom.txt", "\ufeffCiao a tutti.".encode())
-    assert load_document(path).text == "Ciao a tutti."
+@pytest.mark.parametrize(
+    "encoding",
+    [
+        "utf-8-sig",  # UTF-8 with a byte-order mark
+        "utf-16",  # as Windows Notepad saves "Unicode" (little-endian, with its mark)
+        "utf-32",
+    ],
+)
+def test_a_byte_order_mark_declares_the_encoding(tmp_path: Path, encoding: str) -> None:
+    """The mark leaves no doubt, so the file is read, not refused with a conversion to
+    do by hand (UTF-16 with its mark was refused before)."""
+    text = IT_SEED.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path = _write(tmp_path, "unicode.txt", text.encode(encoding))
+    doc, seed = load_document(path), load_document(IT_SEED)
+    assert doc.text == seed.text and doc.date == seed.date == "2025-11-25"
+    assert [s.text for s in split(doc, "it")] == [s.text for s in split(seed, "it")]
+
+
+@pytest.mark.parametrize(
+    ("data", "message", "line"),
+    [
+        # cut short in the middle of a 2-byte code unit
+        (
+            "Ciao.\nA tutti.".encode("utf-16")[:-1],
+            "is not valid utf-16 although its byte-order mark says so",
+            2,
+        ),
+        # a high surrogate with no low one after it
+        (codecs.BOM_UTF16_LE + "Ciao.\n".encode("utf-16-le") + b"\x00\xd8A\x00", "is not valid utf-16", 2),
+        (codecs.BOM_UTF16_BE + "Ciao.".encode("utf-16-be") + b"\xd8\x00\x00A", "is not valid utf-16", 1),
+        ("Ciao.".encode("utf-32") + b"\x00\x00\x11\x00", "is not valid utf-32", 1),  # past U+10FFFF
+    ],
+)
+def test_a_damaged_file_behind_a_byte_order_mark_is_refused(
+    tmp_path: Path, data: bytes, message: str, line: int
+) -> None:
+    path = _write(tmp_path, "damaged.txt", data)
+    with pytest.raises(InputError) as info:
+        load_document(path)
+    assert f"damaged.txt, line {line}: {message}" in str(info.value)
+    assert "save it again from the program that made it, as UTF-8" in str(info.value)
 
 
 def test_binary_file(tmp_path: Path) -> None:
