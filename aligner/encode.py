@@ -214,12 +214,17 @@ def default_encoder() -> tuple[str, str | None]:
 
 
 def check_key(key: str) -> str:
-    """``key`` if it names an encoder (:data:`ENCODERS` or ``st:MODEL``).
+    """The encoder ``key`` names (:data:`ENCODERS` or ``st:MODEL``), as the registry spells
+    it: ``USE`` and `` e5 `` are ``use`` and ``e5``, ``ST:folder`` is ``st:folder`` (a
+    model's path or hub name is kept as given).
 
     :raises ConfigError: it names none, listing those that exist.
     """
-    if key in ENCODERS or (key.startswith(ST_PREFIX) and len(key) > len(ST_PREFIX)):
-        return key
+    name = key.strip()
+    if name.lower() in ENCODERS:
+        return name.lower()
+    if name[: len(ST_PREFIX)].lower() == ST_PREFIX and name[len(ST_PREFIX) :].strip():
+        return ST_PREFIX + name[len(ST_PREFIX) :].strip()
     raise ConfigError(f"unknown encoder {key!r}; choose one of: {ENCODER_CHOICES}")
 
 
@@ -230,7 +235,7 @@ def get_encoder(key: str = "e5", device: str | None = None) -> CachedEncoder:
 
     :raises ConfigError: no such encoder, or its package is missing.
     """
-    check_key(key)
+    key = check_key(key)
     if key.startswith(ST_PREFIX):
         from .st import SentenceTransformerEncoder
 

@@ -36,12 +36,31 @@ def _align(*args: str):  # type: ignore[no-untyped-def]
     return runner.invoke(app, ["align", str(IT_SEED), str(EN_SEED), "--format", "links", *args])
 
 
-@pytest.mark.parametrize("key", ["e5", "use", "st:sentence-transformers/LaBSE", "st:/models/labse"])
-def test_the_registry_takes_its_encoders(key: str) -> None:
-    assert check_key(key) == key
+@pytest.mark.parametrize(
+    ("key", "canonical"),
+    [
+        ("e5", "e5"),
+        ("use", "use"),
+        ("st:sentence-transformers/LaBSE", "st:sentence-transformers/LaBSE"),
+        ("st:/models/labse", "st:/models/labse"),
+        # names are read in any case, as language codes are (a model's path is kept as given)
+        ("E5", "e5"),
+        ("USE", "use"),
+        (" use ", "use"),
+        ("ST:/models/LaBSE", "st:/models/LaBSE"),
+    ],
+)
+def test_the_registry_takes_its_encoders(key: str, canonical: str) -> None:
+    assert check_key(key) == canonical
 
 
-@pytest.mark.parametrize("key", ["", "E5", "labse", "st:", "use "])
+def test_an_encoder_name_in_capitals_is_the_same_encoder() -> None:
+    res, ref = _align("--encoder", "USE"), _align("--encoder", "use")
+    assert res.exit_code == 0, res.output
+    assert res.stdout == ref.stdout
+
+
+@pytest.mark.parametrize("key", ["", "labse", "st:", "st: ", "e 5", "use5"])
 def test_an_unknown_encoder_is_refused_listing_those_that_exist(key: str) -> None:
     with pytest.raises(ConfigError, match="unknown encoder") as err:
         check_key(key)
