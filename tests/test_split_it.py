@@ -170,6 +170,29 @@ CASES = [
         "Il capo dello Stato ha firmato il d.lgs. n. 231 del 2001.",
         ["Il capo dello Stato ha firmato il d.lgs. n. 231 del 2001."],
     ),
+    (  # decrees: "d.l." before its number and before its name, each was cut after the period
+        "Lo stabilisce il d.l. 18/2020 approvato ieri. Con il d.l. Cura Italia il governo ha stanziato fondi.",
+        [
+            "Lo stabilisce il d.l. 18/2020 approvato ieri.",
+            "Con il d.l. Cura Italia il governo ha stanziato fondi.",
+        ],
+    ),
+    (  # "D.P.C.M." and "d.m." before a date
+        "Il D.P.C.M. 8 marzo 2020 ha chiuso le scuole. Il d.m. 10 agosto 2018 fissa i limiti.",
+        ["Il D.P.C.M. 8 marzo 2020 ha chiuso le scuole.", "Il d.m. 10 agosto 2018 fissa i limiti."],
+    ),
+    (  # "reg." (regolamento) before a bracket, "all." (allegato) before a number
+        "Il reg. (UE) 2016/679 tutela i dati personali. Si veda l'all. 1 al decreto.",
+        ["Il reg. (UE) 2016/679 tutela i dati personali.", "Si veda l'all. 1 al decreto."],
+    ),
+    (  # "S.S." (Società Sportiva) before the club's name
+        "La S.S. Lazio ha vinto. La Roma ha perso.",
+        ["La S.S. Lazio ha vinto.", "La Roma ha perso."],
+    ),
+    (  # "all." before a word can end a sentence: #NUMERIC_ONLY# keeps it only before a number
+        "Il testo è nell'all. Il resto segue.",
+        ["Il testo è nell'all.", "Il resto segue."],
+    ),
     # --- other abbreviations ----------------------------------------------
     (  # "p. es." written with a space
         "Alcuni prodotti, p. es. mele e pere, sono di stagione.",
