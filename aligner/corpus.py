@@ -412,7 +412,9 @@ def run_pairs(folder: Path) -> RunPairs:
             raise InputError(
                 run.manifest_path,
                 f"the pair {entry.source} + {entry.target} has no TSV file",
-                "Rerun `aligner run` with the tsv format (the default) and export again.",
+                f"Rerun `aligner run` on its input with --out {folder} --force and tsv among its "
+                "--format (the default formats include it), then export again; the documents "
+                "the run stored in its work folder are not embedded again.",
             )
         documents.append(f"{entry.source}|{entry.target}")
         files.append((name, entry.files.get("links")))

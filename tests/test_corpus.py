@@ -24,7 +24,7 @@ from aligner.corpus import (
 )
 from aligner.workdir import DocumentRecord, Manifest, PairRecord, RunFolder
 
-from .conftest import Ran
+from .conftest import SEEDS, Ran
 
 runner = CliRunner()
 IT = "Il governo ha approvato la riforma delle pensioni."
@@ -201,6 +201,23 @@ def test_export_refuses_to_overwrite_and_names_bad_input(
         res.exit_code == BAD_INPUT
         and "a__b.tsv, line 1: expected 4 tab-separated fields, found 2" in res.output
     )
+
+
+def test_a_run_without_tsv_files_is_refused_with_the_rerun_that_fixes_it(tmp_path: Path) -> None:
+    """A links-only run (as the throughput benchmark makes) has no TSV to export; the
+    message gives the rerun that works (a rerun with other formats needs --force)."""
+    out = tmp_path / "run"
+    assert (
+        runner.invoke(app, ["run", str(SEEDS), "--out", str(out), "--format", "links", "-q"]).exit_code == OK
+    )
+    res = runner.invoke(app, ["export", str(out)])
+    assert res.exit_code == BAD_INPUT
+    assert "has no TSV file" in res.output and f"--out {out} --force and tsv among its --format" in res.output
+    rerun = runner.invoke(app, ["run", str(SEEDS), "--out", str(out), "--force", "-q"])
+    assert rerun.exit_code == OK, rerun.output
+    res = runner.invoke(app, ["export", str(out)])
+    assert res.exit_code == OK, res.output
+    assert len((out / "corpus" / "corpus.tsv").read_text(encoding="utf-8").splitlines()) == 10
 
 
 def test_an_export_that_fails_midway_leaves_nothing_behind(tmp_path: Path) -> None:
