@@ -253,8 +253,9 @@ def parse(text: str, doc_id: str, extracted: Extracted | None = None, extractor:
     at = next((i for i, ln in enumerate(split_lines) if ln.strip() and i not in furniture), 0)
     first = sum(len(ln) + 1 for ln in split_lines[:at])
     m = _DATE.match(text[first:])
+    date_line = 1
     if m is not None:
-        date = m.group(1)
+        date, date_line = m.group(1), at + 1
         text = text[:first] + text[first + m.end() :]
     raw_lines, repairs = repair_lines(text.split("\n"))
     text = "\n".join(raw_lines)
@@ -271,13 +272,21 @@ def parse(text: str, doc_id: str, extracted: Extracted | None = None, extractor:
         pos += len(raw) + 1
     fmt, counts = ("txt", ()) if extracted is None else (extracted.format, tuple(extracted.counts.items()))
     return Document(
-        doc_id, text, date, tuple(lines), repairs=repairs, format=fmt, extractor=extractor, extraction=counts
+        doc_id,
+        text,
+        date,
+        tuple(lines),
+        repairs=repairs,
+        format=fmt,
+        extractor=extractor,
+        extraction=counts,
+        date_line=date_line,
     )
 
 
 def date_problem(doc: Document) -> str | None:
-    """What is wrong with ``doc``'s date token (always on line 1), or None if it
-    is absent or a real day (``YYYY-MM-DD``) or month (``YYYY-MM``)."""
+    """What is wrong with ``doc``'s date token (on line :attr:`~Document.date_line`), or
+    None if it is absent or a real day (``YYYY-MM-DD``) or month (``YYYY-MM``)."""
     why = None if doc.date is None else date_fault(doc.date)
     if why is None:
         return None
@@ -298,7 +307,7 @@ def loading_notes(doc: Document) -> list[tuple[int, str]]:
     message)`` in line order: an impossible date token (:func:`date_problem`) and
     each repair of its text (:func:`aligner.repair.describe`)."""
     problem = date_problem(doc)
-    notes = [(1, problem)] if problem else []
+    notes = [(doc.date_line, problem)] if problem else []
     return notes + [(r.first_line, describe(r)) for r in doc.repairs]
 
 

@@ -69,6 +69,8 @@ class Document:
     format: str = "txt"
     extractor: str = "text"
     extraction: tuple[tuple[str, int], ...] = ()
+    #: The line the date token was on: the text's first line that is not blank.
+    date_line: int = 1
 
     @property
     def content_lines(self) -> tuple[Line, ...]:

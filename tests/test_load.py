@@ -18,6 +18,7 @@ from aligner.load import (
     document_id,
     list_documents,
     load_document,
+    loading_notes,
     parse,
 )
 from aligner.split import split
@@ -89,6 +90,23 @@ def test_impossible_dates_are_lifted_and_reported(raw: str, problem: str | None)
         assert found is None
     else:
         assert found is not None and problem in found and "date YYYY-MM-DD" in found
+
+
+@pytest.mark.parametrize(
+    ("raw", "line"),
+    [
+        ("date 2025-13-45 Roma.", 1),
+        ("\n\ndate 2025-13-45\nRoma.", 3),  # blank lines before it: line 1 was reported
+        ("  \n\t\r\ndate 2025-13-45 Roma.", 3),
+        ("\n\nRoma.", None),  # no token, nothing to report
+    ],
+)
+def test_an_impossible_date_is_reported_on_its_own_line(raw: str, line: int | None) -> None:
+    notes = loading_notes(parse(raw, "x.txt"))
+    if line is None:
+        assert notes == []
+    else:
+        assert [n for n, _ in notes] == [line] and "no month 13" in notes[0][1]
 
 
 def test_crlf_is_normalised_and_lines_keep_their_numbers() -> None:
