@@ -268,10 +268,10 @@ class Manifest:
         out["documents"] = [d.to_json() for d in self.documents]
         out["pairs"] = [p.to_json() for p in self.pairs]
         out["unpaired"] = [_unpaired_to_json(u) for u in self.unpaired]
-        if self.duplicates:  # left out when there are none, as in runs of earlier versions
-            out["duplicates"] = [
-                {"file": d.file, "of": d.of, "similarity": d.similarity} for d in self.duplicates
-            ]
+        # Always there, empty when no document was set aside, so that a reader need not ask.
+        out["duplicates"] = [
+            {"file": d.file, "of": d.of, "similarity": d.similarity} for d in self.duplicates
+        ]
         out["problems"] = [p.to_json() for p in self.problems]
         if self.exit_code is not None:
             out["exit_code"] = self.exit_code
