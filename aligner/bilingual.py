@@ -43,9 +43,13 @@ none; in XLIFF 2 ``<pc>`` and ``<mrk>`` keep their text and ``<ph/>``,
 ``<sc/>``, ``<ec/>``, ``<sm/>``, ``<em/>`` and ``<cp/>`` have none. An element
 of no standard (a tool's own) keeps its text too. :attr:`BilingualFile.inline`
 says how many of the units read had any such markup. A dropped code leaves no
-space behind: ``Vedi<ph/> sotto`` reads ``Vedi sotto`` but ``riga<ph>&lt;br/&gt;</ph>due``
-reads ``rigadue``, since a code inside a word (``P<bpt/>resid<ept/>ente``)
-must not part it. White space is collapsed to one space, as the TMX writer does.
+space behind (``Vedi<ph/> sotto`` reads ``Vedi sotto``), since a code inside a word
+(``P<bpt/>resid<ept/>ente``) must not part it, except a code that stands for a line
+break or a tab (its type says so, or it is ``<br/>``, ``<w:tab/>``, memoQ's ``<mq:ch
+val="&#9;"/>``...): ``riga<ph>&lt;br/&gt;</ph>due`` reads ``riga due`` and
+``Prezzo:<ph>&lt;tab/&gt;</ph>10`` reads ``Prezzo: 10``, not ``rigadue`` and
+``Prezzo:10`` (but ``completo<ph>&lt;br/&gt;</ph>.`` reads ``completo.``). White space
+is collapsed to one space, as the TMX writer does.
 
 Units with an empty source or target (an untranslated XLIFF unit, a TMX unit
 without the target language) are skipped and counted (:attr:`BilingualFile.empty`).
@@ -242,12 +246,59 @@ def _descendants(element: Any, name: str) -> Iterable[Any]:
     return (e for e in element.iter() if isinstance(e.tag, str) and _local(e) == name)
 
 
+#: The standard kinds of a placeholder that stands for a break: TMX's ``type`` and XLIFF
+#: 1.2's ``ctype`` (line, page, column break), XLIFF 2's ``subType``.
+_BREAK_KINDS = frozenset({"lb", "pb", "cb", "xlf:lb", "xlf:pb"})
+#: A code that is a break or a tab in the original format: HTML's ``<br>``, Word's
+#: ``<w:br/>`` and ``<w:tab/>``, ODF's ``<text:tab/>`` and ``<text:line-break/>``, memoQ's
+#: ``<mq:ch val="&#9;"/>`` for a tab or other white space, or the white space itself.
+_BREAK_CODE = re.compile(
+    r"\s+|<\s*(?:[\w.-]+:)?(?:br|tab|line-break|cr)\b[^>]*>|<\s*(?:[\w.-]+:)?ch\s+val\s*=\s*(['\"])(?:\s|&#(?:9|10|13|32);)+\1\s*/?\s*>",
+    re.IGNORECASE,
+)
+#: Where a break code leaves no space: at either end, next to white space, before closing
+#: punctuation or after opening punctuation (``completo<br/>.`` reads ``completo.``).
+_NO_SPACE_AFTER = "([{«“‘"
+_NO_SPACE_BEFORE = ".,;:!?)]}»”’…"
+_BREAK = "\x00"  # stands for a break code while the text is joined (no segment holds NUL)
+
+
+def _is_break(element: Any, code_content: frozenset[str]) -> bool:
+    """True when the inline element ``element`` stands for a line break, page break or tab."""
+    kinds = {(element.get(k) or "").strip().lower() for k in ("type", "ctype", "subType")}
+    if kinds & _BREAK_KINDS:
+        return True
+    if _local(element) not in code_content:
+        return False
+    code = "".join(element.itertext())
+    return bool(code) and _BREAK_CODE.fullmatch(code.strip() or code) is not None
+
+
+def _spaced(text: str) -> str:
+    """``text`` with each run of break markers a space where words would otherwise touch."""
+    out: list[str] = []
+    for k, piece in enumerate(text.split(_BREAK)):
+        if k and piece == "" and out:  # a run of markers: one is enough
+            continue
+        if k and out and out[-1] and piece:
+            before, after = out[-1][-1], piece[0]
+            touching = not (before.isspace() or after.isspace())
+            if touching and before not in _NO_SPACE_AFTER and after not in _NO_SPACE_BEFORE:
+                out.append(" ")
+        out.append(piece)
+    return "".join(out)
+
+
 def _plain(element: Any, code_content: frozenset[str]) -> tuple[str, bool]:
     """The text of a segment with its inline codes dropped, and whether it had any.
 
     Elements in ``code_content`` lose their content (the original format's code);
-    every other element keeps its text; the text after each is kept. An XLIFF 1.2
-    ``<mrk mtype="seg">`` marks a segment, not markup, and is not counted.
+    every other element keeps its text; the text after each is kept. A code that
+    stands for a break or a tab (:func:`_is_break`) leaves a space where the words
+    beside it would otherwise touch (``riga<ph>&lt;br/&gt;</ph>due`` reads ``riga due``);
+    any other leaves nothing, as a code inside a word (``P<bpt/>resid<ept/>ente``) must
+    not part it. An XLIFF 1.2 ``<mrk mtype="seg">`` marks a segment, not markup, and is
+    not counted.
     """
     parts: list[str] = []
     had = False
@@ -255,20 +306,22 @@ def _plain(element: Any, code_content: frozenset[str]) -> tuple[str, bool]:
     def walk(node: Any) -> None:
         nonlocal had
         if node.text:
-            parts.append(node.text)
+            parts.append(node.text.replace(_BREAK, ""))
         for child in node:
             if isinstance(child.tag, str):
                 name = _local(child)
                 if not (name == "mrk" and child.get("mtype") == "seg"):
                     had = True
-                if name not in code_content:
+                if _is_break(child, code_content):
+                    parts.append(_BREAK)
+                elif name not in code_content:
                     walk(child)
             if child.tail:
-                parts.append(child.tail)
+                parts.append(child.tail.replace(_BREAK, ""))
 
     if element is not None:
         walk(element)
-    return one_line("".join(parts)), had
+    return one_line(_spaced("".join(parts))), had
 
 
 def _notes(element: Any) -> str:

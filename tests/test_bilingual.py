@@ -452,6 +452,65 @@ def test_each_tools_file_reads_as_its_units(
     assert (file.src_lang, file.tgt_lang) == (language_code(head[1]), language_code(head[2]))
 
 
+@pytest.mark.parametrize(
+    ("seg", "text"),
+    [
+        # a break or a tab between two words leaves a space (both were glued before)
+        ("riga<ph>&lt;br/&gt;</ph>due", "riga due"),
+        ('Prezzo:<ph x="1">&lt;tab/&gt;</ph>10 euro', "Prezzo: 10 euro"),
+        ('Prima<ph type="lb"/>dopo', "Prima dopo"),  # TMX's own kind of placeholder
+        ("Prima<ut>&lt;w:br/&gt;</ut>dopo", "Prima dopo"),  # Word's
+        ('Totale<ph>&lt;mq:ch val="&#9;" /&gt;</ph>100', "Totale 100"),  # memoQ's tab
+        ("Totale<ph>&#9;</ph>100", "Totale 100"),  # the tab itself
+        # no space next to one already there, before closing or after opening punctuation
+        ("riga <ph>&lt;br/&gt;</ph>due", "riga due"),
+        ("completo<ph>&lt;br/&gt;</ph>.", "completo."),
+        ("(<ph>&lt;br/&gt;</ph>testo)", "(testo)"),
+        ("<ph>&lt;br/&gt;</ph>Testo<ph>&lt;br/&gt;</ph>", "Testo"),
+        ("uno<ph>&lt;br/&gt;</ph><ph>&lt;br/&gt;</ph>due", "uno due"),  # two breaks, one space
+        # any other code leaves nothing, as before: it may sit inside a word
+        ('P<bpt i="1">&lt;b&gt;</bpt>resid<ept i="1">&lt;/b&gt;</ept>ente', "Presidente"),
+        ('Vedi<ph>&lt;img src="x.png"/&gt;</ph> sotto', "Vedi sotto"),
+        ("Il <hi>Senato</hi> vota", "Il Senato vota"),
+        ("Nota<ph>&lt;brand/&gt;</ph>bene", "Notabene"),  # not a <br>
+    ],
+)
+def test_a_break_or_tab_code_leaves_a_space_between_words(tmp_path: Path, seg: str, text: str) -> None:
+    tmx = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header creationtool="t" '
+        'creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="it" '
+        f'datatype="html"/><body><tu><tuv xml:lang="it"><seg>{seg}</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Text.</seg></tuv></tu></body></tmx>\n'
+    )
+    assert read_bilingual(write(tmp_path, "b.tmx", tmx)).units[0].source == text
+
+
+@pytest.mark.parametrize(
+    ("body", "version"),
+    [
+        ('<x id="1" ctype="lb"/>', "1.2"),  # XLIFF 1.2's line break
+        ('<ph id="1" ctype="lb">&lt;br&gt;</ph>', "1.2"),
+        ('<ph id="1" type="fmt" subType="xlf:lb"/>', "2.0"),  # XLIFF 2's
+    ],
+)
+def test_an_xliff_line_break_leaves_a_space(tmp_path: Path, body: str, version: str) -> None:
+    if version == "1.2":
+        xlf = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" '
+            'xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="it" '
+            'target-language="en" datatype="html"><body><trans-unit id="1">'
+            f"<source>riga{body}due</source><target>line{body}two</target></trans-unit></body></file></xliff>\n"
+        )
+    else:
+        xlf = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" '
+            'version="2.0" srcLang="it" trgLang="en"><file id="f"><unit id="u"><segment>'
+            f"<source>riga{body}due</source><target>line{body}two</target></segment></unit></file></xliff>\n"
+        )
+    unit = read_bilingual(write(tmp_path, "b.xlf", xlf)).units[0]
+    assert (unit.source, unit.target) == ("riga due", "line two")
+
+
 def test_units_keep_their_ids_notes_properties_and_scores(tmp_path: Path) -> None:
     trados = read_bilingual(write(tmp_path, "t.tmx", TRADOS, "utf-16"))
     first = trados.units[0]
