@@ -428,7 +428,8 @@ def pair_documents(
             why = (
                 f"no {other_lang} document to pair with"
                 if not (targets if other_lang == config.tgt_lang else sources)
-                else f"no {other_lang} document dated within {config.date_window} day(s) of {doc.date}"
+                else f"no {other_lang} document dated within {config.date_window} day(s) of {doc.date} "
+                "(aligner run --date-window DAYS compares documents dated further apart)"
             )
             unpaired.append(Unpaired(doc.id, why))
             continue

@@ -277,6 +277,15 @@ def run_command(
     threshold: Annotated[
         float, typer.Option("--pair-threshold", min=0.0, max=1.0, help="Minimum score to pair documents.")
     ] = PairConfig.threshold,
+    date_window: Annotated[
+        int,
+        typer.Option(
+            "--date-window",
+            min=0,
+            help="Documents whose date tokens are more than this many days apart are never paired "
+            "(an undated document is compared with all).",
+        ),
+    ] = PairConfig.date_window,
     src_lang: SrcLang = PairConfig.src_lang,
     tgt_lang: TgtLang = PairConfig.tgt_lang,
     workers: Annotated[
@@ -339,7 +348,9 @@ def run_command(
         raise typer.Exit(USAGE)
     export = export_options(tmx_profile, src_locale, tgt_locale)
     bilingual = load_dictionary(config, src_lang, tgt_lang)
-    pair_config = PairConfig(threshold=threshold, src_lang=src_lang, tgt_lang=tgt_lang)
+    pair_config = PairConfig(
+        threshold=threshold, date_window=date_window, src_lang=src_lang, tgt_lang=tgt_lang
+    )
     encoder = get_encoder(config.encoder, device)
     check_languages(encoder, (src_lang, tgt_lang))
     if workers is None:

@@ -501,3 +501,30 @@ def test_align_writes_with_out(tmp_path: Path) -> None:
     res = _invoke("align", str(IT_SEED), str(EN_SEED), "--out", str(out))
     assert res.exit_code == OK, res.output
     assert len(out.read_text(encoding="utf-8").splitlines()) == 10
+
+
+@pytest.mark.parametrize(("window", "paired"), [(None, False), ("3", False), ("4", True), ("30", True)])
+def test_a_translation_filed_days_later_pairs_within_the_date_window(
+    tmp_path: Path, window: str | None, paired: bool
+) -> None:
+    """The Italian seed is dated 2025-11-25; its English, dated four days later, was left
+    unpaired with no way to widen the two days documents may be apart."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(IT_SEED, folder / "a.txt")
+    (folder / "b.txt").write_text("date 2025-11-29 " + EN_SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["run", str(folder), "--out", str(tmp_path / "out"), "--format", "links"]
+    res = _invoke(*args, *(["--date-window", window] if window else []))
+    assert res.exit_code == OK, res.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert [(p["source"], p["target"]) for p in manifest["pairs"]] == ([("a.txt", "b.txt")] if paired else [])
+    assert f"d{window or 2}," in manifest["signature"]
+    if not paired:
+        days = window or "2"
+        assert f"a.txt: not paired: no en document dated within {days} day(s) of 2025-11-25" in res.stderr
+        assert "--date-window DAYS compares documents dated further apart" in res.stderr
+
+
+def test_a_negative_date_window_is_a_usage_error() -> None:
+    res = _invoke("run", str(SEEDS), "--date-window", "-1")
+    assert res.exit_code == USAGE and "--date-window" in res.output

@@ -131,7 +131,10 @@ def test_far_dates_are_never_compared() -> None:
     assert found == [(0, 0), (0, 2)]
     pairs, unpaired = _pair([a], [far], PairConfig(date_window=2))
     assert pairs == [] and unpaired[0].doc == "a.txt"
-    assert unpaired[0].reason == "no en document dated within 2 day(s) of 2025-11-25"
+    assert unpaired[0].reason == (
+        "no en document dated within 2 day(s) of 2025-11-25 "
+        "(aligner run --date-window DAYS compares documents dated further apart)"
+    )
 
 
 def test_candidates_grow_linearly_not_quadratically() -> None:
