@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import errno
 import fcntl
+import hashlib
 import json
 import os
 import shutil
@@ -54,9 +55,45 @@ DOC_SUFFIX = ".npy"
 Json = dict[str, Any]  # a record's JSON object; never leaves this module
 
 
+#: The longest stem of a run folder's file, in UTF-8 bytes: file systems take names of up to
+#: 255 bytes, a pair's file adds its suffix (``.links``, ``.xliff``: 6) and, while it is
+#: written, its temporary file 14 more (``.<name>.<8 random>.tmp``). Every stem that could
+#: be written before stems were shortened is this long or shorter, so keeps its name.
+MAX_STEM_BYTES = 255 - 6 - 14
+#: Hex digits of the digest that keeps shortened stems apart.
+_STEM_DIGEST = 10
+
+
+def _cut(text: str, limit: int) -> str:
+    """The longest start of ``text`` of at most ``limit`` UTF-8 bytes, whole characters only."""
+    return text.encode("utf-8")[:limit].decode("utf-8", errors="ignore")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_STEM_DIGEST]
+
+
+def file_stem(stem: str) -> str:
+    """``stem`` as a file of the run folder is named: itself, or where it is longer than
+    :data:`MAX_STEM_BYTES`, its start and a digest of it (``<start>-<digest>``)."""
+    if len(stem.encode("utf-8")) <= MAX_STEM_BYTES:
+        return stem
+    return f"{_cut(stem, MAX_STEM_BYTES - 1 - _STEM_DIGEST)}-{_digest(stem)}"
+
+
 def pair_stem(src: str, tgt: str) -> str:
-    """The file name stem of a pair's outputs: ``<source stem>__<target stem>``."""
-    return f"{Path(src).stem}__{Path(tgt).stem}"
+    """The file name stem of a pair's outputs: ``<source stem>__<target stem>``.
+
+    Where that is longer than :data:`MAX_STEM_BYTES` (two documents with long names: each
+    name may be 255 bytes, the pair's twice that), each stem keeps its start and a digest of
+    the whole stem follows, ``<source start>__<target start>-<digest>``: the same on every
+    rerun, and apart for pairs whose names differ only further on.
+    """
+    stem = f"{Path(src).stem}__{Path(tgt).stem}"
+    if len(stem.encode("utf-8")) <= MAX_STEM_BYTES:
+        return stem
+    side = (MAX_STEM_BYTES - len("__") - len("-") - _STEM_DIGEST) // 2
+    return f"{_cut(Path(src).stem, side)}__{_cut(Path(tgt).stem, side)}-{_digest(stem)}"
 
 
 # --- records ---------------------------------------------------------------------------------
@@ -460,8 +497,9 @@ class RunFolder:
 
     def text_path(self, name: str) -> Path:
         """Where the text of the document ``name`` (its id) is stored: by its stem, which
-        is unique in a run (:func:`aligner.load.list_documents`)."""
-        return self.work / "text" / f"{Path(name).stem}.txt"
+        is unique in a run (:func:`aligner.load.list_documents`), shortened as
+        :func:`file_stem` does when it is long."""
+        return self.work / "text" / f"{file_stem(Path(name).stem)}.txt"
 
     def relative(self, path: Path) -> str:
         """``path`` (inside the folder) as the manifest names it: relative, with ``/``."""

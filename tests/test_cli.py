@@ -528,3 +528,56 @@ def test_a_translation_filed_days_later_pairs_within_the_date_window(
 def test_a_negative_date_window_is_a_usage_error() -> None:
     res = _invoke("run", str(SEEDS), "--date-window", "-1")
     assert res.exit_code == USAGE and "--date-window" in res.output
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt"),
+    [
+        ("a" * 200 + "_it.txt", "a" * 200 + "_en.txt"),  # each name fits, the pair's does not
+        ("città_" * 35 + ".txt", "city_" * 45 + ".txt"),  # several bytes a character (249 of them)
+    ],
+)
+def test_a_pair_of_long_file_names_is_written_under_a_shortened_name(
+    tmp_path: Path, src: str, tgt: str
+) -> None:
+    """Each file name may be 255 bytes; a pair's file joins two of them. That was an
+    OSError traceback ('File name too long') after the pair was aligned."""
+    from aligner.workdir import MAX_STEM_BYTES, pair_stem
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(IT_SEED, folder / src)
+    shutil.copy(EN_SEED, folder / tgt)
+    out = tmp_path / "out"
+    res = _invoke("run", str(folder), "--out", str(out))
+    assert res.exit_code == OK, res.output
+    stem = pair_stem(src, tgt)
+    assert len(stem.encode("utf-8")) <= MAX_STEM_BYTES
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == sorted(
+        [f"{stem}.links", f"{stem}.tmx", f"{stem}.tsv", "manifest.json"]
+    )
+    again = _invoke("run", str(folder), "--out", str(out))  # the same name: the rerun resumes
+    assert again.exit_code == OK and "1 already complete" in again.output
+    assert _invoke("export", str(out)).exit_code == OK
+
+
+def test_pair_stems_stay_readable_and_apart() -> None:
+    from aligner.workdir import MAX_STEM_BYTES, file_stem, pair_stem
+
+    assert pair_stem("000_it.txt", "001_en.docx") == "000_it__001_en"  # short names as before
+    long_a, long_b = (
+        pair_stem("x" * 150 + "1.txt", "y" * 150 + ".txt"),
+        pair_stem("x" * 150 + "2.txt", "y" * 150 + ".txt"),
+    )
+    assert long_a != long_b  # names that differ only past the cut stay apart
+    assert long_a.startswith("x" * 90) and "__" + "y" * 90 in long_a
+    assert long_a == pair_stem("x" * 150 + "1.txt", "y" * 150 + ".txt")  # the same each time
+    cut = pair_stem("è" * 120 + ".txt", "é" * 120 + ".txt")
+    assert "\ufffd" not in cut and cut.encode("utf-8").decode("utf-8") == cut  # whole characters
+    assert file_stem("dispaccio") == "dispaccio"
+    one = file_stem("à" * 120)  # a document's own name, for its stored text
+    assert (
+        len(one.encode("utf-8")) <= MAX_STEM_BYTES
+        and one.startswith("à" * 90)
+        and one != file_stem("à" * 121)
+    )
