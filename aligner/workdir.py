@@ -55,11 +55,14 @@ DOC_SUFFIX = ".npy"
 Json = dict[str, Any]  # a record's JSON object; never leaves this module
 
 
-#: The longest stem of a run folder's file, in UTF-8 bytes: file systems take names of up to
-#: 255 bytes, a pair's file adds its suffix (``.links``, ``.xliff``: 6) and, while it is
-#: written, its temporary file 14 more (``.<name>.<8 random>.tmp``). Every stem that could
-#: be written before stems were shortened is this long or shorter, so keeps its name.
-MAX_STEM_BYTES = 255 - 6 - 14
+#: The longest file name most file systems take, in bytes.
+NAME_MAX = 255
+#: What a temporary file's name adds to the name it stands for (``.<name>.<8 random>.tmp``).
+TEMPORARY_EXTRA = 14
+#: The longest stem of a run folder's file, in UTF-8 bytes: a pair's file adds its suffix
+#: (``.links``, ``.xliff``: 6) and, while it is written, its temporary file's. Every stem that
+#: could be written before stems were shortened is this long or shorter, so keeps its name.
+MAX_STEM_BYTES = NAME_MAX - 6 - TEMPORARY_EXTRA
 #: Hex digits of the digest that keeps shortened stems apart.
 _STEM_DIGEST = 10
 
@@ -73,12 +76,13 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:_STEM_DIGEST]
 
 
-def file_stem(stem: str) -> str:
-    """``stem`` as a file of the run folder is named: itself, or where it is longer than
-    :data:`MAX_STEM_BYTES`, its start and a digest of it (``<start>-<digest>``)."""
-    if len(stem.encode("utf-8")) <= MAX_STEM_BYTES:
+def file_stem(stem: str, limit: int = MAX_STEM_BYTES) -> str:
+    """``stem`` as a file is named: itself, or where it is longer than ``limit`` UTF-8 bytes
+    (:data:`MAX_STEM_BYTES` for a run folder's files), its start and a digest of it
+    (``<start>-<digest>``)."""
+    if len(stem.encode("utf-8")) <= limit:
         return stem
-    return f"{_cut(stem, MAX_STEM_BYTES - 1 - _STEM_DIGEST)}-{_digest(stem)}"
+    return f"{_cut(stem, limit - 1 - _STEM_DIGEST)}-{_digest(stem)}"
 
 
 def pair_stem(src: str, tgt: str) -> str:

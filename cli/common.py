@@ -3,11 +3,13 @@ messages, and the options of ``run`` and ``align``."""
 
 from __future__ import annotations
 
+import errno
 import functools
 import inspect
 import re
 from collections.abc import Callable
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
@@ -83,6 +85,17 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
         except AlignerError as err:
             error(str(err))
             raise typer.Exit(exit_code(err)) from None
+        except OSError as err:
+            if err.errno != errno.ENAMETOOLONG:
+                raise
+            # A name the file system refuses, wherever it was made: say which, not a traceback.
+            name = Path(str(err.filename or "")).name
+            error(
+                f"{err.filename}: the file system refuses this name ({len(name.encode('utf-8'))} bytes; "
+                "most take at most 255). Rename the input, or choose a shorter output with "
+                "--out/-o (or --project)."
+            )
+            raise typer.Exit(BAD_INPUT) from None
 
     return wrapper
 

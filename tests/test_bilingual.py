@@ -1000,6 +1000,24 @@ def test_an_xliff_with_no_targets_stops_the_command_saying_it_is_untranslated(
 # --- review ------------------------------------------------------------------------------------
 
 
+def test_a_tmx_with_a_long_name_gets_its_project_and_corpus_beside_it(tmp_path: Path) -> None:
+    """A 252-byte file name (most file systems take 255): FILE.review.sqlite, and the
+    temporary file and journal SQLite makes it from, were too long; the review stopped with
+    an OSError traceback ('File name too long')."""
+    tmx = write(tmp_path, "b" * 248 + ".tmx", TMX_INLINE)
+    opened = open_project(tmx)
+    assert opened.created and opened.project.path == project_beside(tmx)
+    assert opened.project.path.name.startswith("b" * 150) and opened.project.path.name.endswith(
+        ".review.sqlite"
+    )
+    assert len(opened.project.path.name.encode("utf-8")) <= 255 - len("..tmp-journal")
+    assert open_project(tmx).project.path == opened.project.path  # the same project next time
+    res = runner.invoke(app, ["export", str(tmx), "--format", "tsv"])
+    assert res.exit_code == OK, res.output
+    (corpus,) = [p for p in tmp_path.iterdir() if p.name.endswith(".corpus")]
+    assert (corpus / "corpus.tsv").read_text(encoding="utf-8").count("\n") == 2  # the 0.4 unit dropped
+
+
 def test_a_tmx_opens_for_review_as_one_pair_beside_it(tmp_path: Path) -> None:
     tmx = write(tmp_path, "trados.tmx", TRADOS, "utf-16")
     assert is_bilingual_input(tmx)

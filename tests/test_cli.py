@@ -581,3 +581,14 @@ def test_pair_stems_stay_readable_and_apart() -> None:
         and one.startswith("à" * 90)
         and one != file_stem("à" * 121)
     )
+
+
+def test_a_name_the_file_system_refuses_is_an_error_naming_it(tmp_path: Path) -> None:
+    """An output name over 255 bytes was an OSError traceback."""
+    long_name = tmp_path / ("c" * 300 + ".tsv")
+    res = _invoke("align", str(IT_SEED), str(EN_SEED), "-o", str(long_name))
+    assert res.exit_code == BAD_INPUT
+    assert f"{long_name}: the file system refuses this name (304 bytes; most take at most 255)" in res.output
+    assert "Traceback" not in res.output
+    res = _invoke("run", str(SEEDS), "--out", str(tmp_path / ("d" * 300)))
+    assert res.exit_code == BAD_INPUT and "the file system refuses this name (300 bytes" in res.output
