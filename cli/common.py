@@ -86,15 +86,18 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             error(str(err))
             raise typer.Exit(exit_code(err)) from None
         except OSError as err:
-            if err.errno != errno.ENAMETOOLONG:
+            if err.filename is None:
                 raise
-            # A name the file system refuses, wherever it was made: say which, not a traceback.
-            name = Path(str(err.filename or "")).name
-            error(
-                f"{err.filename}: the file system refuses this name ({len(name.encode('utf-8'))} bytes; "
-                "most take at most 255). Rename the input, or choose a shorter output with "
-                "--out/-o (or --project)."
-            )
+            # A path the system refuses, wherever it was used: say which, not a traceback.
+            if err.errno == errno.ENAMETOOLONG:
+                name = Path(str(err.filename)).name
+                error(
+                    f"{err.filename}: the file system refuses this name ({len(name.encode('utf-8'))} "
+                    "bytes; most take at most 255). Rename the input, or choose a shorter output "
+                    "with --out/-o (or --project)."
+                )
+            else:
+                error(f"{err.filename}: {err.strerror}. Check the path, its permissions and the free space.")
             raise typer.Exit(BAD_INPUT) from None
 
     return wrapper

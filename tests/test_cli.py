@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import typer
 import typer.main
 from aligner_cli.common import BAD_INPUT, EXISTS, OK, SKIPPED, USAGE
 from aligner_cli.main import COMMANDS, app
@@ -592,3 +593,26 @@ def test_a_name_the_file_system_refuses_is_an_error_naming_it(tmp_path: Path) ->
     assert "Traceback" not in res.output
     res = _invoke("run", str(SEEDS), "--out", str(tmp_path / ("d" * 300)))
     assert res.exit_code == BAD_INPUT and "the file system refuses this name (300 bytes" in res.output
+
+
+def test_a_system_error_on_a_path_is_a_message_not_a_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    from aligner_cli.common import handle_errors
+
+    @handle_errors
+    def refused() -> None:
+        raise PermissionError(13, "Permission denied", "/srv/corpus/out.tsv")
+
+    with pytest.raises(typer.Exit) as stopped:
+        refused()
+    assert stopped.value.exit_code == BAD_INPUT
+    assert (
+        "error: /srv/corpus/out.tsv: Permission denied. Check the path, its permissions"
+        in capsys.readouterr().err
+    )
+
+    @handle_errors
+    def no_path() -> None:
+        raise OSError(5, "Input/output error")
+
+    with pytest.raises(OSError, match="Input/output error"):  # no path to name: a bug, shown as one
+        no_path()

@@ -220,6 +220,17 @@ def test_a_run_without_tsv_files_is_refused_with_the_rerun_that_fixes_it(tmp_pat
     assert len((out / "corpus" / "corpus.tsv").read_text(encoding="utf-8").splitlines()) == 10
 
 
+def test_an_output_folder_that_cannot_be_made_is_named(seed_run: Ran, tmp_path: Path) -> None:
+    """--out under a file (or on a read-only place) was a NotADirectoryError traceback."""
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    res = runner.invoke(app, ["export", str(seed_run.out), "--out", str(tmp_path / "a-file" / "corpus")])
+    assert res.exit_code == BAD_INPUT
+    assert (
+        f"{tmp_path / 'a-file' / 'corpus'}: cannot write there (Not a directory). Choose another folder."
+        in (res.output)
+    )
+
+
 def test_an_export_that_fails_midway_leaves_nothing_behind(tmp_path: Path) -> None:
     """The pairs stream: a bad TSV line is found after earlier pairs were spooled, and
     then no file (nor temporary, nor the folder made for it) is left, and a file already

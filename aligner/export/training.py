@@ -34,7 +34,7 @@ from ..corpus import (
     read_bilingual_pairs,
     run_pairs,
 )
-from ..errors import ConfigError
+from ..errors import AlignerError, ConfigError
 from ..langid import probability
 from ..splits import Splits, document_keys
 from ..workdir import RunFolder, pair_stem
@@ -413,7 +413,10 @@ def export_corpus(
     builder = CorpusBuilder(config, src, tgt)
     extra: dict[str, object] = {}
     created = not target.exists()
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise AlignerError(f"{target}: cannot write there ({err.strerror}). Choose another folder.") from None
     try:
         with (
             Staging(target, force) as stage,
