@@ -17,6 +17,7 @@ from __future__ import annotations
 import codecs
 import re
 import shlex
+import stat
 from pathlib import Path
 
 from .boilerplate import flag_lines
@@ -311,12 +312,20 @@ def loading_notes(doc: Document) -> list[tuple[int, str]]:
     return notes + [(r.first_line, describe(r)) for r in doc.repairs]
 
 
-def read_document_bytes(path: Path) -> bytes:
-    """The bytes of one document; raise :class:`InputError` if it is too big or unreadable."""
+def read_document_bytes(path: Path, in_folder: bool = False) -> bytes:
+    """The bytes of one document; raise :class:`InputError` if it is too big or unreadable.
+
+    :param in_folder: ``path`` was found in an input folder, not named by the user: a named
+        pipe, socket or device there is refused (reading a pipe that nobody writes to would
+        wait for ever), while one named on the command line (``<(curl ...)``) is read.
+    """
     if _dangling(path):
         raise InputError(
             path, f"is a link to {path.readlink()}, which does not exist", "Fix the link or remove it."
         )
+    special = _special(path) if in_folder else None
+    if special is not None:
+        raise InputError(path, f"is {special}, not a file", "Move it out of the folder.")
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -363,8 +372,24 @@ def load_document(path: Path) -> Document:
 
 
 def _is_document(path: Path) -> bool:
-    """A file of a suffix we read; a link to nothing too, so that it is reported, not skipped."""
-    return path.suffix.lower() in SUFFIXES and (path.is_file() or _dangling(path))
+    """A file of a suffix we read; a link to nothing, or a named pipe, socket or device of
+    such a name too, so that it is reported, not skipped."""
+    return path.suffix.lower() in SUFFIXES and not path.is_dir() and (path.exists() or _dangling(path))
+
+
+def _special(path: Path) -> str | None:
+    """What ``path`` is when it is neither a regular file nor a folder (``a named pipe``)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
 
 
 def _dangling(path: Path) -> bool:

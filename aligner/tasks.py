@@ -134,7 +134,7 @@ def scan_document(path: Path, out: Path, job: Job, root: Path | None = None) -> 
 
 
 def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
-    data = read_document_bytes(path)
+    data = read_document_bytes(path, in_folder=True)
     # Stored under a key of what it depends on: an edited document (or another version
     # of its format's extractor or of our rules for it) is read again, new alignment or
     # pairing settings reuse it.

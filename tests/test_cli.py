@@ -203,6 +203,24 @@ def test_bad_documents_are_reported_and_the_run_goes_on(tmp_path: Path) -> None:
     assert (out / f"{PAIR}.tmx").exists()
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+def test_a_named_pipe_in_the_folder_is_reported_not_read(tmp_path: Path) -> None:
+    """A named pipe called pipe.txt was left out without a word; reading it would have
+    waited for ever for a writer. A pipe named on the command line is still read."""
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(IT_SEED, src)
+    shutil.copy(EN_SEED, src)
+    os.mkfifo(src / "pipe.txt")
+    out = tmp_path / "out"
+    res = _invoke("run", str(src), "--out", str(out))
+    assert res.exit_code == SKIPPED, res.output
+    assert f"{src / 'pipe.txt'}: is a named pipe, not a file. Move it out of the folder." in res.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert {d["file"]: d["status"] for d in manifest["documents"]}["pipe.txt"] == "skipped"
+    assert len(manifest["pairs"]) == 1
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
