@@ -66,7 +66,7 @@ reading a file reaches nothing outside it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -263,15 +263,20 @@ _NO_SPACE_BEFORE = ".,;:!?)]}»”’…"
 _BREAK = "\x00"  # stands for a break code while the text is joined (no segment holds NUL)
 
 
-def _is_break(element: Any, code_content: frozenset[str]) -> bool:
-    """True when the inline element ``element`` stands for a line break, page break or tab."""
+def _is_break_code(code: str) -> bool:
+    return bool(code) and _BREAK_CODE.fullmatch(code.strip() or code) is not None
+
+
+def _is_break(element: Any, code_content: frozenset[str], data: Mapping[str, str]) -> bool:
+    """True when the inline element ``element`` stands for a line break, page break or tab:
+    by its kind, its code, or (XLIFF 2) the original data its ``dataRef`` names in ``data``."""
     kinds = {(element.get(k) or "").strip().lower() for k in ("type", "ctype", "subType")}
     if kinds & _BREAK_KINDS:
         return True
-    if _local(element) not in code_content:
-        return False
-    code = "".join(element.itertext())
-    return bool(code) and _BREAK_CODE.fullmatch(code.strip() or code) is not None
+    ref = element.get("dataRef")
+    if ref is not None and _local(element) == "ph":
+        return _is_break_code(data.get(ref, ""))
+    return _local(element) in code_content and _is_break_code("".join(element.itertext()))
 
 
 def _spaced(text: str) -> str:
@@ -289,7 +294,9 @@ def _spaced(text: str) -> str:
     return "".join(out)
 
 
-def _plain(element: Any, code_content: frozenset[str]) -> tuple[str, bool]:
+def _plain(
+    element: Any, code_content: frozenset[str], data: Mapping[str, str] | None = None
+) -> tuple[str, bool]:
     """The text of a segment with its inline codes dropped, and whether it had any.
 
     Elements in ``code_content`` lose their content (the original format's code);
@@ -298,7 +305,7 @@ def _plain(element: Any, code_content: frozenset[str]) -> tuple[str, bool]:
     beside it would otherwise touch (``riga<ph>&lt;br/&gt;</ph>due`` reads ``riga due``);
     any other leaves nothing, as a code inside a word (``P<bpt/>resid<ept/>ente``) must
     not part it. An XLIFF 1.2 ``<mrk mtype="seg">`` marks a segment, not markup, and is
-    not counted.
+    not counted. ``data``: an XLIFF 2 unit's original data by id (``<originalData>``).
     """
     parts: list[str] = []
     had = False
@@ -312,7 +319,7 @@ def _plain(element: Any, code_content: frozenset[str]) -> tuple[str, bool]:
                 name = _local(child)
                 if not (name == "mrk" and child.get("mtype") == "seg"):
                     had = True
-                if _is_break(child, code_content):
+                if _is_break(child, code_content, data or {}):
                     parts.append(_BREAK)
                 elif name not in code_content:
                     walk(child)
@@ -670,8 +677,9 @@ def _read_xliff2(path: Path, root: Any, src_lang: str | None, tgt_lang: str | No
     scores = {id(unit): _metadata_score(unit) for unit, _ in segments}
     for unit, seg in segments:
         k = numbers[id(unit)] = numbers.get(id(unit), 0) + 1
-        src_text, src_codes = _plain(_child(seg, "source"), code)
-        tgt_text, tgt_codes = _plain(_child(seg, "target"), code)
+        data = {d.get("id") or "": "".join(d.itertext()) for d in _descendants(unit, "data")}
+        src_text, src_codes = _plain(_child(seg, "source"), code, data)
+        tgt_text, tgt_codes = _plain(_child(seg, "target"), code, data)
         if not src_text or not tgt_text:
             empty += 1
             continue

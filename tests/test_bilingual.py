@@ -491,6 +491,7 @@ def test_a_break_or_tab_code_leaves_a_space_between_words(tmp_path: Path, seg: s
         ('<x id="1" ctype="lb"/>', "1.2"),  # XLIFF 1.2's line break
         ('<ph id="1" ctype="lb">&lt;br&gt;</ph>', "1.2"),
         ('<ph id="1" type="fmt" subType="xlf:lb"/>', "2.0"),  # XLIFF 2's
+        ('<ph id="1" dataRef="d1"/>', "2.0"),  # its original data (below) is a <br/>
     ],
 )
 def test_an_xliff_line_break_leaves_a_space(tmp_path: Path, body: str, version: str) -> None:
@@ -504,11 +505,24 @@ def test_an_xliff_line_break_leaves_a_space(tmp_path: Path, body: str, version: 
     else:
         xlf = (
             '<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" '
-            'version="2.0" srcLang="it" trgLang="en"><file id="f"><unit id="u"><segment>'
+            'version="2.0" srcLang="it" trgLang="en"><file id="f"><unit id="u">'
+            '<originalData><data id="d1">&lt;br/&gt;</data><data id="d2">&lt;b&gt;</data></originalData><segment>'
             f"<source>riga{body}due</source><target>line{body}two</target></segment></unit></file></xliff>\n"
         )
     unit = read_bilingual(write(tmp_path, "b.xlf", xlf)).units[0]
     assert (unit.source, unit.target) == ("riga due", "line two")
+
+
+def test_an_xliff2_placeholder_of_other_data_leaves_nothing(tmp_path: Path) -> None:
+    xlf = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<xliff xmlns="urn:oasis:names:tc:xliff:document:2.0" '
+        'version="2.0" srcLang="it" trgLang="en"><file id="f"><unit id="u"><originalData>'
+        '<data id="d1">&lt;br/&gt;</data><data id="d2">&lt;img src="a.png"/&gt;</data></originalData>'
+        '<segment><source>P<ph id="1" dataRef="d2"/>resid<ph id="2" dataRef="d1"/>ente</source>'
+        '<target>Presid<ph id="2" dataRef="d1"/>ent</target></segment></unit></file></xliff>\n'
+    )
+    unit = read_bilingual(write(tmp_path, "c.xlf", xlf)).units[0]
+    assert (unit.source, unit.target) == ("Presid ente", "Presid ent")  # only the <br/> parts
 
 
 def test_units_keep_their_ids_notes_properties_and_scores(tmp_path: Path) -> None:
