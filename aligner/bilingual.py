@@ -260,7 +260,6 @@ _BREAK_CODE = re.compile(
 #: punctuation or after opening punctuation (``completo<br/>.`` reads ``completo.``).
 _NO_SPACE_AFTER = "([{«“‘"
 _NO_SPACE_BEFORE = ".,;:!?)]}»”’…"
-_BREAK = "\x00"  # stands for a break code while the text is joined (no segment holds NUL)
 
 
 def _is_break_code(code: str) -> bool:
@@ -279,18 +278,22 @@ def _is_break(element: Any, code_content: frozenset[str], data: Mapping[str, str
     return _local(element) in code_content and _is_break_code("".join(element.itertext()))
 
 
-def _spaced(text: str) -> str:
-    """``text`` with each run of break markers a space where words would otherwise touch."""
+def _joined(parts: Sequence[str | None]) -> str:
+    """The texts of ``parts`` joined, each run of break codes (``None``) a space where the
+    words beside it would otherwise touch."""
     out: list[str] = []
-    for k, piece in enumerate(text.split(_BREAK)):
-        if k and piece == "" and out:  # a run of markers: one is enough
+    broken = False
+    for part in parts:
+        if part is None:
+            broken = True
             continue
-        if k and out and out[-1] and piece:
-            before, after = out[-1][-1], piece[0]
+        if broken and out:
+            before, after = out[-1][-1], part[0]
             touching = not (before.isspace() or after.isspace())
             if touching and before not in _NO_SPACE_AFTER and after not in _NO_SPACE_BEFORE:
                 out.append(" ")
-        out.append(piece)
+        broken = False
+        out.append(part)
     return "".join(out)
 
 
@@ -307,28 +310,28 @@ def _plain(
     not part it. An XLIFF 1.2 ``<mrk mtype="seg">`` marks a segment, not markup, and is
     not counted. ``data``: an XLIFF 2 unit's original data by id (``<originalData>``).
     """
-    parts: list[str] = []
+    parts: list[str | None] = []  # None: a break code
     had = False
 
     def walk(node: Any) -> None:
         nonlocal had
         if node.text:
-            parts.append(node.text.replace(_BREAK, ""))
+            parts.append(node.text)
         for child in node:
             if isinstance(child.tag, str):
                 name = _local(child)
                 if not (name == "mrk" and child.get("mtype") == "seg"):
                     had = True
                 if _is_break(child, code_content, data or {}):
-                    parts.append(_BREAK)
+                    parts.append(None)
                 elif name not in code_content:
                     walk(child)
             if child.tail:
-                parts.append(child.tail.replace(_BREAK, ""))
+                parts.append(child.tail)
 
     if element is not None:
         walk(element)
-    return one_line(_spaced("".join(parts))), had
+    return one_line(_joined(parts)), had
 
 
 def _notes(element: Any) -> str:

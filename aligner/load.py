@@ -323,11 +323,11 @@ def read_document_bytes(path: Path, in_folder: bool = False) -> bytes:
         raise InputError(
             path, f"is a link to {path.readlink()}, which does not exist", "Fix the link or remove it."
         )
-    special = _special(path) if in_folder else None
-    if special is not None:
-        raise InputError(path, f"is {special}, not a file", "Move it out of the folder.")
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if in_folder and not stat.S_ISREG(info.st_mode):
+            raise InputError(path, f"is {_special(info.st_mode)}, not a file", "Move it out of the folder.")
+        size = info.st_size
         if size > MAX_BYTES:
             raise InputError(
                 path,
@@ -374,17 +374,16 @@ def load_document(path: Path) -> Document:
 def _is_document(path: Path) -> bool:
     """A file of a suffix we read; a link to nothing, or a named pipe, socket or device of
     such a name too, so that it is reported, not skipped."""
-    return path.suffix.lower() in SUFFIXES and not path.is_dir() and (path.exists() or _dangling(path))
-
-
-def _special(path: Path) -> str | None:
-    """What ``path`` is when it is neither a regular file nor a folder (``a named pipe``)."""
+    if path.suffix.lower() not in SUFFIXES:
+        return False
     try:
-        mode = path.stat().st_mode
+        return not stat.S_ISDIR(path.stat().st_mode)
     except OSError:
-        return None
-    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
-        return None
+        return path.is_symlink()  # a link to nothing
+
+
+def _special(mode: int) -> str:
+    """What a file of ``mode`` that is neither a regular file nor a folder is (``a named pipe``)."""
     if stat.S_ISFIFO(mode):
         return "a named pipe"
     if stat.S_ISSOCK(mode):

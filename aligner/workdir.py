@@ -43,7 +43,7 @@ from .dedup import Duplicate, Fingerprint
 from .encode import Vectors
 from .errors import AlignerError, InputError, OutputExistsError
 from .model import Sentence, Unpaired
-from .write import atomic_path, check_free, write_text_atomic
+from .write import TEMPORARY_EXTRA, atomic_path, check_free, unwritable, write_text_atomic
 
 #: The run's manifest, at the top of the output folder.
 MANIFEST = "manifest.json"
@@ -57,8 +57,6 @@ Json = dict[str, Any]  # a record's JSON object; never leaves this module
 
 #: The longest file name most file systems take, in bytes.
 NAME_MAX = 255
-#: What a temporary file's name adds to the name it stands for (``.<name>.<8 random>.tmp``).
-TEMPORARY_EXTRA = 14
 #: The longest stem of a run folder's file, in UTF-8 bytes: a pair's file adds its suffix
 #: (``.links``, ``.xliff``: 6) and, while it is written, its temporary file's. Every stem that
 #: could be written before stems were shortened is this long or shorter, so keeps its name.
@@ -83,6 +81,13 @@ def file_stem(stem: str, limit: int = MAX_STEM_BYTES) -> str:
     if len(stem.encode("utf-8")) <= limit:
         return stem
     return f"{_cut(stem, limit - 1 - _STEM_DIGEST)}-{_digest(stem)}"
+
+
+def name_beside(path: Path, suffix: str, extra: int = TEMPORARY_EXTRA) -> Path:
+    """``<path's stem><suffix>`` beside ``path``, its stem shortened (:func:`file_stem`) so
+    that the name, and the ``extra`` bytes added to it while it is made, fit :data:`NAME_MAX`."""
+    limit = NAME_MAX - len(suffix.encode("utf-8")) - extra
+    return path.with_name(f"{file_stem(path.stem, limit)}{suffix}")
 
 
 def pair_stem(src: str, tgt: str) -> str:
@@ -750,9 +755,7 @@ class RunLock:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
         except OSError as err:
-            raise AlignerError(
-                f"{self.path.parent}: cannot write there ({err.strerror}). Choose another folder."
-            ) from None
+            raise unwritable(self.path.parent, err) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError as err:

@@ -44,6 +44,16 @@ def check_free(paths: Iterable[Path], force: bool) -> None:
             raise OutputExistsError(path)
 
 
+#: What a temporary file's name (:func:`_temporary`) adds to the name it stands for:
+#: ``.<name>.`` and ``.tmp`` around mkstemp's 8 random characters.
+TEMPORARY_EXTRA = len(".") + len(".") + 8 + len(".tmp")
+
+
+def unwritable(folder: Path, err: OSError) -> AlignerError:
+    """The error for a folder where nothing can be written (``err`` says why)."""
+    return AlignerError(f"{folder}: cannot write there ({err.strerror}). Choose another folder.")
+
+
 def _temporary(path: Path) -> tuple[int, Path]:
     """A new temporary file beside ``path`` (its folder made if missing), open, with the
     permissions :func:`open` would give: its descriptor and path."""
@@ -58,9 +68,7 @@ def _writable_temporary(path: Path) -> tuple[int, Path]:
     try:
         return _temporary(path)
     except OSError as err:
-        raise AlignerError(
-            f"{path.parent}: cannot write there ({err.strerror}). Choose another folder."
-        ) from None
+        raise unwritable(path.parent, err) from None
 
 
 def write_text_atomic(path: Path, text: str, force: bool = False, durable: bool = True) -> int:

@@ -15,7 +15,7 @@ from aligner.errors import ConfigError
 from aligner.export.tmx import PROFILES
 from aligner.export.training import CORPUS_FORMATS, DEFAULT_CORPUS_FORMATS, Subwords, export_corpus
 from aligner.splits import parse_splits
-from aligner.workdir import NAME_MAX, TEMPORARY_EXTRA, file_stem
+from aligner.workdir import name_beside
 
 from .common import ProfileOpt, SrcLocale, TgtLocale, TmxProfile, export_options, handle_errors, warn
 
@@ -135,8 +135,7 @@ def export_command(
             f"{run_dir}: --src-lang and --tgt-lang choose a TMX or XLIFF file's languages; "
             "a run's output has its own. Leave them out."
         )
-    beside = f"{file_stem(run_dir.stem, NAME_MAX - len('.corpus') - TEMPORARY_EXTRA)}.corpus"
-    target = out or (run_dir.with_name(beside) if bilingual else run_dir / "corpus")
+    target = out or (name_beside(run_dir, ".corpus") if bilingual else run_dir / "corpus")
     fmts = [f.value for f in formats] if formats else list(DEFAULT_CORPUS_FORMATS)
     config = CorpusConfig(min_score, max_ratio, max_words, lang_check, dedup, untranslated)
     options = export_options(tmx_profile, src_locale, tgt_locale)

@@ -34,11 +34,11 @@ from ..corpus import (
     read_bilingual_pairs,
     run_pairs,
 )
-from ..errors import AlignerError, ConfigError
+from ..errors import ConfigError
 from ..langid import probability
 from ..splits import Splits, document_keys
 from ..workdir import RunFolder, pair_stem
-from ..write import Staging, check_free
+from ..write import Staging, check_free, unwritable
 from .card import CARD, dataset_card
 from .options import ExportOptions
 from .text import BREAK_RUNS
@@ -416,7 +416,7 @@ def export_corpus(
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as err:
-        raise AlignerError(f"{target}: cannot write there ({err.strerror}). Choose another folder.") from None
+        raise unwritable(target, err) from None
     try:
         with (
             Staging(target, force) as stage,

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..bilingual import BilingualFile, is_bilingual_path, language_code, read_bilingual
 from ..errors import InputError
-from ..workdir import MANIFEST, NAME_MAX, RunFolder, file_stem
+from ..workdir import MANIFEST, RunFolder, name_beside
 from .source import bilingual_run, read_run
 from .store import Project
 
@@ -49,9 +49,8 @@ _MAKING = len(".") + len(".tmp") + len("-journal")
 
 def project_beside(path: Path) -> Path:
     """The project file of a TMX or XLIFF file: beside it, ``news.tmx`` -> ``news.review.sqlite``
-    (a stem too long for a file name with that suffix is shortened, :func:`~aligner.workdir.file_stem`)."""
-    stem = file_stem(path.stem, NAME_MAX - len(PROJECT_SUFFIX) - _MAKING)
-    return path.with_name(f"{stem}{PROJECT_SUFFIX}")
+    (a stem too long for a file name with that suffix is shortened, :func:`~aligner.workdir.name_beside`)."""
+    return name_beside(path, PROJECT_SUFFIX, _MAKING)
 
 
 def _is_run(folder: Path) -> bool:
