@@ -132,6 +132,9 @@ def sniff(data: bytes) -> str | None:
                 return "docx"
             if "mimetype" in names and archive.read("mimetype").strip() == _ODT_MIMETYPE:
                 return "odt"
+    # What zipfile raises for a damaged archive, an encrypted member (RuntimeError) or a
+    # compression method it lacks (NotImplementedError): none of these is a docx or odt here;
+    # the extractor says what is wrong when the file's name claims one.
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
         return None
     return None
