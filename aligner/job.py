@@ -25,6 +25,10 @@ class Job:
     doc_signature: str  # what a stored document depends on (signature.document_signature)
     device: str | None = None  # where an st:MODEL encoder runs (no output byte depends on it)
     export: ExportOptions = field(default_factory=ExportOptions)  # locales, TMX profile, files' date
+    #: What a .txt document that is not UTF-8 is read as (--encoding; a canonical codec name).
+    #: Not in the signature: like an edited file, a document it reads otherwise gets another
+    #: key, so it is read again and its pairs aligned again.
+    encoding: str | None = None
 
     def identity(self) -> JobIdentity:
         """What ``.aligner/job.json`` holds; a rerun resumes only if it is equal."""
@@ -43,6 +47,7 @@ def make_job(
     bilingual: Dictionary | None = None,
     device: str | None = None,
     export: ExportOptions | None = None,
+    encoding: str | None = None,
 ) -> Job:
     """A :class:`Job` with its signature; ``encoder_name`` is the encoder's full name and
     ``bilingual`` the dictionary loaded for ``align_config.dictionary_weight``, if set."""
@@ -58,4 +63,5 @@ def make_job(
         document_signature(encoder_name, pcfg),
         device,
         export or ExportOptions(),
+        encoding,
     )

@@ -2,10 +2,11 @@
 
 A document is a ``.txt`` file, or a Word, OpenDocument, web page or PDF file
 whose text :mod:`aligner.formats` extracts (one paragraph per line). A
-``.txt`` document must be UTF-8 text (a byte-order mark is accepted), or UTF-16 or
-UTF-32 with the byte-order mark that declares it. Other encodings,
-binary files and empty files are refused with an :class:`InputError` that names
-the file, says what it seems to be and how to fix it. Line ends are normalised
+``.txt`` document is read as UTF-8 text (a byte-order mark is accepted), or UTF-16 or
+UTF-32 with the byte-order mark that declares it, or else as the encoding the
+caller names (``--encoding cp1252``: the legacy encoding of an archive). Other
+encodings, binary files and empty files are refused with an :class:`InputError`
+that names the file, says what it seems to be and how to fix it. Line ends are normalised
 to ``\\n``; a leading ``date YYYY-MM-DD`` (or ``YYYY-MM``) token is lifted into
 :attr:`Document.date` and removed from the text, as written (:func:`date_problem`
 tells whether it names a real day or month); each line is repaired of scraped-web
@@ -18,6 +19,7 @@ import codecs
 import re
 import shlex
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from .boilerplate import flag_lines
@@ -130,13 +132,47 @@ _UNICODE_BOMS = (
 )
 
 
-def _decode_declared(data: bytes, path: Path | str) -> str | None:
+def text_encoding(name: str) -> str:
+    """The canonical name of the text encoding ``name`` (``latin-1`` -> ``iso8859-1``);
+    :class:`ValueError` if Python has no text encoding of that name."""
+    try:
+        info = codecs.lookup(name)
+        "a".encode(info.name)  # LookupError for base64, rot13 and the other non-text codecs
+    except LookupError:
+        raise ValueError(
+            f"{name!r} is not a text encoding Python knows; give one such as cp1252 (Windows' "
+            "Western European), iso-8859-15, latin-1 or mac-roman"
+        ) from None
+    return info.name
+
+
+def _wide(codec: str) -> bool:
+    """Whether ``codec`` writes a character in two or four bytes (UTF-16, UTF-32), so that
+    an ASCII text in it is full of NUL bytes."""
+    return len("aa".encode(codec)) - len("a".encode(codec)) > 1  # a byte-order mark aside
+
+
+def _encoding_hint(codec: str | None, path: Path | str, offer_option: bool) -> str:
+    """The fix for a file that is not in the encodings tried: the conversion command, and
+    with ``offer_option`` the option that reads it as it is."""
+    command = conversion_command(codec, path)
+    if not offer_option:
+        return f"Convert it with: {command}"
+    name = "ENCODING" if codec is None else _shown(codec)
+    return (
+        f"Pass --encoding {name} to read every document that is not UTF-8 as {name}, "
+        f"or convert it with: {command}"
+    )
+
+
+def _decode_declared(data: bytes, path: Path | str) -> tuple[str, str] | None:
     """``data`` decoded as the UTF-16 or UTF-32 its byte-order mark declares (as Windows
-    Notepad saves "Unicode" and Word "Unicode text"), or ``None`` without such a mark."""
+    Notepad saves "Unicode" and Word "Unicode text"), with that encoding's name, or
+    ``None`` without such a mark."""
     for bom, codec in _UNICODE_BOMS:
         if data.startswith(bom):
             try:
-                return data.decode(codec)
+                return data.decode(codec), codec
             except UnicodeDecodeError as err:
                 width = 4 if codec == "utf-32" else 2
                 line = data[: err.start].decode(codec, errors="replace").count("\n") + 1
@@ -151,13 +187,66 @@ def _decode_declared(data: bytes, path: Path | str) -> str | None:
     return None
 
 
+def needs_fallback(data: bytes) -> bool:
+    """Whether the text of ``data`` depends on the fallback encoding of
+    :func:`decode_document`: no byte-order mark declares it, and it is not UTF-8."""
+    if any(data.startswith(bom) for bom, _ in _UNICODE_BOMS):
+        return False
+    if b"\x00" in data[:8192]:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def decode(data: bytes, path: Path | str) -> str:
     """Decode ``data`` read from ``path`` as UTF-8 (or the UTF-16 or UTF-32 a byte-order
     mark declares), or raise an :class:`InputError`."""
+    return decode_document(data, path)[0]
+
+
+def decode_document(
+    data: bytes, path: Path | str, fallback: str | None = None, offer_option: bool = False
+) -> tuple[str, str]:
+    """Decode ``data`` read from ``path``, with the encoding it was read as: UTF-8 (or the
+    UTF-16 or UTF-32 a byte-order mark declares), else ``fallback`` (a name
+    :func:`text_encoding` gives), or raise an :class:`InputError`.
+
+    The fallback reads only what UTF-8 cannot: a text that is valid UTF-8 is read as
+    UTF-8 (a legacy encoding's accents are almost never valid UTF-8), a fallback of
+    two- or four-byte units (UTF-16 or UTF-32 without a mark) only a file of NUL bytes,
+    and a one-byte one only a file without them.
+
+    :param offer_option: the messages name ``--encoding`` among the fixes (documents of
+        ``aligner run``, ``align`` and ``split``).
+    """
     declared = _decode_declared(data, path)
     if declared is not None:
-        return _checked_text(declared, path)
-    if b"\x00" in data[:8192]:
+        return _checked_text(declared[0], path), declared[1]
+    nul = b"\x00" in data[:8192]
+    not_utf8: UnicodeDecodeError | None = None
+    if not nul:
+        try:
+            return _checked_text(data.decode("utf-8-sig"), path), "utf-8"
+        except UnicodeDecodeError as err:
+            not_utf8 = err
+    if fallback is not None and _wide(fallback) == nul:
+        try:
+            return _checked_text(data.decode(fallback), path), fallback
+        except UnicodeDecodeError as err:
+            line = data[: err.start].count(b"\n") + 1
+            guess = _guess_encoding(data)
+            seems = f"it looks like {_shown(guess)}" if guess else "its encoding could not be guessed"
+            raise InputError(
+                path,
+                f"is neither UTF-8 nor {_shown(fallback)} (--encoding): byte 0x{data[err.start]:02x} "
+                f"at offset {err.start} is not {_shown(fallback)}; {seems}",
+                _encoding_hint(guess, path, offer_option),
+                line=line,
+            ) from None
+    if nul:
         # charset-normalizer tells UTF-16 without a byte-order mark (as some Windows tools write it)
         # from a binary file by its lanes of NUL bytes.
         codec = _guess_encoding(data)
@@ -165,7 +254,7 @@ def decode(data: bytes, path: Path | str) -> str:
             raise InputError(
                 path,
                 f"is not UTF-8; it looks like {_shown(codec)} without a byte-order mark",
-                f"Convert it with: {conversion_command(codec, path)}",
+                _encoding_hint(codec, path, offer_option),
                 line=1,
             )
         raise InputError(
@@ -173,19 +262,16 @@ def decode(data: bytes, path: Path | str) -> str:
             f"looks like a binary file (a NUL byte at offset {data.index(0)})",
             f"Only {_KINDS} documents can be aligned; move this file out of the folder.",
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        guess = _guess_encoding(data)
-        seems = f"it looks like {_shown(guess)}" if guess else "its encoding could not be guessed"
-        raise InputError(
-            path,
-            f"is not UTF-8 (byte 0x{data[err.start]:02x}); {seems}",
-            f"Convert it with: {conversion_command(guess, path)}",
-            line=line,
-        ) from None
-    return _checked_text(text, path)
+    assert not_utf8 is not None
+    line = data[: not_utf8.start].count(b"\n") + 1
+    guess = _guess_encoding(data)
+    seems = f"it looks like {_shown(guess)}" if guess else "its encoding could not be guessed"
+    raise InputError(
+        path,
+        f"is not UTF-8 (byte 0x{data[not_utf8.start]:02x}); {seems}",
+        _encoding_hint(guess, path, offer_option),
+        line=line,
+    )
 
 
 def _checked_text(text: str, path: Path | str) -> str:
@@ -201,10 +287,12 @@ def _checked_text(text: str, path: Path | str) -> str:
     return text
 
 
-def read_text(path: Path, what: str) -> str:
+def read_text(path: Path, what: str, encoding: str | None = None, offer_option: bool = False) -> str:
     """Read ``path`` as UTF-8 text; an :class:`InputError` names the file and the fix.
 
     :param what: what the file should be ("link file"), for the messages.
+    :param encoding: what the file is read as if it is not UTF-8 (see :func:`decode_document`).
+    :param offer_option: the messages name ``--encoding`` (a document's file).
     """
     if not path.exists():
         raise InputError(path, "does not exist", f"Check the path of the {what}.")
@@ -216,12 +304,16 @@ def read_text(path: Path, what: str) -> str:
         raise InputError(
             path, f"cannot be read ({err.strerror})", "Check the path and its permissions."
         ) from None
-    return decode(data, path)
+    return decode_document(data, path, encoding, offer_option)[0]
 
 
-def load_presplit(path: Path) -> list[Sentence]:
-    """One sentence per line, as given (``--presplit``); offsets are into the file's text."""
-    text = read_text(path, "file of one sentence per line").replace("\r\n", "\n")
+def load_presplit(path: Path, encoding: str | None = None) -> list[Sentence]:
+    """One sentence per line, as given (``--presplit``); offsets are into the file's text.
+
+    :param encoding: what the file is read as if it is not UTF-8 (see :func:`decode_document`).
+    """
+    text = read_text(path, "file of one sentence per line", encoding, offer_option=True)
+    text = text.replace("\r\n", "\n")
     if text.endswith("\n"):
         text = text[:-1]
     if not text.strip():
@@ -341,10 +433,15 @@ def read_document_bytes(path: Path, in_folder: bool = False) -> bytes:
         ) from None
 
 
-def document_from_bytes(data: bytes, path: Path, doc_id: str | None = None) -> Document:
+def document_from_bytes(
+    data: bytes, path: Path, doc_id: str | None = None, encoding: str | None = None
+) -> Document:
     """Decode and parse the bytes read from ``path``; raise :class:`InputError` if unusable.
 
     :param doc_id: the document's id (default: the file's name).
+    :param encoding: what a ``.txt`` file that is not UTF-8 (nor marked as UTF-16 or
+        UTF-32) is read as (a name :func:`text_encoding` gives); without it such a file
+        is refused. Other formats' extractors decode their files themselves.
     """
     if not data.strip():
         raise InputError(path, "is empty", "Remove it from the folder or put the dispatch's text in it.")
@@ -353,7 +450,8 @@ def document_from_bytes(data: bytes, path: Path, doc_id: str | None = None) -> D
         raise InputError(path, *wrong)
     fmt = format_of(path)
     if fmt is None or fmt.package is None:
-        doc = parse(decode(data, path), doc_id or path.name)
+        text, read_as = decode_document(data, path, encoding, offer_option=True)
+        doc = replace(parse(text, doc_id or path.name), encoding=read_as)
     else:
         extracted = fmt.extract(data, path)
         doc = parse(extracted.text, doc_id or path.name, extracted, fmt.extractor)
@@ -366,9 +464,13 @@ def document_from_bytes(data: bytes, path: Path, doc_id: str | None = None) -> D
     return doc
 
 
-def load_document(path: Path) -> Document:
-    """Read one document; raise :class:`InputError` on anything unusable."""
-    return document_from_bytes(read_document_bytes(path), path)
+def load_document(path: Path, encoding: str | None = None) -> Document:
+    """Read one document; raise :class:`InputError` on anything unusable.
+
+    :param encoding: what a ``.txt`` file that is not UTF-8 is read as (see
+        :func:`document_from_bytes`).
+    """
+    return document_from_bytes(read_document_bytes(path), path, encoding=encoding)
 
 
 def _is_document(path: Path) -> bool:

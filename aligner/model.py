@@ -71,6 +71,10 @@ class Document:
     extraction: tuple[tuple[str, int], ...] = ()
     #: The line the date token was on: the text's first line that is not blank.
     date_line: int = 1
+    #: The encoding a ``.txt`` file was read as (``utf-8``; ``utf-16`` or ``utf-32`` as its
+    #: byte-order mark declares; else the one the caller named). Other formats' extractors
+    #: decode their files themselves: ``utf-8``.
+    encoding: str = "utf-8"
 
     @property
     def content_lines(self) -> tuple[Line, ...]:

@@ -27,7 +27,14 @@ from .export import render_alignment
 from .formats import format_of
 from .job import Job
 from .langid import MIN_CONFIDENCE, identify
-from .load import document_from_bytes, document_id, loading_notes, read_document_bytes, usable_date
+from .load import (
+    document_from_bytes,
+    document_id,
+    loading_notes,
+    needs_fallback,
+    read_document_bytes,
+    usable_date,
+)
 from .model import DocPair, Document, PairInfo, Sentence
 from .pair import DocProfile, centroid, profile
 from .workdir import (
@@ -140,6 +147,8 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
     # pairing settings reuse it.
     fmt = format_of(path)
     extractor = (fmt.reader if fmt else "text").encode()
+    if (fmt is None or fmt.package is None) and job.encoding is not None and needs_fallback(data):
+        extractor += b"+" + job.encoding.encode()  # its text is what --encoding makes of it
     key = hashlib.sha256(
         b"\0".join([job.doc_signature.encode(), extractor, doc_id.encode(), data])
     ).hexdigest()
@@ -148,7 +157,7 @@ def _scan(path: Path, doc_id: str, folder: RunFolder, job: Job) -> Scanned:
         stored = folder.read_document(key)
         assert stored.vectors is not None
         return Scanned.of(key, stored, stored.vectors)
-    doc = document_from_bytes(data, path, doc_id)
+    doc = document_from_bytes(data, path, doc_id, job.encoding)
     guess = identify(doc.content_text)
     problems = [Problem(doc.id, message, line=line) for line, message in loading_notes(doc)]
     doc = replace(doc, date=usable_date(doc), lang=guess.lang, lang_confidence=round(guess.confidence, 4))
@@ -204,6 +213,7 @@ def _record(doc: Document, sentences: Sequence[Sentence], text: str) -> Document
         doc.extractor,
         text,
         dict(doc.extraction),
+        None if doc.encoding == "utf-8" else doc.encoding,
     )
 
 

@@ -168,6 +168,9 @@ class DocumentRecord:
     extractor: str | None = None
     text: str | None = None
     extraction: Mapping[str, int] | None = None
+    #: The encoding a plain-text file was read as where it is not UTF-8 (utf-16 by its
+    #: byte-order mark, or the run's --encoding); None for UTF-8 and other formats.
+    encoding: str | None = None
 
     @property
     def skipped(self) -> bool:
@@ -182,7 +185,7 @@ class DocumentRecord:
             out["language_confidence"] = self.language_confidence
         out["date"] = self.date
         out["sentences"] = self.sentences
-        for name in ("format", "extractor", "text"):
+        for name in ("format", "extractor", "encoding", "text"):
             if getattr(self, name) is not None:
                 out[name] = getattr(self, name)
         if self.extraction:  # plain text has none to tell
@@ -208,6 +211,7 @@ class DocumentRecord:
             obj.get("extractor"),
             obj.get("text"),
             None if obj.get("extraction") is None else {k: int(v) for k, v in obj["extraction"].items()},
+            obj.get("encoding"),
         )
 
 

@@ -21,6 +21,7 @@ from aligner.write import write_text_atomic
 
 from .common import (
     USAGE,
+    Encoding,
     Format,
     MinScore,
     ProfileOpt,
@@ -187,14 +188,15 @@ def _align_pair(
     min_score: float,
     force: bool,
     export: ExportOptions | None = None,
+    encoding: str | None = None,
 ) -> None:
     """Align one pair with ``enc`` and print or write it: the one code path of both modes."""
     src, tgt = job.src, job.tgt
     date = None
     if presplit:
-        source, target = load_presplit(src), load_presplit(tgt)
+        source, target = load_presplit(src, encoding), load_presplit(tgt, encoding)
     else:
-        sdoc, tdoc = load_document(src), load_document(tgt)
+        sdoc, tdoc = load_document(src, encoding), load_document(tgt, encoding)
         source, target = split(sdoc, src_lang), split(tdoc, tgt_lang)
         for path, doc in ((src, sdoc), (tgt, tdoc)):
             for line, message in loading_notes(doc):
@@ -294,6 +296,7 @@ def align_command(
     max_link: Annotated[
         int, typer.Option("--max-link", min=1, max=6, help="Most sentences on one side of a link.")
     ] = AlignConfig.max_src,
+    encoding: Encoding = None,
 ) -> None:
     """Align the sentences of SRC and TGT and print (or write) the alignment; or, with
     --pairs FILE, those of every pair the file lists, each written to its own file.
@@ -347,6 +350,7 @@ def align_command(
             min_score=min_score,
             force=force,
             export=export,
+            encoding=encoding,
         )
 
     if pairs is None:

@@ -123,6 +123,32 @@ SrcLang = Annotated[
 TgtLang = Annotated[
     str, typer.Option("--tgt-lang", help="Target language (ISO 639-1).", callback=language_code)
 ]
+
+
+def text_encoding(value: str | None) -> str | None:
+    """An ``--encoding`` value as the codec's canonical name: ``latin-1`` -> ``iso8859-1``.
+
+    :raises typer.BadParameter: Python has no text encoding of that name (exit 2, usage).
+    """
+    if value is None:
+        return None
+    from aligner.load import text_encoding as canonical
+
+    try:
+        return canonical(value.strip())
+    except ValueError as err:
+        raise typer.BadParameter(str(err)) from None
+
+
+Encoding = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        callback=text_encoding,
+        help="Read a .txt document that is not UTF-8 as this encoding (cp1252, iso-8859-15, "
+        "mac-roman...); UTF-8 files, and UTF-16 or UTF-32 ones with a byte-order mark, are read as such.",
+    ),
+]
 MinScore = Annotated[
     float, typer.Option("--min-score", min=0.0, max=1.0, help="Leave out links scored below this.")
 ]

@@ -41,6 +41,7 @@ from .common import (
     INTERRUPTED,
     STOPPED,
     USAGE,
+    Encoding,
     Format,
     MinScore,
     ProfileOpt,
@@ -288,6 +289,7 @@ def run_command(
     ] = PairConfig.date_window,
     src_lang: SrcLang = PairConfig.src_lang,
     tgt_lang: TgtLang = PairConfig.tgt_lang,
+    encoding: Encoding = None,
     workers: Annotated[
         int | None,
         typer.Option(
@@ -369,7 +371,16 @@ def run_command(
 
             fmts = [f.value for f in formats] if formats else list(DEFAULT_FORMATS)
             job = make_job(
-                encoder.name, config, pair_config, fmts, min_score, input_dir.name, bilingual, device, export
+                encoder.name,
+                config,
+                pair_config,
+                fmts,
+                min_score,
+                input_dir.name,
+                bilingual,
+                device,
+                export,
+                encoding,
             )
             result = run(input_dir, out, job, executor, force, progress, recursive, resume)
     except KeyboardInterrupt:

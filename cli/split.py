@@ -11,12 +11,12 @@ from aligner.langid import identify
 from aligner.load import load_document, loading_notes
 from aligner.split import split
 
-from .common import handle_errors, info, language_code, warn
+from .common import Encoding, handle_errors, info, language_code, warn
 
 
 @handle_errors
 def split_command(
-    file: Annotated[Path, typer.Argument(help="A dispatch (.txt in UTF-8, .docx, .odt, .html or .pdf).")],
+    file: Annotated[Path, typer.Argument(help="A dispatch (.txt, .docx, .odt, .html or .pdf).")],
     lang: Annotated[
         str | None,
         typer.Option(
@@ -26,12 +26,13 @@ def split_command(
     offsets: Annotated[
         bool, typer.Option("--offsets", help="Prefix each sentence with its start and end offsets.")
     ] = False,
+    encoding: Encoding = None,
 ) -> None:
     """Split FILE into sentences and print one per line.
 
     A leading date token and boilerplate lines are left out (and counted on stderr).
     """
-    doc = load_document(file)
+    doc = load_document(file, encoding)
     sentences = split(doc, lang or identify(doc.content_text).lang)
     for line, message in loading_notes(doc):
         warn(f"{file}, line {line}: {message}")

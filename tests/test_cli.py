@@ -634,3 +634,84 @@ def test_a_system_error_on_a_path_is_a_message_not_a_traceback(capsys: pytest.Ca
 
     with pytest.raises(OSError, match="Input/output error"):  # no path to name: a bug, shown as one
         no_path()
+
+
+def _links(text: str) -> list[str]:
+    """The links of a links file, scores left out."""
+    return [":".join(line.split(":")[:2]) for line in text.splitlines()]
+
+
+def test_encoding_reads_an_archive_saved_as_cp1252(tmp_path: Path) -> None:
+    """A folder of an old Windows archive: its Italian dispatch in cp1252 was skipped
+    (converting it meant a command per file); with --encoding the rerun reads it, pairs
+    it and aligns it as it aligns the UTF-8 seed, and the manifest says how it was read."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "it.txt").write_bytes(IT_SEED.read_text(encoding="utf-8").encode("cp1252"))
+    shutil.copy(EN_SEED, folder / "en.txt")
+    out = tmp_path / "out"
+    res = _invoke("run", str(folder), "--out", str(out), "--format", "links")
+    assert res.exit_code == SKIPPED
+    assert (
+        f"{folder / 'it.txt'}, line 1: is not UTF-8 (byte 0x96); it looks like cp1252. Pass --encoding "
+        "cp1252 to read every document that is not UTF-8 as cp1252, or convert it with: iconv -f cp1252"
+    ) in res.stderr
+    res = _invoke("run", str(folder), "--out", str(out), "--format", "links", "--encoding", "cp1252")
+    assert res.exit_code == OK, res.output
+    assert _links((out / "it__en.links").read_text()) == _links((SEEDS / "000-001.gold").read_text())
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {d["file"]: d.get("encoding") for d in manifest["documents"]} == {
+        "en.txt": None,
+        "it.txt": "cp1252",
+    }
+    # Another encoding reads the file otherwise: the document is read and its pair aligned again.
+    res = _invoke("run", str(folder), "--out", str(out), "--format", "links", "--encoding", "latin-1")
+    assert res.exit_code == OK and "1 pair(s) aligned," in res.stdout, res.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {d["file"]: d.get("encoding") for d in manifest["documents"]}["it.txt"] == "iso8859-1"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["split", "{it}"],
+        ["align", "{it}", "{en}", "--format", "links"],
+        ["align", "{it_lines}", "{en_lines}", "--presplit", "--format", "links"],
+    ],
+)
+def test_split_and_align_take_encoding(tmp_path: Path, command: list[str]) -> None:
+    it_text = IT_SEED.read_text(encoding="utf-8")
+    files = {
+        "it": it_text.encode("cp1252"),
+        "en": EN_SEED.read_bytes(),
+        "it_lines": "Il governo ha deciso così.\nÈ già così – dice.\n".encode("cp1252"),
+        "en_lines": b"The government decided so.\nIt is so already, he says.\n",
+    }
+    paths = {}
+    for name, data in files.items():
+        paths[name] = tmp_path / f"{name}.txt"
+        paths[name].write_bytes(data)
+    args = [word.format(**{k: str(v) for k, v in paths.items()}) for word in command]
+    refused = _invoke(*args)
+    assert refused.exit_code == BAD_INPUT and "Pass --encoding cp1252" in refused.stderr
+    res = _invoke(*args, "--encoding", "cp1252")
+    assert res.exit_code == OK, res.output
+    links = _links(res.stdout)
+    if command[0] == "split":
+        assert (
+            "l’influenza russa in Asia centrale" in res.stdout
+            and "Il grande gioco è di equilibri" in res.stdout
+        )
+    elif "--presplit" in command:
+        assert links == ["[0]:[0]", "[1]:[1]"]
+    else:
+        assert links == _links((SEEDS / "000-001.gold").read_text())
+
+
+@pytest.mark.parametrize("command", ["run", "align", "split"])
+@pytest.mark.parametrize("name", ["klingon", "base64"])
+def test_an_unknown_encoding_is_a_usage_error(command: str, name: str) -> None:
+    args = {"run": [str(SEEDS)], "align": [str(IT_SEED), str(EN_SEED)], "split": [str(IT_SEED)]}[command]
+    res = _invoke(command, *args, "--encoding", name)
+    shown = " ".join(res.output.replace("│", " ").split())  # the message as typer boxes it
+    assert res.exit_code == USAGE and f"'{name}' is not a text encoding Python knows" in shown, shown

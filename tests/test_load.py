@@ -20,6 +20,8 @@ from aligner.load import (
     load_document,
     loading_notes,
     parse,
+    read_text,
+    text_encoding,
 )
 from aligner.split import split
 
@@ -319,10 +321,15 @@ def test_not_utf8_names_encoding_line_and_conversion(
     msg = str(info.value)
     assert f"legacy.txt, line {line}: is not UTF-8" in msg
     assert f"it looks like {guess}." in msg
-    assert f"Convert it with: {command}" in msg
+    # the option that reads it as it is, then the command that converts it
+    option = guess.split()[0]
+    assert f"Pass --encoding {option} to read every document that is not UTF-8 as {option}" in msg
+    assert f"convert it with: {command}" in msg
     assert info.value.line == line
+    # the option, given, reads the text
+    assert load_document(path, text_encoding(option)).content_text == parse(text, "x").content_text
     # the command in the message, run as given, writes the text as UTF-8
-    shell_command = msg.split("Convert it with: ", 1)[1]
+    shell_command = msg.split("convert it with: ", 1)[1]
     if shell_command.startswith("iconv") and shutil.which("iconv") is None:
         pytest.skip("no iconv on this machine")
     subprocess.run(shell_command, shell=True, cwd=tmp_path, check=True)
@@ -512,3 +519,99 @@ def test_code_in_a_dispatch_is_boilerplate_and_the_rest_stays(tmp_path: Path) ->
         "Roma, 3 dic. – Il governo ha approvato la manovra.",
         "Il ministro ha parlato.",
     ]
+
+
+# --- --encoding: what a document that is not UTF-8 is read as --------------------------------
+
+_LEGACY_IT = (
+    "date 2025-11-25\nRoma – Il governo ha approvato “la legge sulla città”: costerà 3 €.\nÈ già così.\n"
+)
+# ISO-8859-15 has guillemets and the euro sign, not the dash or curly quotes
+_LATIN9_IT = (
+    "date 2025-11-25\nRoma - Il governo ha approvato «la legge sulla città»: costerà 3 €.\nÈ già così.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "written_as", "option", "read_as"),
+    [
+        # an archive saved by Windows (the en dash, curly quotes and euro sign are cp1252's own)
+        (_LEGACY_IT, "cp1252", "cp1252", "cp1252"),
+        (_LEGACY_IT, "cp1252", "Windows-1252", "cp1252"),  # any name Python gives the codec
+        (_LATIN9_IT, "iso-8859-15", "ISO-8859-15", "iso8859-15"),  # its euro sign is 0xa4
+        (_LEGACY_IT, "mac-roman", "mac_roman", "mac-roman"),  # an old Mac editor
+        # UTF-16 without a byte-order mark, as some Windows tools write it
+        (_LEGACY_IT, "utf-16-le", "utf-16-le", "utf-16-le"),
+        # the option reads only what UTF-8 cannot: UTF-8, with a mark or without, and
+        # UTF-16 with its mark are read as such whatever the option says
+        (_LEGACY_IT, "utf-8", "cp1252", "utf-8"),
+        (_LEGACY_IT, "utf-8-sig", "cp1252", "utf-8"),
+        (_LEGACY_IT, "utf-16", "cp1252", "utf-16"),
+    ],
+)
+def test_encoding_reads_a_document_that_is_not_utf8(
+    tmp_path: Path, text: str, written_as: str, option: str, read_as: str
+) -> None:
+    path = _write(tmp_path, "archivio.txt", text.encode(written_as))
+    doc = load_document(path, text_encoding(option))
+    assert doc.encoding == read_as
+    assert doc.date == "2025-11-25"
+    assert doc.content_text == text.split("\n", 1)[1].rstrip("\n")
+    assert [s.text for s in split(doc, "it")][-1] == "È già così."
+
+
+@pytest.mark.parametrize(
+    ("data", "option", "message"),
+    [
+        # 0x81 is no character of cp1252: the file is in another encoding
+        (
+            "Roma, 3 gen.\nCaffè".encode("cp1252") + b" \x81 e altro.\n",
+            "cp1252",
+            r"bad\.txt, line 2: is neither UTF-8 nor cp1252 \(--encoding\): byte 0x81 at offset 19 is not "
+            r"cp1252; .*convert it with: ",
+        ),
+        # a one-byte encoding never reads a file of NUL bytes (UTF-16 without a mark) ...
+        (
+            "Roma – Il governo ha deciso così.\n".encode("utf-16-le"),
+            "cp1252",
+            r"bad\.txt, line 1: is not UTF-8; it looks like utf-16-le without a byte-order mark\. "
+            r"Pass --encoding utf-16-le",
+        ),
+        # ... nor UTF-16 one without them, which would make Chinese of an Italian text
+        (
+            "Il governo ha deciso così.\n".encode("cp1252"),
+            "utf-16-le",
+            r"bad\.txt, line 1: is not UTF-8 \(byte 0xec\); it looks like cp1252\. Pass --encoding cp1252",
+        ),
+        # nor a binary file
+        (b"\x7fELF\x02\x01\x01" + bytes(300), "cp1252", r"bad\.txt: looks like a binary file \(a NUL byte"),
+    ],
+)
+def test_a_file_the_encoding_does_not_read_is_refused_with_the_fix(
+    tmp_path: Path, data: bytes, option: str, message: str
+) -> None:
+    path = _write(tmp_path, "bad.txt", data)
+    with pytest.raises(InputError, match=message):
+        load_document(path, text_encoding(option))
+
+
+@pytest.mark.parametrize(
+    ("name", "canonical"),
+    [("cp1252", "cp1252"), ("CP1252", "cp1252"), ("latin-1", "iso8859-1"), ("utf_16_le", "utf-16-le")],
+)
+def test_text_encoding_names_the_codec(name: str, canonical: str) -> None:
+    assert text_encoding(name) == canonical
+
+
+@pytest.mark.parametrize("name", ["nope", "base64", "rot13", "zlib", ""])
+def test_text_encoding_refuses_what_is_no_text_encoding(name: str) -> None:
+    with pytest.raises(ValueError, match="is not a text encoding Python knows; give one such as cp1252"):
+        text_encoding(name)
+
+
+def test_a_file_that_is_not_a_document_is_not_offered_the_option(tmp_path: Path) -> None:
+    """A links or pairs file is read as UTF-8 only: its message gives the conversion alone."""
+    path = _write(tmp_path, "a.links", "[0]:[0]:0.9 è\n".encode("cp1252"))
+    with pytest.raises(InputError) as info:
+        read_text(path, "link file")
+    assert "--encoding" not in str(info.value) and "Convert it with: iconv -f" in str(info.value)
