@@ -21,6 +21,7 @@ import shlex
 import stat
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from .boilerplate import flag_lines
 from .errors import InputError
@@ -207,35 +208,82 @@ def decode(data: bytes, path: Path | str) -> str:
     return decode_document(data, path)[0]
 
 
+class Decoded(NamedTuple):
+    """A file's text, the encoding it was read as, and what to tell of it: ``(line,
+    message)`` where a file mixed UTF-8 with its fallback encoding, else None."""
+
+    text: str
+    encoding: str
+    note: tuple[int, str] | None = None
+
+
+#: The bytes that are not UTF-8, as ``surrogateescape`` decodes them.
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+def _decode_mixed(data: bytes, fallback: str) -> Decoded | None:
+    """``data`` read as UTF-8 where it is UTF-8 and as ``fallback`` (a one-byte encoding)
+    where it is not, as in a web page whose editor pasted Windows quotes into UTF-8 text;
+    None where ``fallback`` cannot read those bytes either."""
+    text = data.decode("utf-8", "surrogateescape")
+    runs = list(_ESCAPED.finditer(text))
+    try:
+        parts = [bytes(ord(c) - 0xDC00 for c in m.group()).decode(fallback) for m in runs]
+    except UnicodeDecodeError:
+        return None
+    out, pos = [], 0
+    for m, part in zip(runs, parts, strict=True):
+        out += [text[pos : m.start()], part]
+        pos = m.end()
+    out.append(text[pos:])
+    count = sum(m.end() - m.start() for m in runs)
+    name = _shown(fallback)
+    note = (
+        f"mixes UTF-8 and {name}: {count} byte(s) that are not UTF-8 were read as {name} (--encoding), "
+        "the first on this line; the rest is UTF-8. Check those characters"
+    )
+    return Decoded(
+        "".join(out).removeprefix("\ufeff"),
+        f"utf-8+{fallback}",
+        (text[: runs[0].start()].count("\n") + 1, note),
+    )
+
+
 def decode_document(
     data: bytes, path: Path | str, fallback: str | None = None, offer_option: bool = False
-) -> tuple[str, str]:
-    """Decode ``data`` read from ``path``, with the encoding it was read as: UTF-8 (or the
-    UTF-16 or UTF-32 a byte-order mark declares), else ``fallback`` (a name
-    :func:`text_encoding` gives), or raise an :class:`InputError`.
+) -> Decoded:
+    """Decode ``data`` read from ``path``: as UTF-8 (or the UTF-16 or UTF-32 a byte-order
+    mark declares), else as ``fallback`` (a name :func:`text_encoding` gives), or raise
+    an :class:`InputError`.
 
     The fallback reads only what UTF-8 cannot: a text that is valid UTF-8 is read as
     UTF-8 (a legacy encoding's accents are almost never valid UTF-8), a fallback of
     two- or four-byte units (UTF-16 or UTF-32 without a mark) only a file of NUL bytes,
-    and a one-byte one only a file without them.
+    and a one-byte one only a file without them. A file the one-byte fallback cannot
+    read whole, because its UTF-8 characters hold bytes the fallback has no character
+    for, is read as UTF-8 with the bytes that are not UTF-8 read as the fallback, and a
+    note says so (encoding ``utf-8+cp1252``).
 
     :param offer_option: the messages name ``--encoding`` among the fixes (documents of
         ``aligner run``, ``align`` and ``split``).
     """
     declared = _decode_declared(data, path)
     if declared is not None:
-        return _checked_text(declared[0], path), declared[1]
+        return Decoded(_checked_text(declared[0], path), declared[1])
     nul = b"\x00" in data[:8192]
     not_utf8: UnicodeDecodeError | None = None
     if not nul:
         try:
-            return _checked_text(data.decode("utf-8-sig"), path), "utf-8"
+            return Decoded(_checked_text(data.decode("utf-8-sig"), path), "utf-8")
         except UnicodeDecodeError as err:
             not_utf8 = err
     if fallback is not None and _wide(fallback) == nul:
         try:
-            return _checked_text(data.decode(fallback), path), fallback
+            return Decoded(_checked_text(data.decode(fallback), path), fallback)
         except UnicodeDecodeError as err:
+            mixed = None if nul else _decode_mixed(data, fallback)
+            if mixed is not None:
+                return mixed._replace(text=_checked_text(mixed.text, path))
             line = data[: err.start].count(b"\n") + 1
             guess = _guess_encoding(data)
             seems = f"it looks like {_shown(guess)}" if guess else "its encoding could not be guessed"
@@ -397,10 +445,10 @@ def usable_date(doc: Document) -> str | None:
 
 def loading_notes(doc: Document) -> list[tuple[int, str]]:
     """What loading found in ``doc`` that its reader should be told, as ``(line,
-    message)`` in line order: an impossible date token (:func:`date_problem`) and
-    each repair of its text (:func:`aligner.repair.describe`)."""
+    message)``: a file that mixes UTF-8 with the ``--encoding`` named, an impossible date
+    token (:func:`date_problem`) and each repair of its text (:func:`aligner.repair.describe`)."""
     problem = date_problem(doc)
-    notes = [(doc.date_line, problem)] if problem else []
+    notes = [*doc.decoding_notes, *([(doc.date_line, problem)] if problem else [])]
     return notes + [(r.first_line, describe(r)) for r in doc.repairs]
 
 
@@ -450,8 +498,12 @@ def document_from_bytes(
         raise InputError(path, *wrong)
     fmt = format_of(path)
     if fmt is None or fmt.package is None:
-        text, read_as = decode_document(data, path, encoding, offer_option=True)
-        doc = replace(parse(text, doc_id or path.name), encoding=read_as)
+        decoded = decode_document(data, path, encoding, offer_option=True)
+        doc = replace(
+            parse(decoded.text, doc_id or path.name),
+            encoding=decoded.encoding,
+            decoding_notes=() if decoded.note is None else (decoded.note,),
+        )
     else:
         extracted = fmt.extract(data, path)
         doc = parse(extracted.text, doc_id or path.name, extracted, fmt.extractor)

@@ -75,6 +75,9 @@ class Document:
     #: byte-order mark declares; else the one the caller named). Other formats' extractors
     #: decode their files themselves: ``utf-8``.
     encoding: str = "utf-8"
+    #: What reading the file found to tell, as ``(line, message)``: a file that mixes UTF-8
+    #: with the encoding the caller named.
+    decoding_notes: tuple[tuple[int, str], ...] = ()
 
     @property
     def content_lines(self) -> tuple[Line, ...]:

@@ -615,3 +615,37 @@ def test_a_file_that_is_not_a_document_is_not_offered_the_option(tmp_path: Path)
     with pytest.raises(InputError) as info:
         read_text(path, "link file")
     assert "--encoding" not in str(info.value) and "Convert it with: iconv -f" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "line", "count"),
+    [
+        # a UTF-8 page whose editor pasted a Windows apostrophe (0x92); the UTF-8 closing
+        # quote holds 0x9d, which cp1252 has no character for, so the file is not cp1252 whole
+        (
+            "Il governo ha deciso così.\nL".encode() + b"\x92" + "uomo dice: “basta”.\n".encode(),
+            "Il governo ha deciso così.\nL’uomo dice: “basta”.",
+            2,
+            1,
+        ),
+        # two sources joined: a UTF-8 dispatch, then a paragraph saved as cp1252
+        (
+            "date 2025-11-25\nRoma – Il governo ha approvato “la legge”.\n".encode()
+            + "È già così, però «non basta».\n".encode("cp1252"),
+            "Roma – Il governo ha approvato “la legge”.\nÈ già così, però «non basta».",
+            3,
+            6,
+        ),
+    ],
+)
+def test_a_file_mixing_utf8_and_the_encoding_reads_each_part_as_its_own(
+    tmp_path: Path, data: bytes, text: str, line: int, count: int
+) -> None:
+    path = _write(tmp_path, "misto.txt", data)
+    doc = load_document(path, "cp1252")
+    assert doc.content_text == text and doc.encoding == "utf-8+cp1252"
+    assert loading_notes(doc)[0] == (
+        line,
+        f"mixes UTF-8 and cp1252: {count} byte(s) that are not UTF-8 were read as cp1252 (--encoding), "
+        "the first on this line; the rest is UTF-8. Check those characters",
+    )
