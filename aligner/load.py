@@ -335,13 +335,17 @@ def _checked_text(text: str, path: Path | str) -> str:
     return text
 
 
-def read_text(path: Path, what: str, encoding: str | None = None, offer_option: bool = False) -> str:
+def read_text(path: Path, what: str) -> str:
     """Read ``path`` as UTF-8 text; an :class:`InputError` names the file and the fix.
 
     :param what: what the file should be ("link file"), for the messages.
-    :param encoding: what the file is read as if it is not UTF-8 (see :func:`decode_document`).
-    :param offer_option: the messages name ``--encoding`` (a document's file).
     """
+    return _read_decoded(path, what).text
+
+
+def _read_decoded(path: Path, what: str, encoding: str | None = None, offer_option: bool = False) -> Decoded:
+    """``path`` read and decoded (:func:`decode_document`, which ``encoding`` and
+    ``offer_option`` are passed to); ``what`` the file should be, for the messages."""
     if not path.exists():
         raise InputError(path, "does not exist", f"Check the path of the {what}.")
     if path.is_dir():
@@ -352,7 +356,7 @@ def read_text(path: Path, what: str, encoding: str | None = None, offer_option: 
         raise InputError(
             path, f"cannot be read ({err.strerror})", "Check the path and its permissions."
         ) from None
-    return decode_document(data, path, encoding, offer_option)[0]
+    return decode_document(data, path, encoding, offer_option)
 
 
 def load_presplit(path: Path, encoding: str | None = None) -> list[Sentence]:
@@ -360,8 +364,16 @@ def load_presplit(path: Path, encoding: str | None = None) -> list[Sentence]:
 
     :param encoding: what the file is read as if it is not UTF-8 (see :func:`decode_document`).
     """
-    text = read_text(path, "file of one sentence per line", encoding, offer_option=True)
-    text = text.replace("\r\n", "\n")
+    return load_presplit_noted(path, encoding)[0]
+
+
+def load_presplit_noted(
+    path: Path, encoding: str | None = None
+) -> tuple[list[Sentence], tuple[int, str] | None]:
+    """:func:`load_presplit`'s sentences, and the note of a file that mixes UTF-8 with
+    ``encoding`` (see :func:`decode_document`), else None."""
+    decoded = _read_decoded(path, "file of one sentence per line", encoding, offer_option=True)
+    text = decoded.text.replace("\r\n", "\n")
     if text.endswith("\n"):
         text = text[:-1]
     if not text.strip():
@@ -371,7 +383,7 @@ def load_presplit(path: Path, encoding: str | None = None) -> list[Sentence]:
     for i, line in enumerate(text.split("\n")):
         sentences.append(Sentence(i, line, pos, pos + len(line), i))
         pos += len(line) + 1
-    return sentences
+    return sentences, decoded.note
 
 
 def parse(text: str, doc_id: str, extracted: Extracted | None = None, extractor: str = "text") -> Document:

@@ -13,7 +13,7 @@ from aligner.align import align, fidelity_warnings
 from aligner.encode import CachedEncoder, check_languages, get_encoder
 from aligner.errors import AlignerError, InputError, OutputExistsError
 from aligner.export import ExportOptions, render_alignment
-from aligner.load import load_document, load_presplit, loading_notes, usable_date
+from aligner.load import load_document, load_presplit_noted, loading_notes, usable_date
 from aligner.model import AlignConfig, PairInfo
 from aligner.signature import signature
 from aligner.split import split
@@ -194,7 +194,13 @@ def _align_pair(
     src, tgt = job.src, job.tgt
     date = None
     if presplit:
-        source, target = load_presplit(src, encoding), load_presplit(tgt, encoding)
+        (source, snote), (target, tnote) = (
+            load_presplit_noted(src, encoding),
+            load_presplit_noted(tgt, encoding),
+        )
+        for path, note in ((src, snote), (tgt, tnote)):
+            if note is not None:
+                warn(f"{path}, line {note[0]}: {note[1]}")
     else:
         sdoc, tdoc = load_document(src, encoding), load_document(tgt, encoding)
         source, target = split(sdoc, src_lang), split(tdoc, tgt_lang)

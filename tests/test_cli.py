@@ -715,3 +715,16 @@ def test_an_unknown_encoding_is_a_usage_error(command: str, name: str) -> None:
     res = _invoke(command, *args, "--encoding", name)
     shown = " ".join(res.output.replace("│", " ").split())  # the message as typer boxes it
     assert res.exit_code == USAGE and f"'{name}' is not a text encoding Python knows" in shown, shown
+
+
+@pytest.mark.parametrize("presplit", [True, False])
+def test_align_warns_of_a_file_mixing_utf8_and_the_encoding(tmp_path: Path, presplit: bool) -> None:
+    src, tgt = tmp_path / "it.txt", tmp_path / "en.txt"
+    # a Windows apostrophe (0x92) pasted into UTF-8 text, whose closing quote cp1252 cannot read
+    src.write_bytes(b"Il governo ha deciso.\nL" + b"\x92" + "uomo dice: “basta”.\n".encode())
+    tgt.write_text("The government decided.\nThe man says: enough.\n", encoding="utf-8")
+    args = ["align", str(src), str(tgt), "--encoding", "cp1252", "--format", "tsv"]
+    res = _invoke(*args, *(["--presplit"] if presplit else []))
+    assert res.exit_code == OK, res.output
+    assert res.stdout.splitlines()[1].startswith("L’uomo dice: “basta”.\tThe man says: enough.\t")
+    assert f"{src}, line 2: mixes UTF-8 and cp1252: 1 byte(s) that are not UTF-8" in res.stderr
