@@ -226,26 +226,20 @@ def _decode_mixed(data: bytes, fallback: str) -> Decoded | None:
     where it is not, as in a web page whose editor pasted Windows quotes into UTF-8 text;
     None where ``fallback`` cannot read those bytes either."""
     text = data.decode("utf-8", "surrogateescape")
-    runs = list(_ESCAPED.finditer(text))
+    first = _ESCAPED.search(text)
+    assert first is not None  # the caller's data is not UTF-8
     try:
-        parts = [bytes(ord(c) - 0xDC00 for c in m.group()).decode(fallback) for m in runs]
+        mixed = _ESCAPED.sub(lambda m: bytes(ord(c) - 0xDC00 for c in m.group()).decode(fallback), text)
     except UnicodeDecodeError:
         return None
-    out, pos = [], 0
-    for m, part in zip(runs, parts, strict=True):
-        out += [text[pos : m.start()], part]
-        pos = m.end()
-    out.append(text[pos:])
-    count = sum(m.end() - m.start() for m in runs)
+    count = sum(len(run) for run in _ESCAPED.findall(text))  # an escaped character is one byte
     name = _shown(fallback)
     note = (
         f"mixes UTF-8 and {name}: {count} byte(s) that are not UTF-8 were read as {name} (--encoding), "
         "the first on this line; the rest is UTF-8. Check those characters"
     )
     return Decoded(
-        "".join(out).removeprefix("\ufeff"),
-        f"utf-8+{fallback}",
-        (text[: runs[0].start()].count("\n") + 1, note),
+        mixed.removeprefix("\ufeff"), f"utf-8+{fallback}", (text[: first.start()].count("\n") + 1, note)
     )
 
 
@@ -284,16 +278,11 @@ def decode_document(
             mixed = None if nul else _decode_mixed(data, fallback)
             if mixed is not None:
                 return mixed._replace(text=_checked_text(mixed.text, path))
-            line = data[: err.start].count(b"\n") + 1
-            guess = _guess_encoding(data)
-            seems = f"it looks like {_shown(guess)}" if guess else "its encoding could not be guessed"
-            raise InputError(
-                path,
+            why = (
                 f"is neither UTF-8 nor {_shown(fallback)} (--encoding): byte 0x{data[err.start]:02x} "
-                f"at offset {err.start} is not {_shown(fallback)}; {seems}",
-                _encoding_hint(guess, path, offer_option),
-                line=line,
-            ) from None
+                f"at offset {err.start} is not {_shown(fallback)}"
+            )
+            raise _not_read(data, path, err.start, why, offer_option) from None
     if nul:
         # charset-normalizer tells UTF-16 without a byte-order mark (as some Windows tools write it)
         # from a binary file by its lanes of NUL bytes.
@@ -311,14 +300,18 @@ def decode_document(
             f"Only {_KINDS} documents can be aligned; move this file out of the folder.",
         )
     assert not_utf8 is not None
-    line = data[: not_utf8.start].count(b"\n") + 1
+    raise _not_read(
+        data, path, not_utf8.start, f"is not UTF-8 (byte 0x{data[not_utf8.start]:02x})", offer_option
+    )
+
+
+def _not_read(data: bytes, path: Path | str, at: int, why: str, offer_option: bool) -> InputError:
+    """The refusal of ``data``, which could not be decoded at byte ``at`` for the reason
+    ``why``: with the encoding it seems to be in and the fix (:func:`_encoding_hint`)."""
     guess = _guess_encoding(data)
     seems = f"it looks like {_shown(guess)}" if guess else "its encoding could not be guessed"
-    raise InputError(
-        path,
-        f"is not UTF-8 (byte 0x{data[not_utf8.start]:02x}); {seems}",
-        _encoding_hint(guess, path, offer_option),
-        line=line,
+    return InputError(
+        path, f"{why}; {seems}", _encoding_hint(guess, path, offer_option), line=data[:at].count(b"\n") + 1
     )
 
 
@@ -359,19 +352,10 @@ def _read_decoded(path: Path, what: str, encoding: str | None = None, offer_opti
     return decode_document(data, path, encoding, offer_option)
 
 
-def load_presplit(path: Path, encoding: str | None = None) -> list[Sentence]:
+def load_presplit(path: Path, encoding: str | None = None) -> tuple[list[Sentence], list[tuple[int, str]]]:
     """One sentence per line, as given (``--presplit``); offsets are into the file's text.
-
-    :param encoding: what the file is read as if it is not UTF-8 (see :func:`decode_document`).
-    """
-    return load_presplit_noted(path, encoding)[0]
-
-
-def load_presplit_noted(
-    path: Path, encoding: str | None = None
-) -> tuple[list[Sentence], tuple[int, str] | None]:
-    """:func:`load_presplit`'s sentences, and the note of a file that mixes UTF-8 with
-    ``encoding`` (see :func:`decode_document`), else None."""
+    With them, what reading found to tell, as :func:`loading_notes` gives a document's: a
+    file that mixes UTF-8 with ``encoding`` (see :func:`decode_document`)."""
     decoded = _read_decoded(path, "file of one sentence per line", encoding, offer_option=True)
     text = decoded.text.replace("\r\n", "\n")
     if text.endswith("\n"):
@@ -383,7 +367,7 @@ def load_presplit_noted(
     for i, line in enumerate(text.split("\n")):
         sentences.append(Sentence(i, line, pos, pos + len(line), i))
         pos += len(line) + 1
-    return sentences, decoded.note
+    return sentences, [] if decoded.note is None else [decoded.note]
 
 
 def parse(text: str, doc_id: str, extracted: Extracted | None = None, extractor: str = "text") -> Document:

@@ -236,7 +236,7 @@ def load_set(root: Path, key: str) -> GoldSet:
 
 def read_lines(path: Path) -> list[str]:
     """The sentences of a one-sentence-per-line file, as ``aligner align --presplit`` reads them."""
-    return [s.text for s in load_presplit(path)]
+    return [s.text for s in load_presplit(path)[0]]
 
 
 def read_gold(path: Path) -> list[Link]:

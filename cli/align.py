@@ -13,7 +13,7 @@ from aligner.align import align, fidelity_warnings
 from aligner.encode import CachedEncoder, check_languages, get_encoder
 from aligner.errors import AlignerError, InputError, OutputExistsError
 from aligner.export import ExportOptions, render_alignment
-from aligner.load import load_document, load_presplit_noted, loading_notes, usable_date
+from aligner.load import load_document, load_presplit, loading_notes, usable_date
 from aligner.model import AlignConfig, PairInfo
 from aligner.signature import signature
 from aligner.split import split
@@ -194,20 +194,15 @@ def _align_pair(
     src, tgt = job.src, job.tgt
     date = None
     if presplit:
-        (source, snote), (target, tnote) = (
-            load_presplit_noted(src, encoding),
-            load_presplit_noted(tgt, encoding),
-        )
-        for path, note in ((src, snote), (tgt, tnote)):
-            if note is not None:
-                warn(f"{path}, line {note[0]}: {note[1]}")
+        (source, snotes), (target, tnotes) = load_presplit(src, encoding), load_presplit(tgt, encoding)
     else:
         sdoc, tdoc = load_document(src, encoding), load_document(tgt, encoding)
         source, target = split(sdoc, src_lang), split(tdoc, tgt_lang)
-        for path, doc in ((src, sdoc), (tgt, tdoc)):
-            for line, message in loading_notes(doc):
-                warn(f"{path}, line {line}: {message}")
+        snotes, tnotes = loading_notes(sdoc), loading_notes(tdoc)
         date = usable_date(sdoc) or usable_date(tdoc)
+    for path, notes in ((src, snotes), (tgt, tnotes)):
+        for line, message in notes:
+            warn(f"{path}, line {line}: {message}")
     sig = signature(config, enc.name, presplit=presplit, bilingual=bilingual)
     pair_info = PairInfo(src_lang, tgt_lang, src.name, tgt.name, date, sig)
     alignment = align(source, target, enc, config, pair_info, bilingual)
