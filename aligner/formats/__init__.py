@@ -132,10 +132,11 @@ def sniff(data: bytes) -> str | None:
                 return "docx"
             if "mimetype" in names and archive.read("mimetype").strip() == _ODT_MIMETYPE:
                 return "odt"
-    # What zipfile raises for a damaged archive, an encrypted member (RuntimeError) or a
-    # compression method it lacks (NotImplementedError): none of these is a docx or odt here;
-    # the extractor says what is wrong when the file's name claims one.
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError, NotImplementedError):
+    # What zipfile raises for a damaged archive, or RuntimeError for an encrypted member or
+    # (as its subclass NotImplementedError) a compression method it lacks, such as deflate64:
+    # none of these is a docx or odt here; the extractor says what is wrong when the file's
+    # name claims one.
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
         return None
     return None
 
