@@ -87,6 +87,10 @@ FORBIDDEN = 1e3
 #: A link next to a moved link, continuing its paragraph on both sides, is kept when its
 #: distance is below this (``moved_at`` is the bar for a moved paragraph's first link).
 MOVED_REACH = 0.9
+#: Link sizes besides 1-1 whose distance can make two loose runs a candidate block
+#: (:func:`moved_blocks`): a moved paragraph the translation split or joined differently
+#: has no single sentence pair close enough.
+JOINED_SIZES = ((1, 2), (2, 1), (2, 2))
 #: What a moved block costs a path beside its links' own costs (one sentence left out):
 #: a move is taken only where it saves more than this (:func:`realign_moved`).
 MOVED_BLOCK_COST = 0.7
@@ -837,9 +841,9 @@ def realign_moved(path: Path, config: AlignConfig) -> Path:
 
     The candidate blocks (:func:`moved_blocks`) are runs of target sentences the path
     holds loosely (without counterpart, moved, or in a link no closer than
-    ``config.moved_at``) with a sentence within ``moved_at`` of a loosely held source
-    run elsewhere in the path. The target is reordered with a set of blocks moved to
-    their source runs, and searched with no link across a block's edge
+    ``config.moved_at``) with a link of up to two sentences a side within ``moved_at``
+    to a loosely held source run elsewhere in the path. The target is reordered with a
+    set of blocks moved to their source runs, and searched with no link across a block's edge
     (:func:`_reordered_search`); the set that saves most over ``path``, counting
     :data:`MOVED_BLOCK_COST` per block on both sides, is kept, its links in a moved
     block marked moved. Each block's target run is then tried a sentence longer or
@@ -961,8 +965,9 @@ def moved_blocks(scorer: LinkScorer, steps: Sequence[Step]) -> list[Block]:
 
     A link is firm when it is not moved and its distance is below ``moved_at``; every
     other sentence is loosely held. Loose source and target runs are paired when they
-    are not side by side (between the same two firm links) and some sentence pair of
-    theirs is within ``moved_at``, the closest pairs first, each run once. A block is
+    are not side by side (between the same two firm links) and some link of theirs of up
+    to two sentences a side (1-1, or one of :data:`JOINED_SIZES` where no 1-1 link is) is
+    within ``moved_at``, the closest pairs first, each run once. A block is
     the target run trimmed to its sentences within :func:`moved_reach` of the source
     run, put before the firm link after the source run (or after the one before it,
     whichever is nearer).
@@ -994,8 +999,11 @@ def moved_blocks(scorer: LinkScorer, steps: Sequence[Step]) -> list[Block]:
             if gap == int(np.searchsorted(firm_j, rt[0])):
                 continue
             d = close[src_rows, slice(*np.searchsorted(held_t, rt))]
-            if d.min() < config.moved_at:
-                candidates.append((float(d.min()), rs, rt, d))
+            nearest = float(d.min())
+            if nearest >= config.moved_at:
+                nearest = min(nearest, _joined_nearest(scorer, rs, rt))
+            if nearest < config.moved_at:
+                candidates.append((nearest, rs, rt, d))
     candidates.sort(key=lambda c: c[0])
     used_s: set[tuple[int, int]] = set()
     used_t: set[tuple[int, int]] = set()
@@ -1013,6 +1021,20 @@ def moved_blocks(scorer: LinkScorer, steps: Sequence[Step]) -> list[Block]:
         s_hi, t_hi = (firm[g].i, firm[g].j) if g < len(firm) else (scorer.n, scorer.m)
         blocks.append(Block(t_lo if src[0] - s_lo <= s_hi - src[1] else t_hi, src, tgt))
     return blocks
+
+
+def _joined_nearest(scorer: LinkScorer, rs: tuple[int, int], rt: tuple[int, int]) -> float:
+    """The least distance of a link of :data:`JOINED_SIZES` inside source run ``rs`` and
+    target run ``rt`` (infinite when the runs are too short for any)."""
+    (i0, i1), (j0, j1) = rs, rt
+    best = np.inf
+    for a, b in JOINED_SIZES:
+        if i1 - i0 < a or j1 - j0 < b:
+            continue
+        js = np.arange(j0, j1 - b + 1)
+        for i in range(i0, i1 - a + 1):
+            best = min(best, float(scorer.row(a, b, i, js).min()))
+    return best
 
 
 def _reordered_search(scorer: LinkScorer, blocks: Sequence[Block]) -> tuple[list[Step], list[float]]:

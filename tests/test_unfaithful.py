@@ -372,6 +372,41 @@ def test_a_moved_paragraph_whose_english_splits_an_edge_sentence_is_linked_whole
 
 
 @pytest.mark.parametrize(
+    ("first", "words", "at"),
+    [
+        (5, 13, 13),  # "... the 13 first words." + "The rest. The next sentence." moved 8 places on
+        (9, 11, 29),
+        (12, 4, 20),
+        (14, 8, 1),  # moved to the start of the document
+        (33, 4, 20),
+    ],
+)
+def test_a_moved_paragraph_the_english_splits_elsewhere_is_linked(
+    encoder: CachedEncoder, first: int, words: int, at: int
+) -> None:
+    """A moved paragraph of two sentences that the English cuts at another place (the
+    first ``words`` words of the first sentence, then the rest of it with the second): no
+    sentence of it is close enough to one of the other side to be seen as moved, but the
+    two as one 2-2 link are; the 2-2 link is found, moved (before, all four sentences were
+    left without counterpart)."""
+    src, tgt = _dispatches()
+    cut = tgt[first].split()
+    head = " ".join(cut[:words]).rstrip(",;") + "."
+    tail = " ".join(cut[words:])
+    joined = (first, first + 1)
+    units = [((k,), [tgt[k]]) for k in range(len(tgt)) if k not in joined]
+    units.insert(first, (joined, [head, tail[0].upper() + tail[1:] + " " + tgt[first + 1]]))
+    block = units.pop(first)
+    order = [*units[:at], block, *units[at:]]
+    english = [text for _, texts in order for text in texts]
+    ends = list(itertools.accumulate(len(texts) for _, texts in order))
+    gold = [(u, tuple(range(e - len(texts), e))) for (u, texts), e in zip(order, ends, strict=True)]
+    al = _align(encoder, src, english)
+    assert sorted(_links(al)) == sorted(gold)
+    assert [lk.src for lk in al.links if lk.moved] == [joined]
+
+
+@pytest.mark.parametrize(
     ("block", "others", "m", "expected"),
     [
         # grown and shrunk at both ends
