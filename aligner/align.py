@@ -999,23 +999,29 @@ def moved_blocks(scorer: LinkScorer, steps: Sequence[Step]) -> list[Block]:
             if gap == int(np.searchsorted(firm_j, rt[0])):
                 continue
             d = close[src_rows, slice(*np.searchsorted(held_t, rt))]
-            nearest = float(d.min())
+            nearest, joined = float(d.min()), None
             if nearest >= config.moved_at:
-                nearest = min(nearest, _joined_nearest(scorer, rs, rt))
+                nearest, joined = _joined_nearest(scorer, rs, rt)
             if nearest < config.moved_at:
-                candidates.append((nearest, rs, rt, d))
+                candidates.append((nearest, rs, rt, d, joined))
     candidates.sort(key=lambda c: c[0])
     used_s: set[tuple[int, int]] = set()
     used_t: set[tuple[int, int]] = set()
     blocks = []
-    for _, rs, rt, d in candidates:
+    for _, rs, rt, d, joined in candidates:
         if rs in used_s or rt in used_t:
             continue
         used_s.add(rs)
         used_t.add(rt)
-        cols, rows = np.flatnonzero(d.min(axis=0) < reach), np.flatnonzero(d.min(axis=1) < reach)
-        tgt = (rt[0] + int(cols[0]), rt[0] + int(cols[-1]) + 1)
-        src = (rs[0] + int(rows[0]), rs[0] + int(rows[-1]) + 1)
+        # The sentences within reach of the other run, and those of the joined link that
+        # made the pair a candidate (its sentences alone may be farther than reach).
+        cols = rt[0] + np.flatnonzero(d.min(axis=0) < reach)
+        rows = rs[0] + np.flatnonzero(d.min(axis=1) < reach)
+        if joined is not None:
+            cols = np.concatenate([cols, [joined.j, joined.j + joined.b - 1]])
+            rows = np.concatenate([rows, [joined.i, joined.i + joined.a - 1]])
+        tgt = (int(cols.min()), int(cols.max()) + 1)
+        src = (int(rows.min()), int(rows.max()) + 1)
         g = int(np.searchsorted(firm_i, src[0]))
         s_lo, t_lo = (firm[g - 1].i + firm[g - 1].a, firm[g - 1].j + firm[g - 1].b) if g else (0, 0)
         s_hi, t_hi = (firm[g].i, firm[g].j) if g < len(firm) else (scorer.n, scorer.m)
@@ -1023,18 +1029,23 @@ def moved_blocks(scorer: LinkScorer, steps: Sequence[Step]) -> list[Block]:
     return blocks
 
 
-def _joined_nearest(scorer: LinkScorer, rs: tuple[int, int], rt: tuple[int, int]) -> float:
-    """The least distance of a link of :data:`JOINED_SIZES` inside source run ``rs`` and
-    target run ``rt`` (infinite when the runs are too short for any)."""
+def _joined_nearest(
+    scorer: LinkScorer, rs: tuple[int, int], rt: tuple[int, int]
+) -> tuple[float, Step | None]:
+    """The closest link of :data:`JOINED_SIZES` inside source run ``rs`` and target run
+    ``rt``, and its distance (infinite, and None, when the runs are too short for any)."""
     (i0, i1), (j0, j1) = rs, rt
-    best = np.inf
+    best, link = np.inf, None
     for a, b in JOINED_SIZES:
         if i1 - i0 < a or j1 - j0 < b:
             continue
         js = np.arange(j0, j1 - b + 1)
         for i in range(i0, i1 - a + 1):
-            best = min(best, float(scorer.row(a, b, i, js).min()))
-    return best
+            row = scorer.row(a, b, i, js)
+            k = int(np.argmin(row))
+            if row[k] < best:
+                best, link = float(row[k]), Step(i, a, int(js[k]), b)
+    return best, link
 
 
 def _reordered_search(scorer: LinkScorer, blocks: Sequence[Block]) -> tuple[list[Step], list[float]]:

@@ -27,6 +27,7 @@ from aligner.align import (
     best_path,
     fidelity_warnings,
     find_moved,
+    moved_blocks,
     path_cost,
     realign_moved,
     search_path,
@@ -424,6 +425,38 @@ def test_a_blocks_edge_moves_are_one_sentence_either_way_inside_the_document(
     block: Block, others: list[Block], m: int, expected: list[tuple[int, int]]
 ) -> None:
     assert _edge_moves(block, [block, *others], m) == expected
+
+
+class _TableScorer:
+    """What :func:`moved_blocks` asks of a scorer, from given distances (1.0 elsewhere)."""
+
+    def __init__(self, n: int, m: int, distances: dict[tuple[int, int, int, int], float]) -> None:
+        self.n, self.m, self.config = n, m, AlignConfig()
+        self.distances = distances
+
+    def link(self, a: int, b: int, i: int, j: int) -> float:
+        return self.distances.get((a, b, i, j), 1.0)
+
+    def row(self, a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
+        return np.array([self.link(a, b, i, int(j)) for j in js])
+
+
+@pytest.mark.parametrize("two_two", [0.4, 0.59])
+def test_a_block_whose_only_close_link_is_two_to_two_is_a_candidate_whole(two_two: float) -> None:
+    """Source sentences 2-3 and target sentences 4-5 are left without counterpart, every
+    1-1 distance between them beyond the reach a block is trimmed to (0.95), the 2-2 link
+    within moved_at: one block, holding both sentences of each side (before, no block;
+    then, with no sentence within reach to trim to, an IndexError, as `--encoder use`
+    met on Text+Berg test)."""
+    firm = [Step(0, 1, 0, 1), Step(1, 1, 1, 1), Step(4, 1, 2, 1), Step(5, 1, 3, 1)]
+    distances = {(1, 1, s.i, s.j): 0.2 for s in firm}
+    distances |= {(1, 1, i, j): 0.95 for i in (2, 3) for j in (4, 5)}
+    distances[2, 2, 2, 4] = two_two
+    steps = [*firm[:2], Step(2, 1, 2, 0), Step(3, 1, 2, 0), *firm[2:], Step(6, 0, 4, 1), Step(6, 0, 5, 1)]
+    scorer = _TableScorer(6, 6, distances)
+    assert moved_blocks(scorer, steps) == [Block(2, (2, 4), (4, 6))]  # type: ignore[arg-type]
+    distances[2, 2, 2, 4] = 0.61  # beyond moved_at: no candidate
+    assert moved_blocks(scorer, steps) == []  # type: ignore[arg-type]
 
 
 def test_a_blocks_target_sentence_no_source_took_goes_back_in_document_order() -> None:
