@@ -969,7 +969,8 @@ def moved_blocks(scorer: LinkScorer, steps: Sequence[Step]) -> list[Block]:
     to two sentences a side (1-1, or one of :data:`JOINED_SIZES` where no 1-1 link is) is
     within ``moved_at``, the closest pairs first, each run once. A block is
     the target run trimmed to its sentences within :func:`moved_reach` of the source
-    run, put before the firm link after the source run (or after the one before it,
+    run (and the source run likewise), with the sentences of the joined link that made
+    the pair a candidate, put before the firm link after the source run (or after the one before it,
     whichever is nearer).
     """
     config = scorer.config
