@@ -20,6 +20,7 @@ from aligner.split import split
 from aligner.write import write_text_atomic
 
 from .common import (
+    SKIPPED,
     USAGE,
     Encoding,
     Format,
@@ -358,6 +359,7 @@ def align_command(
         align_pair(jobs[0], enc)
         return
     progress = sys.stderr.isatty()
+    failed = 0
     for done, job in enumerate(jobs):
         if progress:
             info(f"[{done + 1}/{len(jobs)}] line {job.line}: {job.src} + {job.tgt} -> {job.output}")
@@ -374,4 +376,16 @@ def align_command(
                 "--force to redo those written, or without their lines."
             )
             raise typer.Exit(exit_code(err)) from None
-    info(f"aligned {len(jobs)} pair(s), wrote {len(jobs)} file(s) {_where(jobs)}")
+        except typer.Exit:
+            raise
+        except Exception as err:  # a fault of ours in one pair: the others are aligned, as in `aligner run`
+            failed += 1
+            error(
+                f"{pairs}, line {job.line}: aligning {job.src} with {job.tgt} failed "
+                f"({type(err).__name__}: {err}); nothing was written for it; please report it"
+            )
+    done_pairs = len(jobs) - failed
+    info(f"aligned {done_pairs} pair(s), wrote {done_pairs} file(s) {_where(jobs)}")
+    if failed:
+        info(f"{failed} pair(s) failed (above) and were not written")
+        raise typer.Exit(SKIPPED)

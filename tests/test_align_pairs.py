@@ -317,3 +317,36 @@ def test_each_outs_extension_chooses_its_format_as_o_does(tmp_path: Path, out: s
     assert _invoke("align", IT_SEED, EN_SEED, "-o", tmp_path / f"single-{out}").exit_code == OK
     written = (tmp_path / out).read_text(encoding="utf-8")
     assert written.startswith(starts) and written == (tmp_path / f"single-{out}").read_text(encoding="utf-8")
+
+
+def test_a_pair_our_code_fails_on_is_reported_and_the_others_are_aligned(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault of ours in one pair (here made to happen: the aligner raises IndexError on
+    de1.txt, as moved_blocks once did) is reported with its line and "please report it",
+    the other pairs are aligned and written, and the exit code says not all were (before,
+    a Python traceback, and the pairs after it were not aligned)."""
+    import aligner_cli.align as cli_align
+
+    docs = _presplit_docs(tmp_path / "docs")
+    pairs = docs / "pairs.txt"
+    pairs.write_text("de1.txt\tfr1.txt\nde2.txt\tfr2.txt\n")
+    out = tmp_path / "out"
+    real = cli_align.align
+
+    def faulty(source, target, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if source[0].text.startswith("Der Berg"):
+            raise IndexError("index 0 is out of bounds for axis 0 with size 0")
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(cli_align, "align", faulty)
+    res = _invoke("align", "--pairs", pairs, "-o", out, *DE_FR, "--format", "links")
+
+    assert res.exit_code == 1, res.output
+    assert (
+        f"error: {pairs}, line 1: aligning {docs / 'de1.txt'} with {docs / 'fr1.txt'} failed (IndexError: "
+        "index 0 is out of bounds for axis 0 with size 0); nothing was written for it; please report it"
+    ) in res.stderr
+    assert "aligned 1 pair(s), wrote 1 file(s)" in res.stderr
+    assert "1 pair(s) failed (above) and were not written" in res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["de2__fr2.links"]
