@@ -376,8 +376,6 @@ def align_command(
                 "--force to redo those written, or without their lines."
             )
             raise typer.Exit(exit_code(err)) from None
-        except typer.Exit:
-            raise
         except Exception as err:  # a fault of ours in one pair: the others are aligned, as in `aligner run`
             failed += 1
             error(
