@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from importlib.metadata import version as pkg_version
 
-from .align import EDGE_PASSES, MOVED_BLOCK_COST, moved_reach
+from .align import EDGE_PASSES, JOINED_SIZES, MOVED_BLOCK_COST, moved_reach
 from .calibrate import calibration_id
 from .dedup import PERMUTATIONS, SHINGLE
 from .dictionary import Dictionary
@@ -48,12 +48,14 @@ def _dictionary_part(config: AlignConfig, bilingual: Dictionary | None) -> str:
 
 
 def _moved_part(config: AlignConfig) -> str:
-    """The bar of a moved paragraph's first link and of the links next to it, and what a
-    moved block costs when the pair is searched again with it put back (realign), and how
+    """The bar of a moved paragraph's first link and of the links next to it, the link
+    sizes besides 1-1 that can make two runs a candidate block (close), what a moved
+    block costs when the pair is searched again with it put back (realign), and how
     many passes try its edges a sentence further or nearer (edges); 0 when off."""
     if not config.moved_at:
         return "moved:0"
-    search = f"realign{_fmt(MOVED_BLOCK_COST)},edges{EDGE_PASSES}"
+    close = "+".join(f"{a}-{b}" for a, b in JOINED_SIZES)
+    search = f"close{close},realign{_fmt(MOVED_BLOCK_COST)},edges{EDGE_PASSES}"
     return f"moved:{_fmt(config.moved_at)}(reach{_fmt(moved_reach(config))},{search})"
 
 
