@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-import multiprocessing
-import os
 import shlex
-import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -32,7 +28,7 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from aligner.encode import ONE_THREAD_ENCODERS, check_languages, get_encoder
+from aligner.encode import check_languages, get_encoder
 from aligner.errors import WorkerDied
 from aligner.model import AlignConfig, PairConfig
 
@@ -58,6 +54,7 @@ from .common import (
     warn,
     with_align_options,
 )
+from .pool import WORKERS_HELP, WarmUp, default_workers, process_pool
 
 if TYPE_CHECKING:
     from aligner.pipeline import ProgressFn, RunResult
@@ -172,23 +169,6 @@ def _progress(quiet: bool, interval: float, counts: _Counts) -> Iterator[Progres
         yield update
 
 
-#: What a worker loads as it starts (:func:`aligner.tasks.warm_up`): encoder, device, languages.
-WarmUp = tuple[str, str | None, tuple[str, ...]]
-
-
-def _init_worker(threads: int, warm: WarmUp | None = None) -> None:
-    # Before the model's OpenMP runtime starts: N workers share the machine's cores.
-    os.environ["OMP_NUM_THREADS"] = str(threads)
-    # Ctrl-C is the main process's to handle: it lets the tasks under way finish, then stops.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if warm is not None:
-        from aligner.tasks import warm_up
-
-        # Only a head start: a task that needs what failed to load reports it.
-        with contextlib.suppress(Exception):
-            warm_up(*warm)
-
-
 @contextmanager
 def _executor(
     workers: int, scheduler: str | None, timeout: float, warm: WarmUp | None = None
@@ -222,12 +202,7 @@ def _executor(
     if workers <= 1:
         yield None
         return
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    ctx = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    with ProcessPoolExecutor(
-        workers, mp_context=ctx, initializer=_init_worker, initargs=(threads, warm)
-    ) as pool:
-        pool.submit(int)  # the first task starts every worker process (spawned, not forked)
+    with process_pool(workers, warm) as pool:
         yield pool
 
 
@@ -295,8 +270,7 @@ def run_command(
         typer.Option(
             "--workers",
             min=1,
-            help="Processes on this machine (each loads the model once); default: one per core with "
-            "--encoder use, else 1.",
+            help=WORKERS_HELP,
         ),
     ] = None,
     scheduler: Annotated[
@@ -356,7 +330,7 @@ def run_command(
     encoder = get_encoder(config.encoder, device)
     check_languages(encoder, (src_lang, tgt_lang))
     if workers is None:
-        workers = (os.cpu_count() or 1) if config.encoder in ONE_THREAD_ENCODERS else 1
+        workers = default_workers(config.encoder)
     resume = resume_command(ctx)
     counts = _Counts()
     warm = (config.encoder, device, (src_lang, tgt_lang))
