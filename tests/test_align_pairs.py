@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -349,4 +350,130 @@ def test_a_pair_our_code_fails_on_is_reported_and_the_others_are_aligned(
     ) in res.stderr
     assert "aligned 1 pair(s), wrote 1 file(s)" in res.stderr
     assert "1 pair(s) failed (above) and were not written" in res.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["de2__fr2.links"]
+
+
+def test_workers_write_the_bytes_and_messages_of_one_process(tmp_path: Path) -> None:
+    """--workers 2 (a real pool of spawned processes) writes every output byte for byte as
+    one process does, and prints the same warnings in the pairs file's order."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for seed in (IT_SEED, EN_SEED, IT_ONLY, OTHER_IT):
+        shutil.copy(seed, docs)
+    pairs = docs / "pairs.txt"
+    listed = [
+        (IT_SEED, EN_SEED),
+        (IT_ONLY, EN_SEED),
+        (IT_SEED, OTHER_IT),
+        (OTHER_IT, EN_SEED),
+        (IT_ONLY, IT_SEED),
+    ]
+    pairs.write_text("".join(f"{s.name}\t{t.name}\n" for s, t in listed), encoding="utf-8")
+
+    results = {}
+    for workers in ("1", "2"):
+        out = tmp_path / f"out{workers}"
+        res = _invoke("align", "--pairs", pairs, "-o", out, "--encoder", "use", "--workers", workers)
+        assert res.exit_code == OK, res.output
+        last = res.stderr.splitlines()[-1].replace(str(out), "OUT")
+        results[workers] = (_files(out), _warnings(res.stderr), last)
+
+    assert len(results["1"][0]) == len(listed)
+    assert results["1"][1], "the pairs that are no translations are warned of"
+    assert results["1"][2] == "aligned 5 pair(s), wrote 5 file(s) to OUT"
+    assert results["2"] == results["1"]
+
+
+def test_with_workers_bad_input_stops_at_its_line_and_counts_what_was_written(tmp_path: Path) -> None:
+    """The pairs after a bad one may be under way in other workers: they finish, and the
+    message counts them among those written (left in place); the rest are not aligned."""
+    docs = _presplit_docs(tmp_path / "docs")
+    (docs / "empty.txt").write_text("", encoding="utf-8")
+    lines = ["de1.txt\tfr1.txt\tp1.links", "de2.txt\tfr2.txt\tp2.links", "empty.txt\tfr2.txt\tp3.links"]
+    lines += [f"de{k % 2 + 1}.txt\tfr{k % 2 + 1}.txt\tp{k}.links" for k in range(4, 12)]
+    pairs = docs / "pairs.txt"
+    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    res = _invoke("align", "--pairs", pairs, *DE_FR, "--encoder", "use", "--workers", "2")
+
+    assert res.exit_code == BAD_INPUT, res.output
+    assert f"error: {pairs}, line 3: {docs / 'empty.txt'}: is empty." in res.stderr
+    found = re.search(
+        r"stopped at pair 3 of 11: 2 pair\(s\) aligned and written before it"
+        r"(?: and (\d+) after it \(under way in other workers\))? \(left in place\), (\d+) not aligned\.",
+        res.stderr,
+    )
+    assert found, res.stderr
+    after, not_aligned = int(found.group(1) or 0), int(found.group(2))
+    assert after + not_aligned == 9
+    written = {p.name for p in docs.glob("p*.links")}
+    assert {"p1.links", "p2.links"} <= written
+    assert "p3.links" not in written
+    assert len(written) == 2 + after
+
+
+@pytest.mark.parametrize(
+    ("requested", "encoder", "sizes", "expected"),
+    [
+        (None, "use", [100_000, 100_000, 5_000, 5_000], 3),  # 210 KB: a worker per core, at most one a pair
+        (None, "use", [40_000] * 8, 4),
+        (None, "use", [30_000] * 6, 1),  # 180 KB: starting workers would cost more than they gain
+        (None, "e5", [100_000] * 6, 1),  # e5 uses every core in one process
+        (2, "use", [1_000] * 6, 2),  # --workers is taken as given
+        (8, "e5", [1_000] * 6, 4),  # ... but never more than the pairs
+        (1, "use", [100_000] * 6, 1),
+    ],
+)
+def test_pairs_take_workers_by_the_size_of_their_documents(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    requested: int | None,
+    encoder: str,
+    sizes: list[int],
+    expected: int,
+) -> None:
+    """Without --workers, --pairs takes one worker per core with use (as `aligner run` does)
+    once its documents hold 192 KB or more in all (each file counted once); a worker's start
+    costs about a second, more than a short list takes in one process. The pairs are those
+    of consecutive files, and the first pair once more."""
+    from aligner_cli.align import PairJob, pairs_workers
+
+    monkeypatch.setattr("os.cpu_count", lambda: 4)
+    files = []
+    for k, size in enumerate(sizes):
+        path = tmp_path / f"d{k}.txt"
+        path.write_bytes(b"x" * size)
+        files.append(path)
+    jobs = [PairJob(files[k], files[k + 1], tmp_path / f"o{k}") for k in range(0, len(files), 2)]
+    jobs += [PairJob(files[0], files[1], tmp_path / "again")]  # the same files again count once
+
+    assert pairs_workers(requested, encoder, jobs) == expected
+
+
+def test_a_pair_that_failed_is_not_counted_among_those_written_when_a_later_one_stops(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import aligner_cli.align as cli_align
+
+    docs = _presplit_docs(tmp_path / "docs")
+    (docs / "empty.txt").write_text("", encoding="utf-8")
+    pairs = docs / "pairs.txt"
+    pairs.write_text("de1.txt\tfr1.txt\nde2.txt\tfr2.txt\nempty.txt\tfr2.txt\n")
+    out = tmp_path / "out"
+    real = cli_align.align
+
+    def faulty(source, target, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if source[0].text.startswith("Der Berg"):
+            raise IndexError("made to fail")
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(cli_align, "align", faulty)
+    res = _invoke("align", "--pairs", pairs, "-o", out, *DE_FR, "--format", "links")
+
+    assert res.exit_code == BAD_INPUT, res.output
+    assert "line 1: aligning" in res.stderr
+    assert (
+        "stopped at pair 3 of 3: 1 pair(s) aligned and written before it (left in place), 1 not aligned."
+        in res.stderr
+    )
     assert sorted(p.name for p in out.iterdir()) == ["de2__fr2.links"]
