@@ -65,7 +65,10 @@ tool (``/usr/bin/time`` is not everywhere), and is per child, unlike
 ``resource.getrusage(RUSAGE_CHILDREN)``, which gives the largest of all the
 children reaped so far. A set's peak memory is that of its process (the largest
 of its processes, if several): the model, plus what its largest document needs
-(each pair's vector cache is dropped when the pair is written).
+(each pair's vector cache is dropped when the pair is written). Where ``--pairs``
+runs worker processes (``use`` on a set of 192 KB or more), the child's usage
+also covers the workers it reaped, and the peak is the largest of them, not
+their sum.
 Where :func:`os.wait4` does not exist (Windows) memory is reported as n/a.
 
 Scaling (``--scaling``)
@@ -827,8 +830,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}; encoder {', '.join(encoders)}; one "
         f"`aligner align --pairs FILE --presplit --encoder E"
         f"{' ' + args.align_args if args.align_args else ''}` process per set (per language pair of "
-        "a set in several), aligning all its documents; wall time includes start-up and model load, "
-        "once per process.",
+        "a set in several), aligning all its documents (with `use`, in a worker per core for a set of "
+        "192 KB or more); wall time includes start-up and model load, once per process.",
         "",
     ]
     failed = False
