@@ -320,6 +320,21 @@ def test_each_outs_extension_chooses_its_format_as_o_does(tmp_path: Path, out: s
     assert written.startswith(starts) and written == (tmp_path / f"single-{out}").read_text(encoding="utf-8")
 
 
+def _fail_on_der_berg(monkeypatch: pytest.MonkeyPatch, message: str) -> None:
+    """Make the aligner raise IndexError(``message``) on the pair whose source starts with
+    "Der Berg" (de1.txt): a fault of ours, as moved_blocks once had."""
+    import aligner_cli.align as cli_align
+
+    real = cli_align.align
+
+    def faulty(source, target, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if source[0].text.startswith("Der Berg"):
+            raise IndexError(message)
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(cli_align, "align", faulty)
+
+
 def test_a_pair_our_code_fails_on_is_reported_and_the_others_are_aligned(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -327,20 +342,11 @@ def test_a_pair_our_code_fails_on_is_reported_and_the_others_are_aligned(
     de1.txt, as moved_blocks once did) is reported with its line and "please report it",
     the other pairs are aligned and written, and the exit code says not all were (before,
     a Python traceback, and the pairs after it were not aligned)."""
-    import aligner_cli.align as cli_align
-
     docs = _presplit_docs(tmp_path / "docs")
     pairs = docs / "pairs.txt"
     pairs.write_text("de1.txt\tfr1.txt\nde2.txt\tfr2.txt\n")
     out = tmp_path / "out"
-    real = cli_align.align
-
-    def faulty(source, target, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if source[0].text.startswith("Der Berg"):
-            raise IndexError("index 0 is out of bounds for axis 0 with size 0")
-        return real(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(cli_align, "align", faulty)
+    _fail_on_der_berg(monkeypatch, "index 0 is out of bounds for axis 0 with size 0")
     res = _invoke("align", "--pairs", pairs, "-o", out, *DE_FR, "--format", "links")
 
     assert res.exit_code == 1, res.output
@@ -453,21 +459,12 @@ def test_pairs_take_workers_by_the_size_of_their_documents(
 def test_a_pair_that_failed_is_not_counted_among_those_written_when_a_later_one_stops(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import aligner_cli.align as cli_align
-
     docs = _presplit_docs(tmp_path / "docs")
     (docs / "empty.txt").write_text("", encoding="utf-8")
     pairs = docs / "pairs.txt"
     pairs.write_text("de1.txt\tfr1.txt\nde2.txt\tfr2.txt\nempty.txt\tfr2.txt\n")
     out = tmp_path / "out"
-    real = cli_align.align
-
-    def faulty(source, target, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if source[0].text.startswith("Der Berg"):
-            raise IndexError("made to fail")
-        return real(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(cli_align, "align", faulty)
+    _fail_on_der_berg(monkeypatch, "made to fail")
     res = _invoke("align", "--pairs", pairs, "-o", out, *DE_FR, "--format", "links")
 
     assert res.exit_code == BAD_INPUT, res.output
