@@ -10,7 +10,7 @@ from concurrent.futures import BrokenExecutor, Executor, Future
 from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -47,10 +47,6 @@ from .common import (
     with_align_options,
 )
 from .pool import default_workers, process_pool
-
-if TYPE_CHECKING:
-    from aligner.dictionary import Dictionary
-
 
 #: The layout of a pairs file's lines, for messages and help.
 PAIRS_LAYOUT = "SRC<TAB>TGT or SRC<TAB>TGT<TAB>OUT"
@@ -183,27 +179,34 @@ def read_pairs(pairs_file: Path, out_dir: Path, fmt: str) -> list[PairJob]:
     return jobs
 
 
-def _align_pair(
-    job: PairJob,
-    enc: CachedEncoder,
-    *,
-    config: AlignConfig,
-    bilingual: Dictionary | None,
-    src_lang: str,
-    tgt_lang: str,
-    presplit: bool,
-    fmt: str,
-    min_score: float,
-    force: bool,
-    export: ExportOptions | None = None,
-    encoding: str | None = None,
-    note: Callable[[str], None] = warn,
-) -> None:
-    """Align one pair with ``enc`` and print or write it: the one code path of both modes.
-    Its warnings go to ``note`` (stderr), as they come."""
-    src, tgt = job.src, job.tgt
+@dataclass(frozen=True)
+class PairSettings:
+    """What aligning every pair of a pairs file takes besides the pair (sent to each worker)."""
+
+    config: AlignConfig
+    device: str | None
+    src_lang: str
+    tgt_lang: str
+    presplit: bool
+    fmt: str | None  # --format; None: each output's extension (as -o FILE's), tmx where it names none
+    min_score: float
+    force: bool
+    export: ExportOptions | None
+    encoding: str | None
+
+
+def _align_pair(job: PairJob, settings: PairSettings, note: Callable[[str], None] = warn) -> None:
+    """Align one pair and print or write it: the one code path of both modes. The model
+    and the dictionary are loaded once per process (both cached); the vectors are cached
+    per pair, as ``aligner run`` keeps them: memory stays flat over many pairs, and each
+    pair aligns as it would alone (the "use" encoder's vectors differ in the last bits with
+    the texts embedded beside them). Its warnings go to ``note`` (stderr), as they come."""
+    src, tgt, config = job.src, job.tgt, settings.config
+    src_lang, tgt_lang, encoding = settings.src_lang, settings.tgt_lang, settings.encoding
+    enc = CachedEncoder(get_encoder(config.encoder, settings.device).inner)
+    bilingual = load_dictionary(config, src_lang, tgt_lang)
     date = None
-    if presplit:
+    if settings.presplit:
         (source, snotes), (target, tnotes) = load_presplit(src, encoding), load_presplit(tgt, encoding)
     else:
         sdoc, tdoc = load_document(src, encoding), load_document(tgt, encoding)
@@ -213,16 +216,18 @@ def _align_pair(
     for path, notes in ((src, snotes), (tgt, tnotes)):
         for line, message in notes:
             note(f"{path}, line {line}: {message}")
-    sig = signature(config, enc.name, presplit=presplit, bilingual=bilingual)
+    sig = signature(config, enc.name, presplit=settings.presplit, bilingual=bilingual)
     pair_info = PairInfo(src_lang, tgt_lang, src.name, tgt.name, date, sig)
     alignment = align(source, target, enc, config, pair_info, bilingual)
     for message in fidelity_warnings(alignment):
         note(f"{src} and {tgt}: {message}")
-    text = render_alignment(alignment, fmt, min_score, export)
+    # --format, or each output's extension (as -o FILE's), tmx where it names none
+    fmt = settings.fmt or output_format(job.output)
+    text = render_alignment(alignment, fmt, settings.min_score, settings.export)
     if job.output is None:
         typer.echo(text, nl=False)
     else:
-        write_text_atomic(job.output, text, force=force)
+        write_text_atomic(job.output, text, force=settings.force)
 
 
 def _check_single_output(src: Path, tgt: Path, output: Path | None) -> None:
@@ -346,7 +351,7 @@ def align_command(
                 "(created if missing). Give a folder, or an OUT on every line of the pairs file."
             )
             raise typer.Exit(USAGE)
-    bilingual = load_dictionary(config, src_lang, tgt_lang)
+    load_dictionary(config, src_lang, tgt_lang)  # a missing dictionary stops before any work
     if not force:  # every output checked before anything is aligned
         for job in jobs:
             if job.output is not None and job.output.exists():
@@ -355,22 +360,6 @@ def align_command(
     export = export_options(tmx_profile, src_locale, tgt_locale)
     enc = get_encoder(config.encoder, device)
     check_languages(enc, (src_lang, tgt_lang))
-    if pairs is None:
-        _align_pair(
-            jobs[0],
-            enc,
-            config=config,
-            bilingual=bilingual,
-            src_lang=src_lang,
-            tgt_lang=tgt_lang,
-            presplit=presplit,
-            fmt=fmt.value if fmt else output_format(jobs[0].output),
-            min_score=min_score,
-            force=force,
-            export=export,
-            encoding=encoding,
-        )
-        return
     settings = PairSettings(
         config,
         device,
@@ -383,11 +372,12 @@ def align_command(
         export,
         encoding,
     )
+    if pairs is None:
+        _align_pair(jobs[0], settings)
+        return
     workers = pairs_workers(workers, config.encoder, jobs)
-    with contextlib.ExitStack() as stack:
-        pool = None
-        if workers > 1:
-            pool = stack.enter_context(process_pool(workers, (config.encoder, device, (src_lang, tgt_lang))))
+    warm = (config.encoder, device, (src_lang, tgt_lang))
+    with process_pool(workers, warm) if workers > 1 else contextlib.nullcontext() as pool:
         _align_all(pairs, jobs, settings, pool, workers)
 
 
@@ -417,22 +407,6 @@ def pairs_workers(requested: int | None, encoder: str, jobs: list[PairJob]) -> i
 
 
 @dataclass(frozen=True)
-class PairSettings:
-    """What aligning every pair of a pairs file takes besides the pair (sent to each worker)."""
-
-    config: AlignConfig
-    device: str | None
-    src_lang: str
-    tgt_lang: str
-    presplit: bool
-    fmt: str | None  # --format; None: each output's extension (as -o FILE's), tmx where it names none
-    min_score: float
-    force: bool
-    export: ExportOptions | None
-    encoding: str | None
-
-
-@dataclass(frozen=True)
 class PairOutcome:
     """How one pair of a pairs file went: its warnings, and what stopped it, if anything."""
 
@@ -449,31 +423,11 @@ class PairOutcome:
 
 
 def align_listed(job: PairJob, settings: PairSettings) -> PairOutcome:
-    """Align one pair of a pairs file and write it, in this process or a worker's (the model
-    and the dictionary loaded once per process). Never raises for the pair.
-
-    A vector cache per pair, as ``aligner run`` keeps: memory stays flat over many pairs,
-    and each pair aligns as it would alone (the "use" encoder's vectors differ in the last
-    bits with the texts embedded beside them).
-    """
+    """Align one pair of a pairs file and write it (:func:`_align_pair`), in this process or
+    a worker's. Never raises for the pair."""
     warnings: list[str] = []
     try:
-        enc = get_encoder(settings.config.encoder, settings.device)
-        _align_pair(
-            job,
-            CachedEncoder(enc.inner),
-            config=settings.config,
-            bilingual=load_dictionary(settings.config, settings.src_lang, settings.tgt_lang),
-            src_lang=settings.src_lang,
-            tgt_lang=settings.tgt_lang,
-            presplit=settings.presplit,
-            fmt=settings.fmt or output_format(job.output),
-            min_score=settings.min_score,
-            force=settings.force,
-            export=settings.export,
-            encoding=settings.encoding,
-            note=warnings.append,
-        )
+        _align_pair(job, settings, note=warnings.append)
     except AlignerError as err:
         return PairOutcome(tuple(warnings), refused=str(err), code=exit_code(err))
     except Exception as err:  # a fault of ours in one pair: the others are aligned, as in `aligner run`
@@ -486,7 +440,7 @@ class _InOrder:
     the pool's workers, :data:`UNDER_WAY` pairs per worker at a time."""
 
     def __init__(
-        self, jobs: list[PairJob], settings: PairSettings, pool: Executor | None, workers: int = 1
+        self, jobs: list[PairJob], settings: PairSettings, pool: Executor | None, workers: int
     ) -> None:
         self._jobs, self._settings, self._pool, self._workers = jobs, settings, pool, workers
         self._under_way: deque[Future[PairOutcome]] = deque()
@@ -524,7 +478,7 @@ class _InOrder:
 
 
 def _align_all(
-    pairs: Path, jobs: list[PairJob], settings: PairSettings, pool: Executor | None, workers: int = 1
+    pairs: Path, jobs: list[PairJob], settings: PairSettings, pool: Executor | None, workers: int
 ) -> None:
     """Align every pair of the pairs file ``pairs`` and report each in its line's order: bad
     input stops the command at its pair, a fault of ours is reported and the rest go on."""

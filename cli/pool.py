@@ -15,11 +15,6 @@ from aligner.encode import ONE_THREAD_ENCODERS
 #: What a worker loads as it starts (:func:`aligner.tasks.warm_up`): encoder, device, languages.
 WarmUp = tuple[str, str | None, tuple[str, ...]]
 
-#: The ``--workers`` help of both commands.
-WORKERS_HELP = (
-    "Processes on this machine (each loads the model once); default: one per core with --encoder use, else 1."
-)
-
 
 def default_workers(encoder: str) -> int:
     """The workers a command takes without ``--workers``: one per core for an encoder whose

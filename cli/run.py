@@ -54,7 +54,7 @@ from .common import (
     warn,
     with_align_options,
 )
-from .pool import WORKERS_HELP, WarmUp, default_workers, process_pool
+from .pool import WarmUp, default_workers, process_pool
 
 if TYPE_CHECKING:
     from aligner.pipeline import ProgressFn, RunResult
@@ -270,7 +270,8 @@ def run_command(
         typer.Option(
             "--workers",
             min=1,
-            help=WORKERS_HELP,
+            help="Processes on this machine (each loads the model once); default: one per core with "
+            "--encoder use, else 1.",
         ),
     ] = None,
     scheduler: Annotated[
