@@ -12,8 +12,9 @@ several costs the same for equally good matches, plus a penalty for the link's
 type, ``type_weight * log(P(1-1) / P(a-b))``, from the link-type frequencies
 Gale and Church (1993) measured (:data:`TYPE_PRIORS`; the types with 3 or
 more sentences a side, which they did not count, are extrapolated at a tenth
-per extra sentence). A deletion or insertion costs ``deletion_cost`` per
-sentence.
+per extra sentence). A deletion costs ``deletion_cost`` per sentence, an
+insertion ``insertion_cost`` (the same unless the pair is no faithful
+translation, below).
 
 Time and memory grow linearly with length. The table is searched row by row
 (one row per source position), each row only over a window of target
@@ -36,7 +37,11 @@ pair is no faithful translation (a summary, a text with additions, a text
 inside a larger one) and that path is kept: an untranslated sentence beside a
 translated one is left out (a 1-0 link) rather than glued to its neighbour's
 link (a 2-1 link). Faithful pairs keep the first path (the lower cost would cut
-their genuine but loose links).
+their genuine but loose links). So does the side of an unfaithful pair whose
+sentences that path nearly all matched (``AlignConfig.unfaithful_side_share``;
+the source of an English text with added background): the pair is searched
+once more with the lower cost on the other side only, so that its genuine 2-1
+links are not cut either.
 
 After the monotone search, the sentences left without counterpart on the two
 sides are matched to each other across the document (:func:`find_moved`): a
@@ -145,9 +150,11 @@ def _moves(max_src: int, max_tgt: int) -> list[tuple[int, int]]:
     return [*links, (1, 0), (0, 1)]
 
 
+#: What a source and what a target sentence without counterpart cost (:attr:`AlignConfig.null_costs`).
+NullCosts = tuple[float, float]
 #: What :func:`search` and :func:`boundary_margins` take after the row cost:
-#: ``n, m, lo, hi, moves, deletion_cost, penalties``.
-SearchArgs = tuple[int, int, Ints, Ints, list[tuple[int, int]], float, list[float]]
+#: ``n, m, lo, hi, moves, null_costs, penalties``.
+SearchArgs = tuple[int, int, Ints, Ints, list[tuple[int, int]], NullCosts, list[float]]
 
 
 def _search_args(
@@ -155,12 +162,12 @@ def _search_args(
 ) -> SearchArgs:
     """The search's arguments for ``n`` source and ``m`` target sentences in the windows
     ``lo``-``hi``: every link up to ``config``'s largest (only those with one sentence on at
-    least one side if ``one_sided``), their type penalties and ``config``'s deletion cost."""
+    least one side if ``one_sided``), their type penalties and ``config``'s null costs."""
     moves = _moves(min(config.max_src, n), min(config.max_tgt, m))
     if one_sided:
         moves = [(a, b) for a, b in moves if min(a, b) <= 1]
     penalties = [type_penalty(a, b, config) for a, b in moves]
-    return (n, m, lo, hi, moves, config.deletion_cost, penalties)
+    return (n, m, lo, hi, moves, config.null_costs, penalties)
 
 
 def _forward(
@@ -170,7 +177,7 @@ def _forward(
     lo: Ints,
     hi: Ints,
     moves: Sequence[tuple[int, int]],
-    deletion_cost: float,
+    null_costs: NullCosts,
     penalties: Sequence[float],
     table: TableCost | None = None,
 ) -> tuple[list[npt.NDArray[np.float64]], list[npt.NDArray[np.int8]]]:
@@ -181,7 +188,7 @@ def _forward(
     does the same from the whole tables.
     """
     if table is not None and _full(lo, hi, m):
-        return _forward_table(table, n, m, moves, deletion_cost, penalties)
+        return _forward_table(table, n, m, moves, null_costs, penalties)
     inf = math.inf
     costs: list[npt.NDArray[np.float64]] = []
     backs: list[npt.NDArray[np.int8]] = []
@@ -205,24 +212,24 @@ def _forward(
                 scale = (a + b) / 2.0
                 cand = cand + scale * row_cost(a, b, i - a, jp[ok]) + penalties[k]
             else:
-                cand = cand + deletion_cost * a
+                cand = cand + null_costs[0] * a
             idx = np.flatnonzero(ok)
             better = cand < cost[idx]
             cost[idx[better]] = cand[better]
             back[idx[better]] = k
         if (0, 1) in moves:
-            _insertions(cost, back, deletion_cost, moves.index((0, 1)))
+            _insertions(cost, back, null_costs[1], moves.index((0, 1)))
         costs.append(cost)
         backs.append(back)
     return costs, backs
 
 
 def _insertions(
-    cost: npt.NDArray[np.float64], back: npt.NDArray[np.int8], deletion_cost: float, k: int
+    cost: npt.NDArray[np.float64], back: npt.NDArray[np.int8], insertion_cost: float, k: int
 ) -> None:
-    """Insertions within a row, in place: ``c'[j] = min_i c[i] + (j - i) * del``, a running
+    """Insertions within a row, in place: ``c'[j] = min_i c[i] + (j - i) * ins``, a running
     minimum; ``k`` is the insertion's move."""
-    offs = np.arange(len(cost)) * deletion_cost
+    offs = np.arange(len(cost)) * insertion_cost
     run = np.minimum.accumulate(cost - offs) + offs
     # (c - offs) + offs can round below c: only a clearly lower cost is an insertion.
     ins = run < cost - 1e-9
@@ -240,7 +247,7 @@ def _forward_table(
     n: int,
     m: int,
     moves: Sequence[tuple[int, int]],
-    deletion_cost: float,
+    null_costs: NullCosts,
     penalties: Sequence[float],
 ) -> tuple[list[npt.NDArray[np.float64]], list[npt.NDArray[np.int8]]]:
     """:func:`_forward` over the whole table, from the charged distances of every link at
@@ -258,7 +265,7 @@ def _forward_table(
             prev = costs[i - a]
             spans = scaled[k]
             if spans is None:
-                cand[k] = prev + deletion_cost * a
+                cand[k] = prev + null_costs[0] * a
             else:
                 cand[k, b:] = prev[: m - b + 1] + spans[i - a] + penalties[k]
         cost = cand.min(axis=0)
@@ -267,7 +274,7 @@ def _forward_table(
         if i == 0:
             cost[0] = 0.0
         if (0, 1) in moves:
-            _insertions(cost, back, deletion_cost, moves.index((0, 1)))
+            _insertions(cost, back, null_costs[1], moves.index((0, 1)))
         costs.append(cost)
         backs.append(back)
     return costs, backs
@@ -280,7 +287,7 @@ def search(
     lo: Ints,
     hi: Ints,
     moves: Sequence[tuple[int, int]],
-    deletion_cost: float,
+    null_costs: NullCosts,
     penalties: Sequence[float],
     table: TableCost | None = None,
 ) -> tuple[list[npt.NDArray[np.float64]], list[Step]]:
@@ -296,7 +303,7 @@ def search(
     :param table: the same distances, times ``(a + b) / 2``, as whole tables
         (``table(a, b)[i, j]``), if at hand.
     """
-    costs, backs = _forward(row_cost, n, m, lo, hi, moves, deletion_cost, penalties, table)
+    costs, backs = _forward(row_cost, n, m, lo, hi, moves, null_costs, penalties, table)
     return costs, _backtrack(backs, n, m, lo, hi, moves)
 
 
@@ -330,7 +337,7 @@ def boundary_margins(
     lo: Ints,
     hi: Ints,
     moves: Sequence[tuple[int, int]],
-    deletion_cost: float,
+    null_costs: NullCosts,
     penalties: Sequence[float],
     steps: Sequence[Step],
     table: TableCost | None = None,
@@ -360,7 +367,7 @@ def boundary_margins(
         return table(a, b)[::-1, ::-1]
 
     backward, _ = _forward(
-        reversed_row, n, m, rlo, rhi, moves, deletion_cost, penalties, reversed_table if table else None
+        reversed_row, n, m, rlo, rhi, moves, null_costs, penalties, reversed_table if table else None
     )
 
     def through(i: int, j: int) -> float:
@@ -424,7 +431,9 @@ def coarse_windows(
     scorer = LinkScorer(cs, ct, block_s, block_t, coarse)
     nc, mc = len(cs), len(ct)
     moves = [(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)]
-    _, steps = search(scorer.row, nc, mc, *_full_windows(nc, mc), moves, 1.0, [0.0, 0.05, 0.05, 0.0, 0.0])
+    _, steps = search(
+        scorer.row, nc, mc, *_full_windows(nc, mc), moves, (1.0, 1.0), [0.0, 0.05, 0.05, 0.0, 0.0]
+    )
     # Expected target position of every source position, from the coarse path.
     xs, ys = [0.0], [0.0]
     for s in steps:
@@ -475,13 +484,20 @@ def search_path(
     # cheaper deletion. Whether it is one is told by that very path: searched the faithful
     # way, untranslated sentences get glued to their neighbours' links and do not show.
     if config.unfaithful_share:
-        loose = replace(config, deletion_cost=config.unfaithful_deletion_cost)
+        loose = replace(config, deletion_cost=config.unfaithful_deletion_cost, insertion_cost=None)
         loose_scorer = scorer.with_config(loose, unfaithful=True)
         loose_args = _search_args(n, m, lo, hi, loose)
         loose_forward, loose_steps = search(loose_scorer.row, *loose_args, _tables(loose_scorer))
         if _mostly_unmatched(loose_steps, n, m, config):
+            # A side with nearly every sentence matched (the source of a text with additions)
+            # has nothing to leave out: there the lower cost would only cut genuine 2-1 links.
+            sided = _sided(config, loose_steps, n, m)
             config, scorer, args = loose, loose_scorer, loose_args
             forward, steps = loose_forward, loose_steps
+            if sided is not None:
+                config, scorer = sided, scorer.with_config(sided, unfaithful=True)
+                args = _search_args(n, m, lo, hi, sided)
+                forward, steps = search(scorer.row, *args, _tables(scorer))
     path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps, _tables(scorer)))
     # Third pass, if asked: word translations learned from this path's confident links.
     learned = _learn_translations(path, src_texts, tgt_texts) if config.learned_weight else None
@@ -489,6 +505,25 @@ def search_path(
         forward, steps = search(learned.row, *args, _tables(learned))
         path = Path(learned, steps, boundary_margins(learned.row, forward, *args, steps, _tables(learned)))
     return path
+
+
+def _sided(config: AlignConfig, steps: Sequence[Step], n: int, m: int) -> AlignConfig | None:
+    """The settings for an unfaithful pair whose path ``steps`` (searched with the lower
+    deletion cost on both sides) left unmatched no more than ``config.unfaithful_side_share``
+    of one side's sentences: the lower cost on the other side only (``config``'s own on
+    this one). None when that holds for both sides or neither: nothing to search again."""
+    share = config.unfaithful_side_share
+    source_matched = sum(s.a for s in steps if not s.b) <= share * n
+    target_matched = sum(s.b for s in steps if not s.a) <= share * m
+    if source_matched == target_matched:
+        return None
+    deletion, insertion = config.null_costs
+    loose = config.unfaithful_deletion_cost
+    return replace(
+        config,
+        deletion_cost=deletion if source_matched else loose,
+        insertion_cost=insertion if target_matched else loose,
+    )
 
 
 def _mostly_unmatched(steps: Sequence[Step], n: int, m: int, config: AlignConfig) -> bool:
@@ -505,6 +540,12 @@ def _tables(scorer: LinkScorer) -> TableCost | None:
 def charge(a: int, b: int, distance: float, config: AlignConfig) -> float:
     """What the search charges for an ``a``-``b`` link at ``distance`` (``a``, ``b`` >= 1)."""
     return (a + b) / 2.0 * distance + type_penalty(a, b, config)
+
+
+def null_cost(step: Step, config: AlignConfig) -> float:
+    """What leaving ``step``'s sentences without counterpart costs."""
+    deletion, insertion = config.null_costs
+    return deletion * step.a + insertion * step.b
 
 
 def link_cost(scorer: LinkScorer, a: int, b: int, i: int, j: int) -> float:
@@ -736,7 +777,7 @@ def _release(scorer: LinkScorer, steps: list[Step], boundary: list[float]) -> tu
         pair = (steps[k].i, other) if from_source else (other, steps[k].j)
         # What the path pays for the link and the unmatched sentence, less what it would pay
         # for the new pair and what is left of the link.
-        gain = link_cost(scorer, link.a, link.b, link.i, link.j) + config.deletion_cost
+        gain = link_cost(scorer, link.a, link.b, link.i, link.j) + config.null_costs[0 if from_source else 1]
         gain -= link_cost(scorer, 1, 1, *pair)
         gain -= link_cost(scorer, kept.a, kept.b, kept.i, kept.j)
         if gain > 0:
@@ -817,7 +858,7 @@ def _align_runs(
     kept, kept_margins, saved = [], [], 0.0
     for (s, margin), ok, distance in zip(links, keep, distances, strict=True):
         if ok:
-            saved += config.deletion_cost * (s.a + s.b) - charge(s.a, s.b, distance, config)
+            saved += null_cost(s, config) - charge(s.a, s.b, distance, config)
             kept.append(Step(i0 + s.i, s.a, j0 + s.j, s.b, moved=True))
             kept_margins.append(margin)
     return (saved, kept, kept_margins) if kept else None
@@ -945,10 +986,7 @@ def path_cost(scorer: LinkScorer, steps: Sequence[Step]) -> float:
     """What ``steps`` cost as the search counts it, plus :data:`MOVED_BLOCK_COST` for each
     block of moved links (a moved link not continuing the one before on both sides)."""
     config = scorer.config
-    cost = sum(
-        link_cost(scorer, s.a, s.b, s.i, s.j) if s.a and s.b else config.deletion_cost * (s.a + s.b)
-        for s in steps
-    )
+    cost = sum(link_cost(scorer, s.a, s.b, s.i, s.j) if s.a and s.b else null_cost(s, config) for s in steps)
     moved = sorted((s for s in steps if s.moved), key=lambda s: s.i)
     blocks = sum(1 for k, s in enumerate(moved) if not (k and _continues(moved[k - 1], s)))
     return cost + MOVED_BLOCK_COST * blocks

@@ -159,6 +159,7 @@ def features(
             "null_join": 0.0,
         }
     # A null link is as good as the sentence's best 1-1 match nearby is bad.
+    cost = scorer.config.null_costs[0 if a else 1]
     if a:
         best = float(scorer.row(1, 1, i, _around(j, scorer.m - 1)).min()) if scorer.m else NO_ALTERNATIVE
         anywhere = float(scorer.row(1, 1, i, np.arange(scorer.m)).min()) if scorer.m else NO_ALTERNATIVE
@@ -167,16 +168,16 @@ def features(
         anywhere = float(scorer.column(1, 1, np.arange(scorer.n), j).min()) if scorer.n else NO_ALTERNATIVE
     return {
         "bias": 1.0,
-        "distance": scorer.config.deletion_cost,
+        "distance": cost,
         "far": 0.0,
-        "margin": best - scorer.config.deletion_cost,
+        "margin": best - cost,
         "boundary": boundary,
         "many": 0.0,
         "null": 1.0,
         "moved": 0.0,
         "unfaithful": float(scorer.unfaithful),
         "unfaithful_null": float(scorer.unfaithful),
-        "null_anywhere": max(0.0, scorer.config.deletion_cost - anywhere),
+        "null_anywhere": max(0.0, cost - anywhere),
         "moved_margin": 0.0,
         "typical": 0.0,  # set by path_features
         "null_join": 0.0,  # set by path_features

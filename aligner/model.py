@@ -247,6 +247,7 @@ class AlignConfig:
     max_src: int = 4  # largest number of source sentences in one link
     max_tgt: int = 4
     deletion_cost: float = 0.7  # cost of leaving one sentence without counterpart
+    insertion_cost: float | None = None  # the same for a target sentence (None: deletion_cost)
     length_weight: float = 0.6  # weight of the length model against the embedding cost
     lexical_weight: float = 0.0  # weight of the lexical (character n-gram) overlap
     joined_weight: float = 0.0  # share of the joined-text embedding in multi-sentence spans
@@ -258,9 +259,17 @@ class AlignConfig:
     # sentences unmatched is no faithful translation, and is aligned with it (0 = never).
     unfaithful_share: float = 0.1
     unfaithful_deletion_cost: float = 0.5
+    # ...on the sides of such a pair with more than this share of their sentences unmatched;
+    # a side with fewer (the source of a text with additions) keeps deletion_cost.
+    unfaithful_side_share: float = 0.04
     moved_at: float = 0.6  # links found out of order, across the document, are closer than this (0 = none)
     band: int = 0  # search band half-width in sentences; 0 = chosen from the lengths
     encoder: str = "e5"  # aligner.encode.ENCODERS, or st:MODEL
+
+    @property
+    def null_costs(self) -> tuple[float, float]:
+        """What a source and what a target sentence without counterpart cost."""
+        return self.deletion_cost, self.deletion_cost if self.insertion_cost is None else self.insertion_cost
 
 
 @dataclass(frozen=True)

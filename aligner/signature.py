@@ -80,14 +80,16 @@ def signature(
         _split_part(presplit),
         f"embed:{encoder_name}",
         f"max:{config.max_src}-{config.max_tgt}",
-        f"del:{_fmt(config.deletion_cost)}",
+        f"del:{_fmt(config.deletion_cost)}"
+        + ("" if config.insertion_cost is None else f"/{_fmt(config.insertion_cost)}"),
         f"len:{_fmt(config.length_weight)}",
         f"lex:{_fmt(config.lexical_weight)}",
         f"joined:{_fmt(config.joined_weight)}",
         f"learned:{_fmt(config.learned_weight)}",
         _dictionary_part(config, bilingual),
         f"type:{_fmt(config.type_weight)}",
-        f"unfaithful:{_fmt(config.unfaithful_share)}(del{_fmt(config.unfaithful_deletion_cost)})",
+        f"unfaithful:{_fmt(config.unfaithful_share)}(del{_fmt(config.unfaithful_deletion_cost)}"
+        f",side{_fmt(config.unfaithful_side_share)})",
         _moved_part(config),
         f"band:{config.band or 'auto'}",
         f"score:{calibration_id(config.encoder)}",

@@ -493,8 +493,8 @@ def _config(pairs: Sequence[str], encoder: str) -> AlignConfig:
         key, _, raw = pair.partition("=")
         if key not in fields:
             raise SystemExit(f"error: --config {pair}: AlignConfig has no field {key!r}")
-        kind = type(getattr(AlignConfig(), key))
-        values[key] = kind(raw)
+        default = getattr(AlignConfig(), key)
+        values[key] = float(raw) if default is None else type(default)(raw)  # None: a cost not set
     return config_for(encoder, **values)
 
 

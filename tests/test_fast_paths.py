@@ -40,14 +40,16 @@ EN = _sentences(EN_SEED, "en")
     m=st.integers(0, 7),
     max_link=st.integers(1, 4),
     deletion=st.sampled_from([0.3, 0.5, 0.7, 1.0]),
+    insertion=st.sampled_from([0.3, 0.5, 0.7, 1.0]),
     seed=st.integers(0, 2**32 - 1),
     ties=st.booleans(),
 )
 def test_the_stacked_search_gives_the_costs_and_moves_of_the_row_search(
-    n: int, m: int, max_link: int, deletion: float, seed: int, ties: bool
+    n: int, m: int, max_link: int, deletion: float, insertion: float, seed: int, ties: bool
 ) -> None:
     """The same least costs (to the last bit) and the same moves, ties included (costs
-    drawn from a few values make many), as the search row by row."""
+    drawn from a few values make many), as the search row by row; the two sides' null
+    links may cost differently (an unfaithful pair's)."""
     rng = np.random.default_rng(seed)
     moves = _moves(min(max_link, n), min(max_link, m))
     tables = {
@@ -63,10 +65,12 @@ def test_the_stacked_search_gives_the_costs_and_moves_of_the_row_search(
 
     penalties = [type_penalty(a, b, AlignConfig()) for a, b in moves]
     lo, hi = _full_windows(n, m)
-    slow_costs, slow_backs = _forward(row, n, m, lo, hi, moves, deletion, penalties)
+    slow_costs, slow_backs = _forward(row, n, m, lo, hi, moves, (deletion, insertion), penalties)
     # The stacked search takes what it charges for each link: (a + b) / 2 times its distance.
     charged = {(a, b): (a + b) / 2.0 * table for (a, b), table in tables.items()}
-    fast_costs, fast_backs = _forward_table(lambda a, b: charged[a, b], n, m, moves, deletion, penalties)
+    fast_costs, fast_backs = _forward_table(
+        lambda a, b: charged[a, b], n, m, moves, (deletion, insertion), penalties
+    )
     assert len(fast_costs) == len(slow_costs) == n + 1
     for i in range(n + 1):
         assert np.array_equal(fast_costs[i], slow_costs[i]), i

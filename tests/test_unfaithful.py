@@ -22,6 +22,8 @@ from aligner.align import (
     UNTRANSLATED_SCORE,
     Block,
     _edge_moves,
+    _full_windows,
+    _moves,
     _strays_in_place,
     align,
     best_path,
@@ -30,7 +32,9 @@ from aligner.align import (
     moved_blocks,
     path_cost,
     realign_moved,
+    search,
     search_path,
+    type_penalty,
 )
 from aligner.encode import CachedEncoder
 from aligner.load import load_document
@@ -92,6 +96,78 @@ def test_genuine_two_to_one_links_stay(encoder: CachedEncoder) -> None:
     assert _links(al) == [((0, 1), (0,)), ((2,), (1,)), ((3, 4), (2,))] + [
         ((k,), (k - 2,)) for k in range(5, 10)
     ]
+
+
+def _dispatches(names: Sequence[str], lang: str) -> list[str]:
+    return [s.text for name in names for s in split(load_document(DISPATCHES / f"{name}.txt"), lang)]
+
+
+#: A roundup: the seed and five test dispatches, in Italian and in English (28 sentences a side).
+ROUNDUP_IT = IT + _dispatches(("a1", "c3", "e2", "g4", "i6"), "it")
+ROUNDUP_EN = EN + _dispatches(("b7", "d9", "f5", "h8", "j1"), "en")
+#: Background the English adds: two more dispatches (7 sentences) the Italian does not have.
+BACKGROUND = _dispatches(("n4", "l0"), "en")
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "costs", "unmatched"),
+    [
+        # Faithful: the faithful costs, every sentence matched.
+        (ROUNDUP_IT, ROUNDUP_EN, (0.7, 0.7), ([], [])),
+        # English background added after the seed: every Italian sentence is matched, so a
+        # source sentence keeps the faithful cost (a genuine 2-1 link is not cut), and only
+        # the English's sentences without counterpart come cheap.
+        (
+            ROUNDUP_IT,
+            [*ROUNDUP_EN[:10], *BACKGROUND, *ROUNDUP_EN[10:]],
+            (0.7, 0.5),
+            ([], list(range(10, 17))),
+        ),
+        # An English that keeps every other sentence: the other way round.
+        (IT, EN[0::2], (0.5, 0.7), ([1, 3, 5, 7, 9], [])),
+        # Both sides lose a sentence: the lower cost on both.
+        ([*IT[:2], *IT[3:]], [*EN[:6], *EN[7:]], (0.5, 0.5), ([5], [2])),
+    ],
+    ids=["faithful", "additions", "abridged-english", "both-abridged"],
+)
+def test_each_side_of_an_unfaithful_pair_has_the_deletion_cost_of_what_it_lacks(
+    encoder: CachedEncoder,
+    src: list[str],
+    tgt: list[str],
+    costs: tuple[float, float],
+    unmatched: tuple[list[int], list[int]],
+) -> None:
+    path = search_path(encoder.encode(src), encoder.encode(tgt), src, tgt, AlignConfig())
+    assert path.scorer.config.null_costs == costs
+    assert path.scorer.unfaithful == (costs != (0.7, 0.7))
+    assert [s.i for s in path.steps if not s.b] == unmatched[0]
+    assert [s.j for s in path.steps if not s.a] == unmatched[1]
+    assert all(s.a == s.b == 1 for s in path.steps if s.a and s.b)
+
+
+def test_a_two_to_one_link_that_a_cheap_deletion_would_cut_stays_where_the_side_lacks_nothing() -> None:
+    """Two source sentences and their one-sentence translation, then a 1-1 link. Splitting the
+    2-1 link (a 1-1 link and a source sentence left out) costs 0.6 more than the 1-1 link alone
+    does: cheaper than the 2-1 link at a deletion cost of 0.5, dearer at 0.7."""
+    config = AlignConfig()
+    one_one, pen = 0.3, type_penalty(2, 1, config)
+    two_one = (one_one + 0.6 - pen) / 1.5  # so the 2-1 link costs the 1-1 link + 0.6
+    tables = {
+        (1, 1): np.array([[one_one, 1.0], [1.0, 1.0], [1.0, 0.2]]),
+        (2, 1): np.array([[two_one, 1.0], [1.0, 1.0]]),
+    }
+    moves = _moves(2, 1)
+
+    def row(a: int, b: int, i: int, js: np.ndarray) -> np.ndarray:
+        return tables[a, b][i, js]
+
+    penalties = [type_penalty(a, b, config) for a, b in moves]
+    for costs, first in (
+        ((0.5, 0.5), [Step(0, 1, 0, 1), Step(1, 1, 1, 0)]),
+        ((0.7, 0.5), [Step(0, 2, 0, 1)]),
+    ):
+        _, steps = search(row, 3, 2, *_full_windows(3, 2), moves, costs, penalties)
+        assert steps == [*first, Step(2, 1, 1, 1)], costs
 
 
 @pytest.mark.parametrize("before", [0, 12, 25])
