@@ -542,12 +542,6 @@ def charge(a: int, b: int, distance: float, config: AlignConfig) -> float:
     return (a + b) / 2.0 * distance + type_penalty(a, b, config)
 
 
-def null_cost(step: Step, config: AlignConfig) -> float:
-    """What leaving ``step``'s sentences without counterpart costs."""
-    deletion, insertion = config.null_costs
-    return deletion * step.a + insertion * step.b
-
-
 def link_cost(scorer: LinkScorer, a: int, b: int, i: int, j: int) -> float:
     """What the search charges for the link ``src[i:i+a]`` - ``tgt[j:j+b]`` (``a``, ``b`` >= 1)."""
     return charge(a, b, scorer.link(a, b, i, j), scorer.config)
@@ -777,7 +771,7 @@ def _release(scorer: LinkScorer, steps: list[Step], boundary: list[float]) -> tu
         pair = (steps[k].i, other) if from_source else (other, steps[k].j)
         # What the path pays for the link and the unmatched sentence, less what it would pay
         # for the new pair and what is left of the link.
-        gain = link_cost(scorer, link.a, link.b, link.i, link.j) + config.null_costs[0 if from_source else 1]
+        gain = link_cost(scorer, link.a, link.b, link.i, link.j) + config.null_cost(steps[k].a, steps[k].b)
         gain -= link_cost(scorer, 1, 1, *pair)
         gain -= link_cost(scorer, kept.a, kept.b, kept.i, kept.j)
         if gain > 0:
@@ -858,7 +852,7 @@ def _align_runs(
     kept, kept_margins, saved = [], [], 0.0
     for (s, margin), ok, distance in zip(links, keep, distances, strict=True):
         if ok:
-            saved += null_cost(s, config) - charge(s.a, s.b, distance, config)
+            saved += config.null_cost(s.a, s.b) - charge(s.a, s.b, distance, config)
             kept.append(Step(i0 + s.i, s.a, j0 + s.j, s.b, moved=True))
             kept_margins.append(margin)
     return (saved, kept, kept_margins) if kept else None
@@ -986,7 +980,9 @@ def path_cost(scorer: LinkScorer, steps: Sequence[Step]) -> float:
     """What ``steps`` cost as the search counts it, plus :data:`MOVED_BLOCK_COST` for each
     block of moved links (a moved link not continuing the one before on both sides)."""
     config = scorer.config
-    cost = sum(link_cost(scorer, s.a, s.b, s.i, s.j) if s.a and s.b else null_cost(s, config) for s in steps)
+    cost = sum(
+        link_cost(scorer, s.a, s.b, s.i, s.j) if s.a and s.b else config.null_cost(s.a, s.b) for s in steps
+    )
     moved = sorted((s for s in steps if s.moved), key=lambda s: s.i)
     blocks = sum(1 for k, s in enumerate(moved) if not (k and _continues(moved[k - 1], s)))
     return cost + MOVED_BLOCK_COST * blocks

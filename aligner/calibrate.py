@@ -159,7 +159,7 @@ def features(
             "null_join": 0.0,
         }
     # A null link is as good as the sentence's best 1-1 match nearby is bad.
-    cost = scorer.config.null_costs[0 if a else 1]
+    cost = scorer.config.null_cost(min(a, 1), min(b, 1))  # one sentence's
     if a:
         best = float(scorer.row(1, 1, i, _around(j, scorer.m - 1)).min()) if scorer.m else NO_ALTERNATIVE
         anywhere = float(scorer.row(1, 1, i, np.arange(scorer.m)).min()) if scorer.m else NO_ALTERNATIVE

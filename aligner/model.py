@@ -271,6 +271,11 @@ class AlignConfig:
         """What a source and what a target sentence without counterpart cost."""
         return self.deletion_cost, self.deletion_cost if self.insertion_cost is None else self.insertion_cost
 
+    def null_cost(self, a: int, b: int) -> float:
+        """What leaving ``a`` source and ``b`` target sentences without counterpart costs."""
+        deletion, insertion = self.null_costs
+        return deletion * a + insertion * b
+
 
 @dataclass(frozen=True)
 class PairConfig:
