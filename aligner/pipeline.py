@@ -37,8 +37,8 @@ depend on the executor: everything is sorted before it is written.
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator
+from collections import OrderedDict, deque
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import BrokenExecutor, Executor, Future, wait
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -119,8 +119,12 @@ def run_tasks(
     executor: Executor | None,
     window: int = 64,
     chunk: int = 1,
-) -> Iterator[R]:
-    """``fn`` over ``items``, results in completion order.
+    *,
+    ordered: bool = False,
+    settled: list[R] | None = None,
+) -> Generator[R, None, None]:
+    """``fn`` over ``items``, results in completion order (``ordered``: in the items' order,
+    a slow item holding back those after it).
 
     With an executor, the items go in tasks of ``chunk`` each (one task's sending,
     receiving and bookkeeping cost about as much as aligning a small pair), at most
@@ -128,6 +132,9 @@ def run_tasks(
     on Ctrl-C the tasks under way finish and their results come out before the
     ``KeyboardInterrupt``. Without one, runs here, in order.
 
+    :param settled: where a caller that stops before the end (by closing the generator)
+        wants the results of the tasks under way then: they finish and their results go
+        here; those not started are dropped. Without it they are only cancelled.
     :raises WorkerDied: a worker process died and the executor gave up.
     """
     if executor is None:
@@ -135,7 +142,7 @@ def run_tasks(
         return
     todo = iter(items)
     finished: SimpleQueue[Future[list[R]]] = SimpleQueue()  # each task as it completes
-    pending: set[Future[list[R]]] = set()
+    pending: deque[Future[list[R]]] = deque()  # in the order submitted
 
     def submit(tasks: int) -> None:
         for _ in range(tasks):
@@ -143,30 +150,38 @@ def run_tasks(
             if not part:
                 return
             fut = executor.submit(_each, fn, part)
-            pending.add(fut)
-            fut.add_done_callback(finished.put)
+            pending.append(fut)
+            if not ordered:
+                fut.add_done_callback(finished.put)
+
+    def next_done() -> Future[list[R]]:
+        if ordered:
+            wait([pending[0]])
+            return pending.popleft()
+        while True:
+            fut = finished.get()
+            if fut in pending:  # else cancelled, and reported already
+                pending.remove(fut)
+                return fut
 
     try:
         submit(max(1, window // chunk))
         while pending:
             try:
-                fut = finished.get()
+                fut = next_done()
             except KeyboardInterrupt:
                 # Ctrl-C: the tasks under way finish (their work is saved) and are reported;
                 # those not started are dropped.
-                for other in pending:
-                    other.cancel()
-                under_way = [other for other in pending if not other.cancelled()]
-                pending = set()
-                for other in wait(under_way).done:
-                    if other.exception() is None:
-                        yield from other.result()
+                for part in _settle(pending):
+                    yield from part
                 raise
-            if fut not in pending:
-                continue  # cancelled: reported already
-            pending.discard(fut)
             submit(1)
             yield from fut.result()
+    except GeneratorExit:
+        if settled is not None:
+            for part in _settle(pending):
+                settled.extend(part)
+        raise
     except Exception as err:
         if not _worker_death(err):
             raise
@@ -176,6 +191,17 @@ def run_tasks(
     finally:
         for fut in pending:
             fut.cancel()
+
+
+def _settle(pending: deque[Future[list[R]]]) -> list[list[R]]:
+    """Stop the tasks of ``pending``: those not started are cancelled, the others finish;
+    their results, in the order submitted (a task that failed is left out)."""
+    for fut in pending:
+        fut.cancel()
+    under_way = [fut for fut in pending if not fut.cancelled()]
+    pending.clear()
+    wait(under_way)
+    return [fut.result() for fut in under_way if fut.exception() is None]
 
 
 #: The most documents or pairs one task of a run takes (:func:`run_tasks`).

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import BrokenExecutor, Executor, Future
+from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
-from itertools import islice
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -16,7 +15,7 @@ import typer
 
 from aligner.align import align, fidelity_warnings
 from aligner.encode import CachedEncoder, check_languages, get_encoder
-from aligner.errors import AlignerError, InputError, OutputExistsError
+from aligner.errors import AlignerError, InputError, OutputExistsError, WorkerDied
 from aligner.export import ExportOptions, render_alignment
 from aligner.load import load_document, load_presplit, loading_notes, usable_date
 from aligner.model import AlignConfig, PairInfo
@@ -435,65 +434,35 @@ def align_listed(job: PairJob, settings: PairSettings) -> PairOutcome:
     return PairOutcome(tuple(warnings))
 
 
-class _InOrder:
-    """The outcomes of ``jobs``, in their order: aligned here one by one (no ``pool``), or by
-    the pool's workers, :data:`UNDER_WAY` pairs per worker at a time."""
-
-    def __init__(
-        self, jobs: list[PairJob], settings: PairSettings, pool: Executor | None, workers: int
-    ) -> None:
-        self._jobs, self._settings, self._pool, self._workers = jobs, settings, pool, workers
-        self._under_way: deque[Future[PairOutcome]] = deque()
-
-    def __iter__(self) -> Iterator[PairOutcome]:
-        if self._pool is None:
-            for job in self._jobs:
-                yield align_listed(job, self._settings)
-            return
-        pool = self._pool
-        todo = iter(self._jobs)
-
-        def submit(count: int) -> None:
-            self._under_way.extend(
-                pool.submit(align_listed, job, self._settings) for job in islice(todo, count)
-            )
-
-        submit(UNDER_WAY * self._workers)
-        while self._under_way:
-            outcome = self._under_way[0].result()
-            self._under_way.popleft()
-            submit(1)
-            yield outcome
-
-    def settle(self) -> int:
-        """Stop: the pairs not started yet are dropped, those under way finish; how many of
-        these were written."""
-        written = 0
-        for fut in self._under_way:
-            if not fut.cancel():
-                with contextlib.suppress(Exception):
-                    written += fut.result().written
-        self._under_way.clear()
-        return written
-
-
 def _align_all(
     pairs: Path, jobs: list[PairJob], settings: PairSettings, pool: Executor | None, workers: int
 ) -> None:
     """Align every pair of the pairs file ``pairs`` and report each in its line's order: bad
     input stops the command at its pair, a fault of ours is reported and the rest go on."""
+    from aligner.pipeline import run_tasks  # here: the single pair's command does without it
+
     progress = sys.stderr.isatty()
     failed = 0
-    ordered = _InOrder(jobs, settings, pool, workers)
+    # Bad input stops the command; the pairs under way then finish, and are counted from here.
+    settled: list[PairOutcome] = []
+    outcomes = run_tasks(
+        partial(align_listed, settings=settings),
+        jobs,
+        pool,
+        window=UNDER_WAY * workers,
+        ordered=True,
+        settled=settled,
+    )
     try:
-        for done, (job, outcome) in enumerate(zip(jobs, ordered, strict=True)):
+        for done, (job, outcome) in enumerate(zip(jobs, outcomes, strict=True)):
             if progress:
                 info(f"[{done + 1}/{len(jobs)}] line {job.line}: {job.src} + {job.tgt} -> {job.output}")
             for message in outcome.warnings:
                 warn(message)
             if outcome.refused is not None:
                 error(f"{pairs}, line {job.line}: {outcome.refused}")
-                after = ordered.settle()
+                outcomes.close()
+                after = sum(o.written for o in settled)
                 beside = f" and {after} after it (under way in other workers)" if after else ""
                 before = done - failed  # those that failed (above) were not written
                 info(
@@ -508,10 +477,9 @@ def _align_all(
                     f"{pairs}, line {job.line}: aligning {job.src} with {job.tgt} failed "
                     f"({outcome.fault}); nothing was written for it; please report it"
                 )
-    except BrokenExecutor as err:
+    except WorkerDied as err:
         error(
-            f"{pairs}: a worker process died ({type(err).__name__}: {err}); it was killed, perhaps for lack "
-            "of memory. The pairs written are whole: run again without their lines, or with --force "
+            f"{pairs}: {err}. The pairs written are whole: run again without their lines, or with --force "
             "(or with fewer --workers)."
         )
         raise typer.Exit(STOPPED) from None

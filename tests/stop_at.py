@@ -7,13 +7,14 @@ POINT is where, N how many times it is passed first, in this process:
 - ``reading``: a document has been read and stored (its ``.npy`` written);
 - ``aligning``: a pair is complete (its files and marker written);
 - ``writing``: a ``.tsv`` file is written to its temporary file and about to be renamed
-  into place.
+  into place;
+- ``listed``: a pair of ``aligner align --pairs`` is aligned and written.
 
 ACTION is what happens there: ``wait`` writes MARKER and sleeps (the test then kills the
 process with SIGKILL); ``interrupt`` sends SIGINT to the main process, as Ctrl-C does;
 ``die`` kills the process with SIGKILL, as the kernel's out-of-memory killer would (with
 ``--workers``, the point is passed in the worker processes, which run this module too).
-ARGS are the command's arguments (``run IN --out OUT ...``).
+ARGS are the command's arguments (``run IN --out OUT ...``, ``align --pairs FILE ...``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+import aligner_cli.align
 
 import aligner.pipeline
 
@@ -54,6 +57,7 @@ def stop() -> None:
 _scan_document = aligner.pipeline.scan_document
 _align_pair = aligner.pipeline.align_pair
 _replace = os.replace
+_align_listed_pair = aligner_cli.align._align_pair
 
 
 # Top-level functions, so that a worker process can unpickle them by name.
@@ -69,6 +73,11 @@ def align_pair(*args: Any, **kwargs: Any) -> Any:
     return result
 
 
+def align_listed_pair(*args: Any, **kwargs: Any) -> None:
+    _align_listed_pair(*args, **kwargs)
+    stop()
+
+
 def replace(src: Any, dst: Any, **kwargs: Any) -> None:
     if str(dst).endswith(".tsv"):
         stop()
@@ -82,6 +91,8 @@ elif POINT == "aligning":
     aligner.pipeline.align_pair = align_pair
 elif POINT == "writing":
     os.replace = replace
+elif POINT == "listed":
+    aligner_cli.align._align_pair = align_listed_pair
 
 if __name__ == "__main__":
     from aligner_cli.main import app

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from aligner_cli.common import BAD_INPUT, EXISTS, OK, USAGE
+from aligner_cli.common import BAD_INPUT, EXISTS, OK, STOPPED, USAGE
 from aligner_cli.main import app
 from typer.testing import CliRunner
 
 from .conftest import EN_SEED, IT_SEED, SEEDS
 
 runner = CliRunner()
+STOP_AT = Path(__file__).with_name("stop_at.py")
 IT_ONLY = SEEDS / "002_abf4a547a46e6000.txt"  # an Italian dispatch with no English version
 OTHER_IT = SEEDS / "003_9f66fee8583b8b08.txt"
 PRESPLIT = {
@@ -416,6 +419,41 @@ def test_with_workers_bad_input_stops_at_its_line_and_counts_what_was_written(tm
     assert {"p1.links", "p2.links"} <= written
     assert "p3.links" not in written
     assert len(written) == 2 + after
+
+
+@pytest.mark.slow
+def test_with_workers_a_dead_worker_is_a_clear_error_and_the_pairs_written_are_whole(tmp_path: Path) -> None:
+    """A worker killed (SIGKILL, as the out-of-memory killer does) after its first pair: the
+    command stops with its own exit code and says what happened and what to do; every file
+    it wrote is the one a call without workers writes."""
+    docs = _presplit_docs(tmp_path / "docs")
+    lines = [f"de{k % 2 + 1}.txt\tfr{k % 2 + 1}.txt\tp{k}.links" for k in range(8)]
+    pairs = docs / "pairs.txt"
+    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["align", "--pairs", str(pairs), *DE_FR, "--encoder", "use", "--workers", "2"]
+
+    done = subprocess.run(
+        [sys.executable, str(STOP_AT), "die", "listed", "1", str(tmp_path / "x"), *args],
+        capture_output=True,
+        text=True,
+    )
+
+    assert done.returncode == STOPPED, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"error: {pairs}: a worker process died (BrokenProcessPool" in done.stderr
+    assert (
+        "perhaps for lack of memory. The pairs written are whole: run again without their lines"
+        in done.stderr
+    )
+    written = {p.name: p.read_bytes() for p in docs.glob("p*.links")}
+    assert len(written) < len(lines)
+    assert not list(docs.glob(".*.tmp"))
+    reference = tmp_path / "reference"
+    shutil.copytree(docs, reference, ignore=shutil.ignore_patterns("p*.links"))
+    again = _invoke("align", "--pairs", reference / "pairs.txt", *DE_FR, "--encoder", "use")
+    assert again.exit_code == OK, again.output
+    for name, data in written.items():
+        assert data == (reference / name).read_bytes(), name
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -173,6 +174,47 @@ def test_tasks_of_several_items_give_every_result_once(items: int, chunk: int, w
     with ThreadPoolExecutor(3) as pool:
         got = list(run_tasks(_square, range(items), pool, window=window, chunk=chunk))
     assert sorted(got) == [x * x for x in range(items)]
+
+
+def _first_slow(x: int) -> int:
+    """Every fourth item takes a while, so that later ones finish before it."""
+    time.sleep(0.03 if x % 4 == 0 else 0.0)
+    return x * x
+
+
+@pytest.mark.parametrize(
+    ("items", "chunk", "window"), [(0, 1, 4), (1, 1, 4), (9, 1, 4), (20, 3, 6), (30, 1, 2), (13, 4, 64)]
+)
+def test_ordered_tasks_give_the_results_in_the_items_order(items: int, chunk: int, window: int) -> None:
+    """``ordered``: the results come out in the items' order (what ``aligner align --pairs``
+    reports by), though later items finish first."""
+    with ThreadPoolExecutor(3) as pool:
+        got = list(run_tasks(_first_slow, range(items), pool, window=window, chunk=chunk, ordered=True))
+    assert got == [x * x for x in range(items)]
+
+
+def test_tasks_closed_early_finish_those_under_way_into_settled_and_drop_the_rest() -> None:
+    """A caller that stops reading (bad input at one pair) closes the results: the tasks
+    under way finish and their results go to ``settled``, in order; those not started
+    never run. No result is lost and none is given twice."""
+    ran: list[int] = []
+
+    def slow(x: int) -> int:
+        ran.append(x)
+        time.sleep(0.05)
+        return x * x
+
+    settled: list[int] = []
+    with ThreadPoolExecutor(2) as pool:
+        results = run_tasks(slow, range(100), pool, window=6, ordered=True, settled=settled)
+        first = [next(results) for _ in range(3)]
+        results.close()
+        ran_when_closed = sorted(ran)
+    assert first == [0, 1, 4]
+    assert settled, "two items were under way when the results were closed"
+    assert settled == [x * x for x in ran_when_closed if x >= 3]
+    assert max(ran_when_closed) < 3 + 6  # no more than the window was ever started
+    assert sorted(ran) == ran_when_closed  # nothing started after the close
 
 
 def test_pairing_with_no_vectors_held_in_memory_pairs_the_same(
