@@ -24,6 +24,7 @@ from aligner.split import split
 from aligner.write import write_text_atomic
 
 from .common import (
+    INTERRUPTED,
     SKIPPED,
     STOPPED,
     USAGE,
@@ -442,7 +443,7 @@ def _align_all(
     from aligner.pipeline import run_tasks  # here: the single pair's command does without it
 
     progress = sys.stderr.isatty()
-    failed = 0
+    failed = written = 0
     # Bad input stops the command; the pairs under way then finish, and are counted from here.
     settled: list[PairOutcome] = []
     outcomes = run_tasks(
@@ -477,6 +478,16 @@ def _align_all(
                     f"{pairs}, line {job.line}: aligning {job.src} with {job.tgt} failed "
                     f"({outcome.fault}); nothing was written for it; please report it"
                 )
+            written += outcome.written
+    except KeyboardInterrupt:
+        # With workers, the pairs under way finished and were counted; here, the one under
+        # way was stopped before or after its file was renamed into place.
+        also = "" if pool is not None else ", and perhaps the one under way"
+        error(
+            f"{pairs}: interrupted: {written} of {len(jobs)} pair(s) aligned and written{also} (no file "
+            "is half-written). Run again without their lines, or with --force to redo them."
+        )
+        raise typer.Exit(INTERRUPTED) from None
     except WorkerDied as err:
         error(
             f"{pairs}: {err}. The pairs written are whole: run again without their lines, or with --force "

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from aligner_cli.common import BAD_INPUT, EXISTS, OK, STOPPED, USAGE
+from aligner_cli.common import BAD_INPUT, EXISTS, INTERRUPTED, OK, STOPPED, USAGE
 from aligner_cli.main import app
 from typer.testing import CliRunner
 
@@ -454,6 +454,55 @@ def test_with_workers_a_dead_worker_is_a_clear_error_and_the_pairs_written_are_w
     assert again.exit_code == OK, again.output
     for name, data in written.items():
         assert data == (reference / name).read_bytes(), name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("workers", "under_way"),
+    [
+        ("2", ""),  # the pairs under way in the workers finish and are counted
+        ("1", ", and perhaps the one under way"),  # here, it may be renamed into place or not
+    ],
+)
+def test_ctrl_c_says_how_many_pairs_were_written_and_leaves_them_whole(
+    workers: str, under_way: str, tmp_path: Path
+) -> None:
+    """Ctrl-C (SIGINT to the main process, after the third pair written somewhere): exit
+    130, and a message that counts the pairs written, each file whole."""
+    docs = _presplit_docs(tmp_path / "docs")
+    lines = [f"de{k % 2 + 1}.txt\tfr{k % 2 + 1}.txt\tp{k}.links" for k in range(40)]
+    pairs = docs / "pairs.txt"
+    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["align", "--pairs", str(pairs), *DE_FR, "--encoder", "use", "--workers", workers]
+
+    done = subprocess.run(
+        [sys.executable, str(STOP_AT), "interrupt", "listed", "3", str(tmp_path / "x"), *args],
+        capture_output=True,
+        text=True,
+    )
+
+    assert done.returncode == INTERRUPTED, done.stderr
+    assert "Traceback" not in done.stderr
+    found = re.search(
+        rf"error: {re.escape(str(pairs))}: interrupted: (\d+) of 40 pair\(s\) aligned and written"
+        rf"{re.escape(under_way)} \(no file is half-written\)\. Run again without their lines, or with "
+        r"--force to redo them\.",
+        done.stderr,
+    )
+    assert found, done.stderr
+    counted = int(found.group(1))
+    written = {p.name: p.read_bytes() for p in docs.glob("p*.links")}
+    assert 2 <= counted < 40
+    assert len(written) == counted if not under_way else counted <= len(written) <= counted + 1
+    assert not list(docs.glob(".*.tmp"))
+    first = _invoke(
+        "align", docs / "de1.txt", docs / "fr1.txt", *DE_FR, "--encoder", "use", "--format", "links"
+    )
+    second = _invoke(
+        "align", docs / "de2.txt", docs / "fr2.txt", *DE_FR, "--encoder", "use", "--format", "links"
+    )
+    for name, data in written.items():
+        assert data.decode() == (first if int(name[1:-6]) % 2 == 0 else second).stdout, name
 
 
 @pytest.mark.parametrize(
