@@ -465,11 +465,10 @@ def _align_all(
                 outcomes.close()
                 after = sum(o.written for o in settled)
                 beside = f" and {after} after it (under way in other workers)" if after else ""
-                before = done - failed  # those that failed (above) were not written
                 info(
-                    f"stopped at pair {done + 1} of {len(jobs)}: {before} pair(s) aligned and written before "
-                    f"it{beside} (left in place), {len(jobs) - done - after} not aligned. Fix this pair and "
-                    "run again, with --force to redo those written, or without their lines."
+                    f"stopped at pair {done + 1} of {len(jobs)}: {written} pair(s) aligned and written "
+                    f"before it{beside} (left in place), {len(jobs) - done - after} not aligned. Fix this "
+                    "pair and run again, with --force to redo those written, or without their lines."
                 )
                 raise typer.Exit(outcome.code)
             if outcome.fault is not None:
