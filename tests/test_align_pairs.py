@@ -421,22 +421,27 @@ def test_with_workers_bad_input_stops_at_its_line_and_counts_what_was_written(tm
     assert len(written) == 2 + after
 
 
+def _stopped_pairs(
+    tmp_path: Path, action: str, after: int, count: int, workers: str
+) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+    """``align --pairs`` of ``count`` presplit pairs (``p0.links``...) with ``use`` and
+    ``--workers``, stopped by ``tests/stop_at.py`` (``action``) at the ``after``-th pair
+    written in a process: the documents' folder, the pairs file and the finished command."""
+    docs = _presplit_docs(tmp_path / "docs")
+    lines = [f"de{k % 2 + 1}.txt\tfr{k % 2 + 1}.txt\tp{k}.links" for k in range(count)]
+    pairs = docs / "pairs.txt"
+    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ["align", "--pairs", str(pairs), *DE_FR, "--encoder", "use", "--workers", workers]
+    stop = [sys.executable, str(STOP_AT), action, "listed", str(after), str(tmp_path / "x")]
+    return docs, pairs, subprocess.run([*stop, *args], capture_output=True, text=True)
+
+
 @pytest.mark.slow
 def test_with_workers_a_dead_worker_is_a_clear_error_and_the_pairs_written_are_whole(tmp_path: Path) -> None:
     """A worker killed (SIGKILL, as the out-of-memory killer does) after its first pair: the
     command stops with its own exit code and says what happened and what to do; every file
     it wrote is the one a call without workers writes."""
-    docs = _presplit_docs(tmp_path / "docs")
-    lines = [f"de{k % 2 + 1}.txt\tfr{k % 2 + 1}.txt\tp{k}.links" for k in range(8)]
-    pairs = docs / "pairs.txt"
-    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    args = ["align", "--pairs", str(pairs), *DE_FR, "--encoder", "use", "--workers", "2"]
-
-    done = subprocess.run(
-        [sys.executable, str(STOP_AT), "die", "listed", "1", str(tmp_path / "x"), *args],
-        capture_output=True,
-        text=True,
-    )
+    docs, pairs, done = _stopped_pairs(tmp_path, "die", 1, 8, "2")
 
     assert done.returncode == STOPPED, done.stderr
     assert "Traceback" not in done.stderr
@@ -446,7 +451,7 @@ def test_with_workers_a_dead_worker_is_a_clear_error_and_the_pairs_written_are_w
         in done.stderr
     )
     written = {p.name: p.read_bytes() for p in docs.glob("p*.links")}
-    assert len(written) < len(lines)
+    assert len(written) < 8
     assert not list(docs.glob(".*.tmp"))
     reference = tmp_path / "reference"
     shutil.copytree(docs, reference, ignore=shutil.ignore_patterns("p*.links"))
@@ -469,17 +474,7 @@ def test_ctrl_c_says_how_many_pairs_were_written_and_leaves_them_whole(
 ) -> None:
     """Ctrl-C (SIGINT to the main process, after the third pair written somewhere): exit
     130, and a message that counts the pairs written, each file whole."""
-    docs = _presplit_docs(tmp_path / "docs")
-    lines = [f"de{k % 2 + 1}.txt\tfr{k % 2 + 1}.txt\tp{k}.links" for k in range(40)]
-    pairs = docs / "pairs.txt"
-    pairs.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    args = ["align", "--pairs", str(pairs), *DE_FR, "--encoder", "use", "--workers", workers]
-
-    done = subprocess.run(
-        [sys.executable, str(STOP_AT), "interrupt", "listed", "3", str(tmp_path / "x"), *args],
-        capture_output=True,
-        text=True,
-    )
+    docs, pairs, done = _stopped_pairs(tmp_path, "interrupt", 3, 40, workers)
 
     assert done.returncode == INTERRUPTED, done.stderr
     assert "Traceback" not in done.stderr
