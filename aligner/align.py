@@ -492,10 +492,11 @@ def search_path(
             # A side with nearly every sentence matched (the source of a text with additions)
             # has nothing to leave out: there the lower cost would only cut genuine 2-1 links.
             sided = _sided(config, loose_steps, n, m)
-            config, scorer, args = loose, loose_scorer, loose_args
-            forward, steps = loose_forward, loose_steps
-            if sided is not None:
-                config, scorer = sided, scorer.with_config(sided, unfaithful=True)
+            if sided is None:
+                config, scorer, args = loose, loose_scorer, loose_args
+                forward, steps = loose_forward, loose_steps
+            else:
+                config, scorer = sided, loose_scorer.with_config(sided, unfaithful=True)
                 args = _search_args(n, m, lo, hi, sided)
                 forward, steps = search(scorer.row, *args, _tables(scorer))
     path = Path(scorer, steps, boundary_margins(scorer.row, forward, *args, steps, _tables(scorer)))
