@@ -42,7 +42,11 @@ dev data only (Text+Berg dev, and the stress variants of it and of ParTUT's
 legal documents), with "equals a gold link" as the label (the strict
 correctness that strict precision counts); the benchmark reports how well they
 hold on the test sets (expected calibration error, precision of links scored
-0.9 or more).
+0.9 or more). An encoder's entry may hold a second set, ``faithful_coefficients``,
+for the links of pairs searched as faithful translations (``unfaithful`` 0),
+fitted on those links alone: what tells a right link from a wrong one there is
+not what does in an abridged or extended text, and one set for both is too sure
+of itself on faithful documents it has not seen.
 """
 
 from __future__ import annotations
@@ -98,10 +102,13 @@ def _entry(encoder_key: str) -> dict[str, Any]:
     return _calibrations().get(encoder_key) or _calibrations()[BORROWED_FROM]
 
 
-def coefficients(encoder_key: str = "e5") -> dict[str, float]:
+def coefficients(encoder_key: str = "e5", faithful: bool = False) -> dict[str, float]:
     """The logistic coefficients per feature for links of ``encoder_key``'s vectors
-    (another encoder's, :data:`BORROWED_FROM`, when it has none)."""
-    data = _entry(encoder_key)["coefficients"]
+    (another encoder's, :data:`BORROWED_FROM`, when it has none); ``faithful``: for a pair
+    searched as a faithful translation (the entry's ``faithful_coefficients``, where it
+    has them)."""
+    entry = _entry(encoder_key)
+    data = entry.get("faithful_coefficients", entry["coefficients"]) if faithful else entry["coefficients"]
     return {k: float(data.get(k, 0.0)) for k in FEATURES}
 
 
@@ -191,9 +198,15 @@ def _around(centre: int, last: int) -> npt.NDArray[np.int64]:
 
 def calibration_id(encoder_key: str = "e5") -> str:
     """A short, stable name of the coefficients ``encoder_key``'s links are scored with,
-    for signatures."""
-    coef = coefficients(encoder_key)
-    return "logit(" + ",".join(f"{coef[k]:g}" for k in FEATURES) + ")"
+    for signatures (the faithful pairs' set after ``+faithful:`` where there is one)."""
+
+    def logit(coef: dict[str, float]) -> str:
+        return "logit(" + ",".join(f"{coef[k]:g}" for k in FEATURES) + ")"
+
+    name = logit(coefficients(encoder_key))
+    if "faithful_coefficients" in _entry(encoder_key):
+        name += "+faithful:" + logit(coefficients(encoder_key, faithful=True))
+    return name
 
 
 def probability(feats: dict[str, float], coef: dict[str, float]) -> float:
@@ -244,7 +257,7 @@ def link_scores(scorer: LinkScorer, steps: Sequence[Step], boundary: Sequence[fl
     """Turn a search path (and its steps' boundary margins) into links scored
     with the calibrated probability."""
     links = []
-    coef = coefficients(scorer.config.encoder)
+    coef = coefficients(scorer.config.encoder, faithful=not scorer.unfaithful)
     for s, f in zip(steps, path_features(scorer, steps, boundary), strict=True):
         src, tgt = tuple(range(s.i, s.i + s.a)), tuple(range(s.j, s.j + s.b))
         links.append(Link(src, tgt, round(probability(f, coef), 4), moved=s.moved))

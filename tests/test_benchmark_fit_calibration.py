@@ -125,8 +125,47 @@ def test_the_fitted_scores_tell_right_links_from_wrong(cases: list[tuple[Case, f
     assert np.mean([s for s, _ in scores]) == pytest.approx(np.mean(stress.labels), abs=0.05)
 
 
+def test_a_second_set_is_fitted_on_the_pairs_searched_as_faithful_only(
+    cases: list[tuple[Case, fit.Aligned]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dev, stress = fit.Examples(), fit.Examples()
+    devs = [al for case, al in cases if case.variant == "faithful" and case.source.startswith("textberg")]
+    for al in devs:
+        dev.extend(al.examples)
+    for _, al in cases:
+        stress.extend(al.examples)
+    flag = FEATURES.index("unfaithful")
+    assert {row[flag] for row in stress.rows} == {0.0, 1.0}  # the made-up variants have both kinds
+    wrong = fit.random_wrong(devs[0], 50, 2)
+    assert fit.fit_sets(dev, stress, wrong, fit.L2, None, fit.STRESS_WEIGHT)[1] is None
+    seen: list[tuple[float, set[float], tuple[str, ...]]] = []
+    real_fit = fit.fit_coefficients
+
+    def recording(
+        dev: fit.Examples,
+        stress: fit.Examples,
+        wrong: list[list[float]],
+        l2: float,
+        sw: float,
+        light: tuple[str, ...] = (),
+    ) -> dict[str, float]:
+        seen.append((l2, {row[flag] for row in dev.rows + stress.rows}, tuple(light)))
+        return real_fit(dev, stress, wrong, l2, sw, light)
+
+    monkeypatch.setattr(fit, "fit_coefficients", recording)
+    coef, faithful = fit.fit_sets(dev, stress, wrong, fit.L2, 3.0, fit.STRESS_WEIGHT)
+    assert seen == [(fit.L2, {0.0, 1.0}, ()), (3.0, {0.0}, fit.FAITHFUL_LIGHT)]
+    assert faithful is not None and faithful != coef
+    # each example is scored by its pair's set
+    mixed = fit.scored(coef, stress, faithful)
+    for row, got, alone, own in zip(
+        stress.rows, mixed, fit.scored(coef, stress), fit.scored(faithful, stress), strict=True
+    ):
+        assert got == (alone if row[flag] else own)
+
+
 def test_the_cross_validation_table_has_a_row_per_penalty(cases: list[tuple[Case, fit.Aligned]]) -> None:
-    lines = fit.cross_validate(cases, (0.1, 3.0), fit.STRESS_WEIGHT)
+    lines = fit.cross_validate(cases, ((0.1, None), (3.0, None), (0.1, 3.0)), fit.STRESS_WEIGHT)
     head = [c.strip() for c in lines[0].strip("|").split("|")]
     assert head == [
         "L2",
@@ -137,9 +176,14 @@ def test_the_cross_validation_table_has_a_row_per_penalty(cases: list[tuple[Case
         "unrelated: mean score of its links (all wrong)",
     ]
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
-    assert [row[0] for row in rows] == ["0.1", "3"]
+    assert [row[0] for row in rows] == ["0.1", "3", "0.1; faithful pairs 3 (distance, margin 0.1)"]
     for row in rows:
         assert all(0.0 <= float(cell) <= 1.0 for cell in row[1:])
+    confident = fit.cross_validate(cases, ((0.1, None), (0.1, 3.0)), fit.STRESS_WEIGHT, precision=True)
+    assert [c.strip() for c in confident[0].strip("|").split("|")] == head[:-1]  # no unrelated column
+    for line in confident[2:]:
+        cells = [c.strip() for c in line.strip("|").split("|")][1:]
+        assert all(cell == "nan" or 0.0 <= float(cell) <= 1.0 for cell in cells)
 
 
 def test_each_fold_fits_on_the_other_sources_only(
@@ -153,7 +197,7 @@ def test_each_fold_fits_on_the_other_sources_only(
         return real_fit(dev, stress, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(fit, "fit_coefficients", recording)
-    fit.cross_validate(cases, (0.1,), fit.STRESS_WEIGHT)
+    fit.cross_validate(cases, ((0.1, None),), fit.STRESS_WEIGHT)
     sources = sorted({case.source for case, _ in cases})
     assert len(seen) == len(sources)  # one fit per source left out
     for left_out, rows in zip(sources, seen, strict=True):
@@ -161,3 +205,21 @@ def test_each_fold_fits_on_the_other_sources_only(
             ids = {id(row) for row in al.examples.rows}
             assert (ids <= rows) == (case.source != left_out)
             assert not (case.source == left_out and ids & rows)
+
+
+def test_the_light_features_keep_the_small_penalty(cases: list[tuple[Case, fit.Aligned]]) -> None:
+    """A strong penalty shrinks every slope but those of ``light``: fitted at 100 with
+    ``distance`` light, its slope stays near the one at the small penalty."""
+    dev, stress = fit.Examples(), fit.Examples()
+    devs = [al for case, al in cases if case.variant == "faithful" and case.source.startswith("textberg")]
+    for al in devs:
+        dev.extend(al.examples)
+    for _, al in cases:
+        stress.extend(al.examples)
+    wrong = fit.random_wrong(devs[0], 50, 2)
+    small = fit.fit_coefficients(dev, stress, wrong, fit.L2, fit.STRESS_WEIGHT)
+    strong = fit.fit_coefficients(dev, stress, wrong, 100.0, fit.STRESS_WEIGHT)
+    light = fit.fit_coefficients(dev, stress, wrong, 100.0, fit.STRESS_WEIGHT, ("distance",))
+    assert abs(strong["distance"]) < abs(small["distance"]) / 2
+    assert abs(light["distance"]) > abs(strong["distance"]) * 2
+    assert abs(light["margin"]) < abs(small["margin"]) / 2  # not light: shrunk

@@ -37,4 +37,8 @@ def test_no_moved_search_is_named_without_its_reach() -> None:
 
 
 def test_calibration_id_names_the_coefficients() -> None:
-    assert calibration_id().startswith("logit(") and calibration_id().count(",") == len(FEATURES) - 1
+    shared, sep, faithful = calibration_id("e5").partition("+faithful:")
+    assert sep  # e5 scores pairs searched as faithful with a set of their own
+    for part in (shared, faithful):
+        assert part.startswith("logit(") and part.endswith(")") and part.count(",") == len(FEATURES) - 1
+    assert "+faithful:" not in calibration_id("use")  # one set for all its pairs

@@ -90,6 +90,28 @@ def test_an_english_that_keeps_every_other_sentence_gets_one_to_one_and_one_to_z
     ]
 
 
+@pytest.mark.parametrize(
+    "keep", [slice(None), slice(0, None, 2)]
+)  # the seed, and every other English sentence
+def test_pairs_searched_as_faithful_or_not_are_scored_with_their_own_coefficients(
+    encoder: CachedEncoder, keep: slice
+) -> None:
+    from aligner.calibrate import coefficients, path_features, probability
+
+    tgt = EN[keep]
+    path = best_path(encoder.encode(IT), encoder.encode(tgt), IT, tgt, AlignConfig(), encoder.encode)
+    unfaithful = path.scorer.unfaithful
+    assert unfaithful == (keep.step == 2)
+    coef = coefficients("e5", faithful=not unfaithful)
+    feats = path_features(path.scorer, path.steps, path.boundary)
+    # the chrF check of copies lowers no score here: the sides are in two languages
+    assert [lk.score for lk in _align(encoder, IT, tgt).links] == [
+        round(probability(f, coef), 4) for f in feats
+    ]
+    assert coefficients("e5", faithful=True) != coefficients("e5")  # e5 has a set for faithful pairs
+    assert coefficients("use", faithful=True) == coefficients("use")  # use, one set for all
+
+
 def test_genuine_two_to_one_links_stay(encoder: CachedEncoder) -> None:
     merged = [f"{EN[0]} {EN[1]}", EN[2], f"{EN[3]} {EN[4]}", *EN[5:]]
     al = _align(encoder, IT, merged)
