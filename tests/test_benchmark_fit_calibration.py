@@ -107,13 +107,20 @@ def test_random_wrong_links_are_far_from_the_gold(cases: list[tuple[Case, fit.Al
     assert rows == fit.random_wrong(dev, 30, 1)  # seeded
 
 
-def test_the_fitted_scores_tell_right_links_from_wrong(cases: list[tuple[Case, fit.Aligned]]) -> None:
+def _pooled(cases: list[tuple[Case, fit.Aligned]]) -> tuple[fit.Examples, fit.Examples, list[fit.Aligned]]:
+    """The fit's examples as ``--write`` pools them: the Text+Berg faithful links as dev,
+    every case's links as stress; and the Text+Berg faithful alignments."""
     dev, stress = fit.Examples(), fit.Examples()
     devs = [al for case, al in cases if case.variant == "faithful" and case.source.startswith("textberg")]
     for al in devs:
         dev.extend(al.examples)
     for _, al in cases:
         stress.extend(al.examples)
+    return dev, stress, devs
+
+
+def test_the_fitted_scores_tell_right_links_from_wrong(cases: list[tuple[Case, fit.Aligned]]) -> None:
+    dev, stress, devs = _pooled(cases)
     wrong = fit.random_wrong(devs[0], 50, 2)
     coef = fit.fit_coefficients(dev, stress, wrong, fit.L2, fit.STRESS_WEIGHT)
     assert set(coef) == set(FEATURES)
@@ -128,12 +135,7 @@ def test_the_fitted_scores_tell_right_links_from_wrong(cases: list[tuple[Case, f
 def test_a_second_set_is_fitted_on_the_pairs_searched_as_faithful_only(
     cases: list[tuple[Case, fit.Aligned]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    dev, stress = fit.Examples(), fit.Examples()
-    devs = [al for case, al in cases if case.variant == "faithful" and case.source.startswith("textberg")]
-    for al in devs:
-        dev.extend(al.examples)
-    for _, al in cases:
-        stress.extend(al.examples)
+    dev, stress, devs = _pooled(cases)
     flag = FEATURES.index("unfaithful")
     assert {row[flag] for row in stress.rows} == {0.0, 1.0}  # the made-up variants have both kinds
     wrong = fit.random_wrong(devs[0], 50, 2)
@@ -210,12 +212,7 @@ def test_each_fold_fits_on_the_other_sources_only(
 def test_the_light_features_keep_the_small_penalty(cases: list[tuple[Case, fit.Aligned]]) -> None:
     """A strong penalty shrinks every slope but those of ``light``: fitted at 100 with
     ``distance`` light, its slope stays near the one at the small penalty."""
-    dev, stress = fit.Examples(), fit.Examples()
-    devs = [al for case, al in cases if case.variant == "faithful" and case.source.startswith("textberg")]
-    for al in devs:
-        dev.extend(al.examples)
-    for _, al in cases:
-        stress.extend(al.examples)
+    dev, stress, devs = _pooled(cases)
     wrong = fit.random_wrong(devs[0], 50, 2)
     small = fit.fit_coefficients(dev, stress, wrong, fit.L2, fit.STRESS_WEIGHT)
     strong = fit.fit_coefficients(dev, stress, wrong, 100.0, fit.STRESS_WEIGHT)
