@@ -402,9 +402,9 @@ def cross_validate(
                 cells.append(sum(wrong_scores) / len(wrong_scores) if wrong_scores else 0.0)
             else:
                 cells.append(calibration_of(outcomes).ece)
-        label = f"{l2:g}" if faithful_l2 is None else f"{l2:g}; faithful pairs {faithful_l2:g}"
+        label = f"{l2:g}"
         if faithful_l2 is not None:
-            label += f" ({', '.join(FAITHFUL_LIGHT)} {L2:g})"
+            label += f"; faithful pairs {faithful_l2:g} ({', '.join(FAITHFUL_LIGHT)} {L2:g})"
         rows.append([label, *(f"{c:.3f}" for c in cells)])
     return _md(head, rows)
 

@@ -36,6 +36,7 @@ from aligner.align import (
     search_path,
     type_penalty,
 )
+from aligner.calibrate import coefficients, path_features, probability
 from aligner.encode import CachedEncoder
 from aligner.load import load_document
 from aligner.model import AlignConfig, Alignment, PairInfo, Sentence, Step
@@ -90,14 +91,10 @@ def test_an_english_that_keeps_every_other_sentence_gets_one_to_one_and_one_to_z
     ]
 
 
-@pytest.mark.parametrize(
-    "keep", [slice(None), slice(0, None, 2)]
-)  # the seed, and every other English sentence
+@pytest.mark.parametrize("keep", [slice(None), slice(0, None, 2)], ids=["seed", "every-other-english"])
 def test_pairs_searched_as_faithful_or_not_are_scored_with_their_own_coefficients(
     encoder: CachedEncoder, keep: slice
 ) -> None:
-    from aligner.calibrate import coefficients, path_features, probability
-
     tgt = EN[keep]
     path = best_path(encoder.encode(IT), encoder.encode(tgt), IT, tgt, AlignConfig(), encoder.encode)
     unfaithful = path.scorer.unfaithful
