@@ -37,11 +37,13 @@ translations get a second set of coefficients, ``faithful_coefficients``: fitted
 the same way on those links alone (the dev links, the stress links of pairs not
 searched as unfaithful, the random wrong links), with that stronger penalty. The
 first set, fitted on all links, scores the pairs searched as unfaithful.
+``--write-faithful`` stores the second set alone, keeping the first set and the
+search settings of the encoder's entry as they are.
 
 Usage::
 
     python benchmarks/fit_calibration.py [--eval-dir ../shared/eval] [--encoder e5|use]
-        [--config KEY=VALUE ...] [--write] [--cv]
+        [--config KEY=VALUE ...] [--write | --write-faithful] [--cv]
 
 Each encoder is fitted on its own vectors (``--encoder``); ``--config`` sets
 search settings (``deletion_cost=0.6``...) for the fit, and ``--write`` stores
@@ -128,8 +130,8 @@ CV_L2 = (0.1, 0.3, 1.0, 3.0, 10.0)
 #: 0.912 at 10, faithful variant 0.967 -> 0.963). On the stress table's draw (seed 11), at
 #: 10: faithful ECE 0.033 -> 0.029 and links scored 0.9 or more 98.7 -> 97.8 % right,
 #: moved 0.030 -> 0.035 and 98.5 -> 97.9 %. ``use`` searches one of the two Text+Berg dev
-#: halves as unfaithful, and leaving out the other leaves no faithful Text+Berg links to
-#: fit on; it keeps one set.
+#: halves as unfaithful (the whole document as faithful), so in the fold that leaves out
+#: the other its second set is fitted on the stress links alone (:func:`fit_sets`).
 FAITHFUL_L2: dict[str, float] = {"e5": 10.0}
 #: The features the second set holds back only at :data:`L2`: the link's distance and its
 #: margin over the best other placement, what tells a right link from a wrong one. Held
@@ -279,13 +281,16 @@ def fit_coefficients(
     l2: float,
     stress_weight: float,
     light: Sequence[str] = (),
+    dev_count: int | None = None,
 ) -> dict[str, float]:
     """The coefficients: the dev links weighted to :data:`TYPE_SHARES`, the stress links
-    ``stress_weight`` times as much in all, then the ``far`` slope with ``wrong`` added;
-    penalty ``l2``, but :data:`L2` on the features of ``light``."""
+    ``stress_weight`` times as much in all as ``dev_count`` dev links (default: those of
+    ``dev``), then the ``far`` slope with ``wrong`` added; penalty ``l2``, but :data:`L2`
+    on the features of ``light``."""
+    count = len(dev.rows) if dev_count is None else dev_count
     weights = [
-        *type_weights(dev.kinds),
-        *[stress_weight * len(dev.rows) / len(stress.rows)] * len(stress.rows),
+        *(type_weights(dev.kinds) if dev.kinds else []),
+        *[stress_weight * count / len(stress.rows)] * len(stress.rows),
     ]
     x_real = np.array(dev.rows + stress.rows)
     y_real = np.array(dev.labels + stress.labels)
@@ -336,12 +341,20 @@ def fit_sets(
 ) -> tuple[dict[str, float], dict[str, float] | None]:
     """The coefficients fitted on all links at ``l2``, and, with ``faithful_l2``, the
     second set fitted at that penalty on the links of pairs searched as faithful (but
-    :data:`L2` on :data:`FAITHFUL_LIGHT`)."""
+    :data:`L2` on :data:`FAITHFUL_LIGHT`). The second set's stress links weigh as much in
+    all against all of ``dev``'s links as the first set's do: a fold whose dev links were
+    all searched as unfaithful is fitted on its stress links alone."""
     coef = fit_coefficients(dev, stress, wrong, l2, stress_weight)
     if faithful_l2 is None:
         return coef, None
     faithful = fit_coefficients(
-        searched_faithful(dev), searched_faithful(stress), wrong, faithful_l2, stress_weight, FAITHFUL_LIGHT
+        searched_faithful(dev),
+        searched_faithful(stress),
+        wrong,
+        faithful_l2,
+        stress_weight,
+        FAITHFUL_LIGHT,
+        dev_count=len(dev.rows),
     )
     return coef, faithful
 
@@ -413,6 +426,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
     parser.add_argument("--write", action="store_true", help="write aligner/calibration.json")
+    parser.add_argument(
+        "--write-faithful",
+        action="store_true",
+        help="write only the second set (faithful_coefficients) into aligner/calibration.json, "
+        "keeping the encoder's first set and search settings as they are",
+    )
     parser.add_argument("--vectors", type=Path, help="keep the sentence vectors in this .npz between runs")
     parser.add_argument(
         "--stress-weight",
@@ -456,8 +475,7 @@ def main() -> int:
             f"{STRESS_COPIES} copies; expected calibration error of the left-out links):\n"
         )
         penalties: list[Penalties] = [(l2, None) for l2 in CV_L2]
-        if args.encoder in FAITHFUL_L2:  # see FAITHFUL_L2 for why use has no second set
-            penalties += [(L2, f) for f in CV_FAITHFUL_L2]
+        penalties += [(L2, f) for f in CV_FAITHFUL_L2]
         print("\n".join(cross_validate(cases, penalties, args.stress_weight)))
         print(
             f"\nThe same folds: the share of the left-out links scored {CONFIDENT} or more that are right:\n"
@@ -486,8 +504,28 @@ def main() -> int:
     print("coefficients:", json.dumps(coef))
     if faithful is not None:
         print(f"coefficients of pairs searched as faithful (L2 {faithful_l2:g}):", json.dumps(faithful))
+    out = ROOT / "aligner" / "calibration.json"
+    sig = signature(config, encoder.encoder.name, presplit=True)
+    # the settings the links came from; the score part is what is being fitted
+    settings = "|".join(p for p in sig.split("|") if not p.startswith("score:"))
+    if args.write_faithful:
+        if faithful is None:
+            raise SystemExit(f"--write-faithful: {args.encoder} has no second set (FAITHFUL_L2)")
+        n_faithful = len(searched_faithful(dev.examples).rows) + len(searched_faithful(stress).rows)
+        data = json.loads(out.read_text(encoding="utf-8"))
+        data["encoders"][args.encoder] |= {
+            "faithful_coefficients": faithful,
+            "faithful_fitted_on": (
+                f"the {n_faithful} predicted links of pairs aligned as faithful among Text+Berg dev's "
+                f"{n_dev} and its and ParTUT's legal documents' stress variants' {stress_rows} "
+                f"(seed {STRESS_SEED}, {STRESS_COPIES} copies, the settings {settings}), alone, + the same "
+                f"{NEGATIVES} random off-path links, L2 {faithful_l2:g} ({', '.join(FAITHFUL_LIGHT)}: "
+                f"{L2:g}); aligner {__version__}. The first set (coefficients, fitted_on) was kept as "
+                "it was fitted before: it scores the pairs aligned as unfaithful"
+            ),
+        }
+        _write_json(out, data)
     if args.write:
-        sig = signature(config, encoder.encoder.name, presplit=True)
         entry: dict[str, object] = {"coefficients": coef}
         if faithful is not None:
             entry["faithful_coefficients"] = faithful
@@ -506,15 +544,20 @@ def main() -> int:
                 f"weighing {args.stress_weight:g} times as much in all) "
                 f"+ {NEGATIVES} random off-path links (seed {SEED}), L2 {L2:g}; aligner {__version__}"
             ),
-            # the settings the links came from; the score part is what is being fitted
-            "settings": "|".join(p for p in sig.split("|") if not p.startswith("score:")),
+            "settings": settings,
         }
-        out = ROOT / "aligner" / "calibration.json"
         data = json.loads(out.read_text(encoding="utf-8"))
         data["encoders"][args.encoder] = entry
-        out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        print(f"wrote {out}")
+        _write_json(out, data)
     return 0
+
+
+def _write_json(out: Path, data: object) -> None:
+    """``data`` into ``out`` through a temporary file beside it (nothing half-written)."""
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(out)
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

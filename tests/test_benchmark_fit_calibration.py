@@ -150,13 +150,15 @@ def test_a_second_set_is_fitted_on_the_pairs_searched_as_faithful_only(
         l2: float,
         sw: float,
         light: tuple[str, ...] = (),
+        dev_count: int | None = None,
     ) -> dict[str, float]:
-        seen.append((l2, {row[flag] for row in dev.rows + stress.rows}, tuple(light)))
-        return real_fit(dev, stress, wrong, l2, sw, light)
+        seen.append((l2, {row[flag] for row in dev.rows + stress.rows}, tuple(light), dev_count))
+        return real_fit(dev, stress, wrong, l2, sw, light, dev_count)
 
     monkeypatch.setattr(fit, "fit_coefficients", recording)
     coef, faithful = fit.fit_sets(dev, stress, wrong, fit.L2, 3.0, fit.STRESS_WEIGHT)
-    assert seen == [(fit.L2, {0.0, 1.0}, ()), (3.0, {0.0}, fit.FAITHFUL_LIGHT)]
+    # the second set's stress links weigh as much against all dev links as the first's
+    assert seen == [(fit.L2, {0.0, 1.0}, (), None), (3.0, {0.0}, fit.FAITHFUL_LIGHT, len(dev.rows))]
     assert faithful is not None and faithful != coef
     # each example is scored by its pair's set
     mixed = fit.scored(coef, stress, faithful)
@@ -164,6 +166,34 @@ def test_a_second_set_is_fitted_on_the_pairs_searched_as_faithful_only(
         stress.rows, mixed, fit.scored(coef, stress), fit.scored(faithful, stress), strict=True
     ):
         assert got == (alone if row[flag] else own)
+
+
+def test_a_dev_document_searched_as_unfaithful_leaves_the_second_set_to_the_stress_links(
+    cases: list[tuple[Case, fit.Aligned]],
+) -> None:
+    """A fold whose Text+Berg links were all searched as unfaithful (``use`` leaves one
+    half so): the second set is fitted on the stress links of faithful pairs alone,
+    weighing in all what they weigh against the whole dev document in the first set."""
+    flag = FEATURES.index("unfaithful")
+    dev = next(
+        al.examples for case, al in cases if case.variant == "summary" and case.source.startswith("textberg")
+    )
+    assert dev.rows and all(row[flag] for row in dev.rows)
+    _, stress, devs = _pooled(cases)
+    wrong = fit.random_wrong(devs[0], 50, 2)
+    coef, faithful = fit.fit_sets(dev, stress, wrong, fit.L2, 3.0, fit.STRESS_WEIGHT)
+    alone = fit.fit_coefficients(
+        fit.Examples(),
+        fit.searched_faithful(stress),
+        wrong,
+        3.0,
+        fit.STRESS_WEIGHT * len(dev.rows) / 7,
+        fit.FAITHFUL_LIGHT,
+        dev_count=7,
+    )
+    assert faithful == alone  # the same total weight, however it is spelled
+    assert faithful != coef
+    assert all(np.isfinite(v) for v in faithful.values())
 
 
 def test_the_cross_validation_table_has_a_row_per_penalty(cases: list[tuple[Case, fit.Aligned]]) -> None:
