@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from aligner import __version__
+import pytest
+
+from aligner import __version__, calibrate
 from aligner.calibrate import FEATURES, calibration_id
 from aligner.model import AlignConfig, PairConfig
 from aligner.pair import weights_id
@@ -36,9 +38,17 @@ def test_no_moved_search_is_named_without_its_reach() -> None:
     assert "|moved:0|" in signature(AlignConfig(moved_at=0.0), "enc", presplit=True)
 
 
-def test_calibration_id_names_the_coefficients() -> None:
-    shared, sep, faithful = calibration_id("e5").partition("+faithful:")
-    assert sep  # e5 scores pairs searched as faithful with a set of their own
+@pytest.mark.parametrize("encoder", ["e5", "use"])
+def test_calibration_id_names_the_coefficients(encoder: str) -> None:
+    shared, sep, faithful = calibration_id(encoder).partition("+faithful:")
+    assert sep  # pairs searched as faithful are scored with a set of their own
+    assert shared != faithful
     for part in (shared, faithful):
         assert part.startswith("logit(") and part.endswith(")") and part.count(",") == len(FEATURES) - 1
-    assert "+faithful:" not in calibration_id("use")  # one set for all its pairs
+
+
+def test_an_encoder_with_one_set_is_named_by_it_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    entry = {k: v for k, v in calibrate._entry("use").items() if k != "faithful_coefficients"}
+    monkeypatch.setattr(calibrate, "_entry", lambda key: entry)
+    assert "+faithful:" not in calibration_id("use")
+    assert calibrate.coefficients("use", faithful=True) == calibrate.coefficients("use")

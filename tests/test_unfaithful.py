@@ -105,8 +105,8 @@ def test_pairs_searched_as_faithful_or_not_are_scored_with_their_own_coefficient
     assert [lk.score for lk in _align(encoder, IT, tgt).links] == [
         round(probability(f, coef), 4) for f in feats
     ]
-    assert coefficients("e5", faithful=True) != coefficients("e5")  # e5 has a set for faithful pairs
-    assert coefficients("use", faithful=True) == coefficients("use")  # use, one set for all
+    for name in ("e5", "use"):  # each has a set for faithful pairs
+        assert coefficients(name, faithful=True) != coefficients(name)
 
 
 def test_genuine_two_to_one_links_stay(encoder: CachedEncoder) -> None:
