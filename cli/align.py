@@ -255,6 +255,22 @@ def _check_single_output(src: Path, tgt: Path, output: Path | None) -> None:
         )
 
 
+def _interrupted(job: PairJob, force: bool) -> str:
+    """What Ctrl-C left of a single pair's alignment, and what to do. The output file is
+    written through a temporary one, renamed into place only once whole; without
+    ``force`` it did not exist before."""
+    again = "Run the command again to align them."
+    if job.output is None:
+        where = "its alignment was not printed, or not all of it"
+    elif not job.output.exists():
+        where = f"nothing was written to {job.output}"
+    elif not force:
+        where, again = f"{job.output} was written whole before it", "Nothing is missing."
+    else:
+        where = f"{job.output} is as it was before the command, or written whole (never half-written)"
+    return f"{job.src} and {job.tgt}: interrupted: {where}. {again}"
+
+
 def _where(jobs: list[PairJob]) -> str:
     folders = {job.output.parent for job in jobs if job.output is not None}
     return f"to {next(iter(folders))}" if len(folders) == 1 else f"in {len(folders)} folders"
@@ -373,7 +389,11 @@ def align_command(
         encoding,
     )
     if pairs is None:
-        _align_pair(jobs[0], settings)
+        try:
+            _align_pair(jobs[0], settings)
+        except KeyboardInterrupt:
+            error(_interrupted(jobs[0], force))
+            raise typer.Exit(INTERRUPTED) from None
         return
     workers = pairs_workers(workers, config.encoder, jobs)
     warm = (config.encoder, device, (src_lang, tgt_lang))

@@ -8,7 +8,8 @@ POINT is where, N how many times it is passed first, in this process:
 - ``aligning``: a pair is complete (its files and marker written);
 - ``writing``: a ``.tsv`` file is written to its temporary file and about to be renamed
   into place;
-- ``listed``: a pair of ``aligner align --pairs`` is aligned and written.
+- ``listed``: a pair of ``aligner align --pairs`` is aligned and written;
+- ``aligned``: a pair of ``aligner align`` is aligned, before it is written or printed.
 
 ACTION is what happens there: ``wait`` writes MARKER and sleeps (the test then kills the
 process with SIGKILL); ``interrupt`` sends SIGINT to the main process, as Ctrl-C does;
@@ -58,6 +59,7 @@ _scan_document = aligner.pipeline.scan_document
 _align_pair = aligner.pipeline.align_pair
 _replace = os.replace
 _align_listed_pair = aligner_cli.align._align_pair
+_aligned = aligner_cli.align.align
 
 
 # Top-level functions, so that a worker process can unpickle them by name.
@@ -78,6 +80,12 @@ def align_listed_pair(*args: Any, **kwargs: Any) -> None:
     stop()
 
 
+def aligned(*args: Any, **kwargs: Any) -> Any:
+    result = _aligned(*args, **kwargs)
+    stop()
+    return result
+
+
 def replace(src: Any, dst: Any, **kwargs: Any) -> None:
     if str(dst).endswith(".tsv"):
         stop()
@@ -93,6 +101,8 @@ elif POINT == "writing":
     os.replace = replace
 elif POINT == "listed":
     aligner_cli.align._align_pair = align_listed_pair
+elif POINT == "aligned":
+    aligner_cli.align.align = aligned
 
 if __name__ == "__main__":
     from aligner_cli.main import app

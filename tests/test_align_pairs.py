@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import aligner_cli.align
 import pytest
 from aligner_cli.common import BAD_INPUT, EXISTS, INTERRUPTED, OK, STOPPED, USAGE
 from aligner_cli.main import app
@@ -556,3 +557,65 @@ def test_a_pair_that_failed_is_not_counted_among_those_written_when_a_later_one_
         in res.stderr
     )
     assert sorted(p.name for p in out.iterdir()) == ["de2__fr2.links"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("point", "output", "said"),
+    [
+        ("aligned", None, "its alignment was not printed, or not all of it. Run the command again"),
+        ("aligned", "out.tsv", "nothing was written to {out}. Run the command again"),
+        ("writing", "out.tsv", "nothing was written to {out}. Run the command again"),  # at the rename
+    ],
+    ids=["printing", "before-writing", "at-the-rename"],
+)
+def test_ctrl_c_on_one_pair_says_what_was_written(
+    point: str, output: str | None, said: str, tmp_path: Path
+) -> None:
+    """Ctrl-C during ``aligner align SRC TGT``: exit 130, a line that names the pair and
+    says what became of its output, no traceback, nothing half-written."""
+    out = tmp_path / "out.tsv"
+    args = ["align", str(IT_SEED), str(EN_SEED), *(["-o", str(out)] if output else [])]
+    stop = [sys.executable, str(STOP_AT), "interrupt", point, "1", str(tmp_path / "x")]
+    done = subprocess.run([*stop, *args], capture_output=True, text=True)
+
+    assert done.returncode == INTERRUPTED, done.stderr
+    assert "Traceback" not in done.stderr
+    assert f"error: {IT_SEED} and {EN_SEED}: interrupted: {said.format(out=out)}" in done.stderr
+    assert done.stdout == ""
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["x"]  # the marker alone: no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("output", "exists", "force", "said"),
+    [
+        (
+            None,
+            False,
+            False,
+            "its alignment was not printed, or not all of it. Run the command again to align them.",
+        ),
+        ("out.tsv", False, True, "nothing was written to {out}. Run the command again to align them."),
+        ("out.tsv", True, False, "{out} was written whole before it. Nothing is missing."),
+        (
+            "out.tsv",
+            True,
+            True,
+            "{out} is as it was before the command, or written whole (never half-written). "
+            "Run the command again to align them.",
+        ),
+    ],
+    ids=["printed", "not-written", "written", "forced"],
+)
+def test_what_ctrl_c_left_of_one_pair(
+    output: str | None, exists: bool, force: bool, said: str, tmp_path: Path
+) -> None:
+    """Without --force an output that exists after the interrupt was written by the command
+    (it refuses to start over one); with --force it may be the old one."""
+    out = tmp_path / "out.tsv"
+    if exists:
+        out.write_text("1\t1\n", encoding="utf-8")
+    job = aligner_cli.align.PairJob(IT_SEED, EN_SEED, out if output else None)
+    expected = f"{IT_SEED} and {EN_SEED}: interrupted: {said.format(out=out)}"
+    assert aligner_cli.align._interrupted(job, force) == expected
