@@ -433,8 +433,9 @@ def cross_validate(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared" / "eval")
-    parser.add_argument("--write", action="store_true", help="write aligner/calibration.json")
-    parser.add_argument(
+    writes = parser.add_mutually_exclusive_group()
+    writes.add_argument("--write", action="store_true", help="write aligner/calibration.json")
+    writes.add_argument(
         "--write-faithful",
         action="store_true",
         help="write only the second set (faithful_coefficients) into aligner/calibration.json, "
@@ -516,10 +517,10 @@ def main() -> int:
     sig = signature(config, encoder.encoder.name, presplit=True)
     # the settings the links came from; the score part is what is being fitted
     settings = "|".join(p for p in sig.split("|") if not p.startswith("score:"))
+    n_faithful = len(searched_faithful(dev.examples).rows) + len(searched_faithful(stress).rows)
     if args.write_faithful:
         if faithful is None:
             raise SystemExit(f"--write-faithful: {args.encoder} has no second set (FAITHFUL_L2)")
-        n_faithful = len(searched_faithful(dev.examples).rows) + len(searched_faithful(stress).rows)
         data = json.loads(out.read_text(encoding="utf-8"))
         data["encoders"][args.encoder] |= {
             "faithful_coefficients": faithful,
@@ -537,7 +538,6 @@ def main() -> int:
         entry: dict[str, object] = {"coefficients": coef}
         if faithful is not None:
             entry["faithful_coefficients"] = faithful
-            n_faithful = len(searched_faithful(dev.examples).rows) + len(searched_faithful(stress).rows)
             entry["faithful_fitted_on"] = (
                 f"the {n_faithful} of those predicted links whose pair was aligned as faithful, alone, "
                 f"+ the same random off-path links, L2 {faithful_l2:g} ({', '.join(FAITHFUL_LIGHT)}: "
