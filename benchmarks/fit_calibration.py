@@ -98,6 +98,7 @@ from aligner.encode import get_encoder
 from aligner.evaluate import calibration_of
 from aligner.model import AlignConfig
 from aligner.signature import signature
+from aligner.write import write_text_atomic
 
 ROOT = Path(__file__).resolve().parents[1]
 #: L2 penalty on the coefficients (not the bias). 1.0 gave the lowest dev ECE of 0.001, 0.01,
@@ -374,23 +375,19 @@ CONFIDENT = 0.9
 Penalties = tuple[float, float | None]
 
 
-def cross_validate(
-    cases: Sequence[tuple[Case, Aligned]],
-    penalties: Sequence[Penalties],
-    stress_weight: float,
-    precision: bool = False,
-) -> list[str]:
-    """The ``--cv`` table (module docstring): for each penalty, the left-out ECE of the
-    Text+Berg halves' faithful links and of each variant's links, pooled over the folds
-    (``precision``: the share of them scored :data:`CONFIDENT` or more that are right)."""
+#: One ``--cv`` row's outcomes: its label, the left-out Text+Berg faithful links' ``(score,
+#: right)``, and each variant's, pooled over the folds.
+Outcomes = tuple[str, list[tuple[float, bool]], dict[str, list[tuple[float, bool]]]]
+
+
+def left_out_outcomes(
+    cases: Sequence[tuple[Case, Aligned]], penalties: Sequence[Penalties], stress_weight: float
+) -> list[Outcomes]:
+    """For each penalty, the calibration fitted once per source left out (module docstring)
+    and the scores it gives the left-out source's links."""
     sources = sorted({case.source for case, _ in cases})
     variants = [v for v in (*VARIANTS, "unrelated") if any(case.variant == v for case, _ in cases)]
-    if precision:
-        variants = [v for v in variants if v != "unrelated"]  # none of its links is right
-    head = ["L2", "Text+Berg faithful, left out", *variants]
-    if "unrelated" in variants:  # its links with two sides are all wrong: their mean score, not an ECE
-        head[-1] = "unrelated: mean score of its links (all wrong)"
-    rows = []
+    out: list[Outcomes] = []
     for l2, faithful_l2 in penalties:
         textberg: list[tuple[float, bool]] = []
         by_variant: dict[str, list[tuple[float, bool]]] = {v: [] for v in variants}
@@ -407,14 +404,33 @@ def cross_validate(
             wrong = random_wrong(devs[0], NEGATIVES, SEED)
             coef, faithful = fit_sets(dev, stress, wrong, l2, faithful_l2, stress_weight)
             for case, al in cases:
-                if case.source != left_out or case.variant not in by_variant:
+                if case.source != left_out:
                     continue
                 outcomes = scored(coef, al.examples, faithful)
                 by_variant[case.variant] += outcomes
                 if case.variant == "faithful" and case.source.startswith("textberg"):
                     textberg += outcomes
+        label = f"{l2:g}"
+        if faithful_l2 is not None:
+            label += f"; faithful pairs {faithful_l2:g} ({', '.join(FAITHFUL_LIGHT)} {L2:g})"
+        out.append((label, textberg, by_variant))
+    return out
+
+
+def cv_table(results: Sequence[Outcomes], precision: bool = False) -> list[str]:
+    """The ``--cv`` table of :func:`left_out_outcomes`: the ECE of the Text+Berg links and
+    of each variant's, and the mean score of the unrelated links (``precision``: the share
+    of the links scored :data:`CONFIDENT` or more that are right, unrelated left out)."""
+    variants = list(results[0][2]) if results else []
+    if precision:
+        variants = [v for v in variants if v != "unrelated"]  # none of its links is right
+    head = ["L2", "Text+Berg faithful, left out", *variants]
+    if "unrelated" in variants:  # its links with two sides are all wrong: their mean score, not an ECE
+        head[-1] = "unrelated: mean score of its links (all wrong)"
+    rows = []
+    for label, textberg, by_variant in results:
         cells = []
-        for v, outcomes in [("", textberg), *by_variant.items()]:
+        for v, outcomes in [("", textberg), *((v, by_variant[v]) for v in variants)]:
             if precision:
                 confident = [right for score, right in outcomes if score >= CONFIDENT]
                 cells.append(sum(confident) / len(confident) if confident else float("nan"))
@@ -423,11 +439,20 @@ def cross_validate(
                 cells.append(sum(wrong_scores) / len(wrong_scores) if wrong_scores else 0.0)
             else:
                 cells.append(calibration_of(outcomes).ece)
-        label = f"{l2:g}"
-        if faithful_l2 is not None:
-            label += f"; faithful pairs {faithful_l2:g} ({', '.join(FAITHFUL_LIGHT)} {L2:g})"
         rows.append([label, *(f"{c:.3f}" for c in cells)])
     return _md(head, rows)
+
+
+def cross_validate(
+    cases: Sequence[tuple[Case, Aligned]],
+    penalties: Sequence[Penalties],
+    stress_weight: float,
+    precision: bool = False,
+) -> list[str]:
+    """The ``--cv`` table (module docstring): for each penalty, the left-out ECE of the
+    Text+Berg halves' faithful links and of each variant's links, pooled over the folds
+    (``precision``: the share of them scored :data:`CONFIDENT` or more that are right)."""
+    return cv_table(left_out_outcomes(cases, penalties, stress_weight), precision)
 
 
 def main() -> int:
@@ -485,11 +510,12 @@ def main() -> int:
         )
         penalties: list[Penalties] = [(l2, None) for l2 in CV_L2]
         penalties += [(L2, f) for f in CV_FAITHFUL_L2]
-        print("\n".join(cross_validate(cases, penalties, args.stress_weight)))
+        results = left_out_outcomes(cases, penalties, args.stress_weight)  # fitted once for both tables
+        print("\n".join(cv_table(results)))
         print(
             f"\nThe same folds: the share of the left-out links scored {CONFIDENT} or more that are right:\n"
         )
-        print("\n".join(cross_validate(cases, penalties, args.stress_weight, precision=True)))
+        print("\n".join(cv_table(results, precision=True)))
         return 0
     dev = align_for_fit(encoder, src, tgt, gold, config)
     encoder.save()
@@ -518,31 +544,32 @@ def main() -> int:
     # the settings the links came from; the score part is what is being fitted
     settings = "|".join(p for p in sig.split("|") if not p.startswith("score:"))
     n_faithful = len(searched_faithful(dev.examples).rows) + len(searched_faithful(stress).rows)
+    fitted_on = (
+        ""
+        if faithful_l2 is None
+        # the second set's, where there is one
+        else (
+            f"the {n_faithful} predicted links of pairs aligned as faithful among Text+Berg dev's "
+            f"{n_dev} and its and ParTUT's legal documents' stress variants' {stress_rows} "
+            f"(seed {STRESS_SEED}, {STRESS_COPIES} copies, the settings {settings}), alone, + the same "
+            f"{NEGATIVES} random off-path links, L2 {faithful_l2:g} ({', '.join(FAITHFUL_LIGHT)}: "
+            f"{L2:g}); aligner {__version__}"
+        )
+    )
+    data = json.loads(out.read_text(encoding="utf-8"))
     if args.write_faithful:
         if faithful is None:
             raise SystemExit(f"--write-faithful: {args.encoder} has no second set (FAITHFUL_L2)")
-        data = json.loads(out.read_text(encoding="utf-8"))
         data["encoders"][args.encoder] |= {
             "faithful_coefficients": faithful,
-            "faithful_fitted_on": (
-                f"the {n_faithful} predicted links of pairs aligned as faithful among Text+Berg dev's "
-                f"{n_dev} and its and ParTUT's legal documents' stress variants' {stress_rows} "
-                f"(seed {STRESS_SEED}, {STRESS_COPIES} copies, the settings {settings}), alone, + the same "
-                f"{NEGATIVES} random off-path links, L2 {faithful_l2:g} ({', '.join(FAITHFUL_LIGHT)}: "
-                f"{L2:g}); aligner {__version__}. The first set (coefficients, fitted_on) was kept as "
-                "it was fitted before: it scores the pairs aligned as unfaithful"
-            ),
+            "faithful_fitted_on": f"{fitted_on}. The first set (coefficients, fitted_on) was kept as it "
+            "was fitted before: it scores the pairs aligned as unfaithful",
         }
-        _write_json(out, data)
+        write_json(out, data)
     if args.write:
         entry: dict[str, object] = {"coefficients": coef}
         if faithful is not None:
-            entry["faithful_coefficients"] = faithful
-            entry["faithful_fitted_on"] = (
-                f"the {n_faithful} of those predicted links whose pair was aligned as faithful, alone, "
-                f"+ the same random off-path links, L2 {faithful_l2:g} ({', '.join(FAITHFUL_LIGHT)}: "
-                f"{L2:g}); aligner {__version__}"
-            )
+            entry |= {"faithful_coefficients": faithful, "faithful_fitted_on": fitted_on}
         entry |= {
             "search": search,
             "fitted_on": (
@@ -554,17 +581,14 @@ def main() -> int:
             ),
             "settings": settings,
         }
-        data = json.loads(out.read_text(encoding="utf-8"))
         data["encoders"][args.encoder] = entry
-        _write_json(out, data)
+        write_json(out, data)
     return 0
 
 
-def _write_json(out: Path, data: object) -> None:
-    """``data`` into ``out`` through a temporary file beside it (nothing half-written)."""
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(out)
+def write_json(out: Path, data: object) -> None:
+    """``data`` into ``out``, replacing it, through a temporary file (nothing half-written)."""
+    write_text_atomic(out, json.dumps(data, indent=2, ensure_ascii=False) + "\n", force=True)
     print(f"wrote {out}")
 
 

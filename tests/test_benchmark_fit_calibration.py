@@ -7,6 +7,7 @@ import random
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -251,3 +252,22 @@ def test_the_light_features_keep_the_small_penalty(cases: list[tuple[Case, fit.A
     assert abs(strong["distance"]) < abs(small["distance"]) / 2
     assert abs(light["distance"]) > abs(strong["distance"]) * 2
     assert abs(light["margin"]) < abs(small["margin"]) / 2  # not light: shrunk
+
+
+def test_both_cross_validation_tables_come_from_one_fit_per_fold(
+    cases: list[tuple[Case, fit.Aligned]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    penalties = ((0.1, None), (0.1, 3.0))
+    ece, confident = (fit.cross_validate(cases, penalties, fit.STRESS_WEIGHT, p) for p in (False, True))
+    calls = 0
+    real_fit_sets = fit.fit_sets
+
+    def counting(*args: Any) -> tuple[dict[str, float], dict[str, float] | None]:
+        nonlocal calls
+        calls += 1
+        return real_fit_sets(*args)
+
+    monkeypatch.setattr(fit, "fit_sets", counting)
+    results = fit.left_out_outcomes(cases, penalties, fit.STRESS_WEIGHT)
+    assert (fit.cv_table(results), fit.cv_table(results, precision=True)) == (ece, confident)
+    assert calls == len(penalties) * len({case.source for case, _ in cases})

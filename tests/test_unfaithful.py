@@ -105,8 +105,11 @@ def test_pairs_searched_as_faithful_or_not_are_scored_with_their_own_coefficient
     assert [lk.score for lk in _align(encoder, IT, tgt).links] == [
         round(probability(f, coef), 4) for f in feats
     ]
-    for name in ("e5", "use"):  # each has a set for faithful pairs
-        assert coefficients(name, faithful=True) != coefficients(name)
+
+
+@pytest.mark.parametrize("name", ["e5", "use"])
+def test_each_encoder_has_a_set_for_faithful_pairs(name: str) -> None:
+    assert coefficients(name, faithful=True) != coefficients(name)
 
 
 def test_genuine_two_to_one_links_stay(encoder: CachedEncoder) -> None:
